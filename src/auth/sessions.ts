@@ -1,0 +1,107 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.js';
+import { addDays, nowIso } from '../db/values.js';
+import * as store from './store.js';
+
+export const SESSION_COOKIE = 'mosaic_session';
+/** However active a session is, it ends this long after login. */
+export const SESSION_ABSOLUTE_DAYS = 90;
+/** A sliding expiry is pushed forward at most this often, so most requests only read. */
+const REFRESH_INTERVAL_MS = 86_400_000;
+
+export interface SessionUser {
+  sessionId: number;
+  userId: number;
+  email: string | null;
+  userCreatedAt: string;
+  expiresAt: string;
+  /** True when this lookup moved the expiry forward (the cookie should be re-sent). */
+  refreshed: boolean;
+}
+
+export interface SessionOptions {
+  ttlDays: number;
+  now?: Date;
+}
+
+/** 32 random bytes from the CSPRNG, base64url: the only copy is the user's cookie. */
+export function generateSessionToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+export function hashSessionToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+function slidingExpiry(createdAt: string, now: string, ttlDays: number): string {
+  const sliding = addDays(now, ttlDays);
+  const absolute = addDays(createdAt, SESSION_ABSOLUTE_DAYS);
+  return sliding < absolute ? sliding : absolute;
+}
+
+export async function createSession(
+  db: Kysely<DB>,
+  userId: number,
+  options: SessionOptions & { userAgent?: string | undefined; ip?: string | undefined },
+): Promise<{ token: string; expiresAt: string }> {
+  const now = nowIso(options.now);
+  const token = generateSessionToken();
+  const expiresAt = slidingExpiry(now, now, options.ttlDays);
+  await store.insertSession(db, {
+    user_id: userId,
+    token_hash: hashSessionToken(token),
+    created_at: now,
+    expires_at: expiresAt,
+    refreshed_at: now,
+    user_agent: options.userAgent?.slice(0, 512) ?? null,
+    ip: options.ip ?? null,
+  });
+  return { token, expiresAt };
+}
+
+/**
+ * The user behind a session token, or null when the token is unknown or expired (an expired
+ * row is deleted on sight). Pushes the expiry forward when the last push is a day old.
+ */
+export async function validateSessionToken(
+  db: Kysely<DB>,
+  token: string,
+  options: SessionOptions,
+): Promise<SessionUser | null> {
+  const row = await store.findSessionByTokenHash(db, hashSessionToken(token));
+  if (!row) return null;
+  const now = nowIso(options.now);
+  if (row.expiresAt <= now) {
+    await store.deleteSessionById(db, row.sessionId);
+    return null;
+  }
+  const user: SessionUser = {
+    sessionId: row.sessionId,
+    userId: row.userId,
+    email: row.email,
+    userCreatedAt: row.userCreatedAt,
+    expiresAt: row.expiresAt,
+    refreshed: false,
+  };
+  if (Date.parse(now) - Date.parse(row.refreshedAt) >= REFRESH_INTERVAL_MS) {
+    user.expiresAt = slidingExpiry(row.sessionCreatedAt, now, options.ttlDays);
+    user.refreshed = true;
+    await store.extendSession(db, row.sessionId, { expiresAt: user.expiresAt, refreshedAt: now });
+    await store.touchUser(db, row.userId, now);
+  }
+  return user;
+}
+
+export function deleteSession(db: Kysely<DB>, sessionId: number): Promise<void> {
+  return store.deleteSessionById(db, sessionId);
+}
+
+/** Ends every session of a user, or every one but `exceptSessionId`. */
+export function revokeUserSessions(db: Kysely<DB>, userId: number, exceptSessionId?: number): Promise<number> {
+  return store.deleteUserSessions(db, userId, exceptSessionId);
+}
+
+export function purgeExpiredSessions(db: Kysely<DB>, now = new Date()): Promise<number> {
+  return store.deleteExpiredSessions(db, nowIso(now));
+}

@@ -1,0 +1,106 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { DB, SessionsTable, UsersTable } from '../db/schema.js';
+
+export type UserRow = Selectable<UsersTable>;
+export type SessionRow = Selectable<SessionsTable>;
+
+export function findUserById(db: Kysely<DB>, id: number): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function findUserByEmail(db: Kysely<DB>, email: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
+}
+
+export function insertUser(
+  db: Kysely<DB>,
+  user: { email: string | null; passwordHash: string | null; now: string },
+): Promise<UserRow> {
+  return db
+    .insertInto('users')
+    .values({
+      email: user.email,
+      password_hash: user.passwordHash,
+      created_at: user.now,
+      updated_at: user.now,
+      last_active_at: user.now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** Gives a guest an email and password; only a user still without an email is changed. */
+export function setUserCredentials(
+  db: Kysely<DB>,
+  userId: number,
+  credentials: { email: string; passwordHash: string; now: string },
+): Promise<UserRow | undefined> {
+  return db
+    .updateTable('users')
+    .set({ email: credentials.email, password_hash: credentials.passwordHash, updated_at: credentials.now })
+    .where('id', '=', userId)
+    .where('email', 'is', null)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function updatePasswordHash(db: Kysely<DB>, userId: number, passwordHash: string, now: string): Promise<void> {
+  await db.updateTable('users').set({ password_hash: passwordHash, updated_at: now }).where('id', '=', userId).execute();
+}
+
+export async function touchUser(db: Kysely<DB>, userId: number, now: string): Promise<void> {
+  await db.updateTable('users').set({ last_active_at: now }).where('id', '=', userId).execute();
+}
+
+export function insertSession(
+  db: Kysely<DB>,
+  session: Omit<SessionRow, 'id'>,
+): Promise<SessionRow> {
+  return db.insertInto('sessions').values(session).returningAll().executeTakeFirstOrThrow();
+}
+
+/** The session with this token hash and its user, in one round trip. */
+export function findSessionByTokenHash(db: Kysely<DB>, tokenHash: string) {
+  return db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .select([
+      'sessions.id as sessionId',
+      'sessions.user_id as userId',
+      'sessions.created_at as sessionCreatedAt',
+      'sessions.expires_at as expiresAt',
+      'sessions.refreshed_at as refreshedAt',
+      'users.email as email',
+      'users.created_at as userCreatedAt',
+    ])
+    .where('sessions.token_hash', '=', tokenHash)
+    .executeTakeFirst();
+}
+
+export async function extendSession(
+  db: Kysely<DB>,
+  sessionId: number,
+  times: { expiresAt: string; refreshedAt: string },
+): Promise<void> {
+  await db
+    .updateTable('sessions')
+    .set({ expires_at: times.expiresAt, refreshed_at: times.refreshedAt })
+    .where('id', '=', sessionId)
+    .execute();
+}
+
+export async function deleteSessionById(db: Kysely<DB>, sessionId: number): Promise<void> {
+  await db.deleteFrom('sessions').where('id', '=', sessionId).execute();
+}
+
+export async function deleteUserSessions(db: Kysely<DB>, userId: number, exceptSessionId?: number): Promise<number> {
+  let query = db.deleteFrom('sessions').where('user_id', '=', userId);
+  if (exceptSessionId !== undefined) query = query.where('id', '<>', exceptSessionId);
+  const result = await query.executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+export async function deleteExpiredSessions(db: Kysely<DB>, now: string): Promise<number> {
+  const result = await db.deleteFrom('sessions').where('expires_at', '<=', now).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

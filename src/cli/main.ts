@@ -1,0 +1,34 @@
+import { Command, CommanderError } from 'commander';
+import { ConfigError, loadConfig } from '../config.js';
+import { SchemaTooNewError } from '../db/migrate.js';
+import { registerDbCommands } from './db.js';
+import { serve } from './serve.js';
+
+const program = new Command()
+  .name('mosaic')
+  .description('Mosaic: career coaching on PostgreSQL (DATABASE_URL) or embedded SQLite (MOSAIC_DATA_DIR)')
+  .showHelpAfterError()
+  .exitOverride();
+
+program
+  .command('serve')
+  .description('migrate the database, then serve the API and web app (PORT, HOST, DATABASE_URL, MOSAIC_DATA_DIR, …)')
+  .action(async () => serve(loadConfig()));
+
+registerDbCommands(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) process.exit(error.exitCode);
+  if (error instanceof ConfigError) {
+    console.error(`mosaic: invalid configuration: ${error.message}`);
+    process.exit(2);
+  }
+  if (error instanceof SchemaTooNewError) {
+    console.error(`mosaic: ${error.message}`);
+    process.exit(3);
+  }
+  console.error(`mosaic: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}

@@ -1,0 +1,71 @@
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config.js';
+import { openDatabase } from '../db/connection.js';
+import { migrateToLatest, migrationStatus } from '../db/migrate.js';
+import { assertPersistentInProduction, assessPersistence } from '../db/persistence.js';
+import { startPurgeTimer } from '../maintenance/purge.js';
+import { buildServer } from '../server.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Opens the database, migrates it, and listens. Refuses ephemeral SQLite in production. */
+export async function startServer(config: Config): Promise<RunningServer> {
+  const persistence = assessPersistence(config);
+  assertPersistentInProduction(config, persistence);
+  const database = openDatabase(config.database);
+  const ctx = { db: database.db, backend: database.backend, config, persistence };
+  const app = await buildServer(ctx, { logger: { level: config.logLevel } });
+  try {
+    const results = await migrateToLatest(database.db);
+    for (const result of results) app.log.info({ migration: result.migrationName }, 'migration applied');
+    const status = await migrationStatus(database.db);
+    app.log.info(
+      { backend: database.backend, database: database.location, schemaVersion: status.schemaVersion, persistence },
+      `database: ${database.backend} at ${database.location}, schema version ${status.schemaVersion}`,
+    );
+    if (!persistence.persistent) app.log.warn(`data may not survive a redeploy: ${persistence.reason}`);
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await app.close();
+    await database.close();
+    throw error;
+  }
+  const stopPurge = startPurgeTimer(ctx, app.log);
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    url: `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`,
+    close() {
+      // Stop accepting, let requests in flight finish, then close the pool or the file.
+      closing ??= (async () => {
+        stopPurge();
+        await app.close();
+        await database.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+/** `mosaic serve`: runs until SIGTERM or SIGINT, then shuts down gracefully. */
+export async function serve(config: Config): Promise<void> {
+  const server = await startServer(config);
+  const shutdown = (signal: string) => {
+    server.app.log.info({ signal }, 'shutting down');
+    server
+      .close()
+      .then(() => process.exit(0))
+      .catch((error: unknown) => {
+        server.app.log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}

@@ -1,0 +1,126 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteAdapter, SqliteDialect, sql, type DialectAdapter } from 'kysely';
+import pg from 'pg';
+import { maskDatabaseUrl, type DatabaseConfig } from '../config.js';
+import type { DB } from './schema.js';
+import { SqliteValuesPlugin } from './values.js';
+
+export type Backend = DatabaseConfig['backend'];
+
+export interface Database {
+  db: Kysely<DB>;
+  backend: Backend;
+  /** Where the data lives, fit for logs (password masked). */
+  location: string;
+  close(): Promise<void>;
+}
+
+const PG_INT8 = 20;
+const PG_JSON = 114;
+const PG_JSONB = 3802;
+const PG_TIMESTAMPTZ = 1184;
+
+/**
+ * Type parsers that make PostgreSQL rows look like SQLite rows: ids as numbers, timestamps
+ * as ISO strings, JSON as text. Kysely never converts values, so this is the one place
+ * where the two backends are made to agree.
+ */
+export const pgTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (format === 'binary') return pg.types.getTypeParser(oid, 'binary');
+    switch (oid) {
+      case PG_INT8:
+        return (value: string) => {
+          const n = Number(value);
+          if (!Number.isSafeInteger(n)) throw new RangeError(`int8 value ${value} is beyond 2^53`);
+          return n;
+        };
+      case PG_TIMESTAMPTZ:
+        return (value: string) => new Date(value).toISOString();
+      case PG_JSON:
+      case PG_JSONB:
+        return (value: string) => value;
+      default:
+        return pg.types.getTypeParser(oid, 'text');
+    }
+  },
+} as pg.CustomTypesConfig;
+
+export function createPgPool(url: string, poolMax: number, statementTimeoutMs: number): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolMax,
+    statement_timeout: statementTimeoutMs,
+    connectionTimeoutMillis: 10_000,
+    idleTimeoutMillis: 30_000,
+    application_name: 'mosaic',
+    types: pgTypes,
+  });
+  // An idle client whose server went away emits 'error' on the pool; unhandled, it would
+  // crash the process. The next query gets a fresh connection instead.
+  pool.on('error', () => {});
+  return pool;
+}
+
+export function openSqlite(file: string, synchronous: 'full' | 'normal' = 'full'): BetterSqlite3.Database {
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const database = new BetterSqlite3(file);
+  database.pragma('journal_mode = WAL');
+  database.pragma('foreign_keys = ON');
+  database.pragma('busy_timeout = 5000');
+  // FULL: a committed transaction survives a power loss, not only a process crash.
+  database.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+  return database;
+}
+
+// SQLite does run DDL inside transactions; Kysely's adapter just does not claim it. Claiming
+// it makes the migrator wrap each run in one transaction, so a failed migration leaves no
+// half-built schema behind.
+class TransactionalSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
+class MosaicSqliteDialect extends SqliteDialect {
+  override createAdapter(): DialectAdapter {
+    return new TransactionalSqliteAdapter();
+  }
+}
+
+export function openDatabase(config: DatabaseConfig): Database {
+  if (config.backend === 'postgres') {
+    const pool = createPgPool(config.url, config.poolMax, config.statementTimeoutMs);
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    return { db, backend: 'postgres', location: maskDatabaseUrl(config.url), close: () => db.destroy() };
+  }
+  const sqlite = openSqlite(config.file, config.synchronous);
+  const db = new Kysely<DB>({
+    dialect: new MosaicSqliteDialect({ database: sqlite }),
+    plugins: [new SqliteValuesPlugin()],
+  });
+  return { db, backend: 'sqlite', location: path.resolve(config.file), close: () => db.destroy() };
+}
+
+/** A location given on the command line: a postgres:// URL, or else a SQLite file path. */
+export function databaseConfigFromLocation(location: string): DatabaseConfig {
+  if (/^postgres(ql)?:\/\//i.test(location)) {
+    return { backend: 'postgres', url: location, poolMax: 4, statementTimeoutMs: 0 };
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) {
+    throw new Error(`unsupported database location ${location} (use postgres://… or a SQLite file path)`);
+  }
+  return { backend: 'sqlite', file: location, synchronous: 'full' };
+}
+
+/** True when the database answers a trivial query. */
+export async function pingDatabase(db: Kysely<DB>): Promise<boolean> {
+  try {
+    await sql`select 1`.execute(db);
+    return true;
+  } catch {
+    return false;
+  }
+}

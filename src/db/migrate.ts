@@ -1,0 +1,85 @@
+import { Migrator, sql, type Kysely, type MigrationResult } from 'kysely';
+import { migrations } from './migrations/index.js';
+
+const provider = { getMigrations: async () => migrations };
+const MIGRATION_TABLE = 'kysely_migration';
+
+/** The database holds migrations this build does not know: it was migrated by newer code. */
+export class SchemaTooNewError extends Error {
+  override name = 'SchemaTooNewError';
+  constructor(readonly unknown: string[]) {
+    super(
+      `the database schema is newer than this build of Mosaic (it has migration${unknown.length > 1 ? 's' : ''} ` +
+        `${unknown.join(', ')} that this code does not know); deploy the newer build, or restore a database made by this one`,
+    );
+  }
+}
+
+export class MigrationFailedError extends Error {
+  override name = 'MigrationFailedError';
+}
+
+export interface MigrationStatus {
+  applied: { name: string; appliedAt: string }[];
+  pending: string[];
+  /** Applied in the database but unknown to this build. */
+  unknown: string[];
+  /** The number of the newest applied migration (0 for an empty database). */
+  schemaVersion: number;
+  latestVersion: number;
+}
+
+export function migrationVersion(name: string): number {
+  return Number.parseInt(name.slice(0, name.indexOf('_')), 10);
+}
+
+async function appliedMigrations(db: Kysely<any>): Promise<{ name: string; appliedAt: string }[]> {
+  const tables = await db.introspection.getTables({ withInternalKyselyTables: true });
+  if (!tables.some((table) => table.name === MIGRATION_TABLE)) return [];
+  const rows = await db
+    .selectFrom(MIGRATION_TABLE)
+    .select(['name', 'timestamp'])
+    .orderBy('name')
+    .execute();
+  return rows.map((row) => ({ name: String(row.name), appliedAt: String(row.timestamp) }));
+}
+
+export async function migrationStatus(db: Kysely<any>): Promise<MigrationStatus> {
+  const known = Object.keys(migrations).sort();
+  const applied = await appliedMigrations(db);
+  const appliedNames = new Set(applied.map((m) => m.name));
+  const newest = applied.at(-1)?.name;
+  return {
+    applied,
+    pending: known.filter((name) => !appliedNames.has(name)),
+    unknown: applied.map((m) => m.name).filter((name) => !(name in migrations)),
+    schemaVersion: newest ? migrationVersion(newest) : 0,
+    latestVersion: known.length ? migrationVersion(known.at(-1)!) : 0,
+  };
+}
+
+/**
+ * Brings the schema to this build's latest version. Safe to run from several processes at
+ * once: on PostgreSQL Kysely's migrator holds an advisory lock, so one migrates and the
+ * others wait, then find nothing to do.
+ */
+export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResult[]> {
+  const before = await migrationStatus(db);
+  if (before.unknown.length > 0) throw new SchemaTooNewError(before.unknown);
+  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+    const reason = error instanceof Error ? error.message : String(error);
+    // Kysely reports a database with unknown migrations this way when another process raced us.
+    if (/corrupted migrations/.test(reason)) throw new SchemaTooNewError((await migrationStatus(db)).unknown);
+    throw new MigrationFailedError(`migration ${failed ?? '(setup)'} failed: ${reason}`);
+  }
+  return results ?? [];
+}
+
+/** Reads the schema version cheaply for health checks. */
+export async function schemaVersion(db: Kysely<any>): Promise<number> {
+  const result = await sql<{ name: string }>`select max(name) as name from ${sql.table(MIGRATION_TABLE)}`.execute(db);
+  const name = result.rows[0]?.name;
+  return name ? migrationVersion(name) : 0;
+}

@@ -1,0 +1,15 @@
+import type { Migration } from 'kysely';
+import * as accounts from './0001_accounts.js';
+import * as workbookChat from './0002_workbook_chat.js';
+import * as filesJobsResumes from './0003_files_jobs_resumes.js';
+
+/**
+ * Every migration, by name. Names sort in the order they apply; a new capability adds its
+ * file and one line here. Listed statically (not read from the folder) so the same list
+ * works from the sources, from dist/, and in any bundle.
+ */
+export const migrations: Record<string, Migration> = {
+  '0001_accounts': accounts,
+  '0002_workbook_chat': workbookChat,
+  '0003_files_jobs_resumes': filesJobsResumes,
+};

@@ -1,0 +1,153 @@
+import type { Generated } from 'kysely';
+
+/**
+ * The tables as the application sees them. Conventions that hold on both backends:
+ * - timestamps are ISO-8601 UTC strings with milliseconds (`2026-01-01T00:00:00.000Z`);
+ *   PostgreSQL stores timestamptz(3), SQLite stores that exact text;
+ * - JSON columns are read as JSON text on both (see `readJson`), written with `JSON.stringify`;
+ * - booleans are written as JS booleans (SQLite gets 0/1 from `SqliteValuesPlugin`) and
+ *   read through `readBool`.
+ */
+export interface UsersTable {
+  id: Generated<number>;
+  /** Trimmed and lower-cased; null for a guest who has not registered yet. */
+  email: string | null;
+  password_hash: string | null;
+  created_at: string;
+  updated_at: string;
+  /** Last time a session of this user was used; guests idle past GUEST_TTL_DAYS are purged. */
+  last_active_at: string;
+}
+
+export interface SessionsTable {
+  id: Generated<number>;
+  user_id: number;
+  /** SHA-256 (hex) of the cookie token; the token itself is never stored. */
+  token_hash: string;
+  created_at: string;
+  expires_at: string;
+  refreshed_at: string;
+  user_agent: string | null;
+  ip: string | null;
+}
+
+export interface LoginFailuresTable {
+  id: Generated<number>;
+  /** `email:<address>` or `ip:<address>`. */
+  subject: string;
+  failed_at: string;
+}
+
+export interface Ps101RunsTable {
+  id: Generated<number>;
+  user_id: number;
+  flow_version: number;
+  current_step: number;
+  revision: number;
+  /** JSON text: {"<step>.<prompt>": "answer"}. */
+  answers: string;
+  started_at: string;
+  updated_at: string;
+  completed_at: string | null;
+  /** Set when the person restarts the workbook; the live run has null. */
+  archived_at: string | null;
+}
+
+export interface ChatMessagesTable {
+  id: Generated<number>;
+  user_id: number;
+  role: 'user' | 'coach';
+  content: string;
+  provider: string | null;
+  created_at: string;
+}
+
+export interface CoachMetricsTable {
+  id: Generated<number>;
+  user_id: number;
+  /** The coach reply these metrics came with. */
+  message_id: number;
+  clarity: number;
+  action: number;
+  momentum: number;
+  created_at: string;
+}
+
+export interface FilesTable {
+  id: Generated<number>;
+  user_id: number;
+  name: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+  text_content: string | null;
+  created_at: string;
+}
+
+export interface FileContentsTable {
+  file_id: number;
+  content: Buffer;
+}
+
+export interface JobMatchesTable {
+  id: Generated<number>;
+  user_id: number;
+  /** The catalogue role's stable id. */
+  role_id: string;
+  title: string;
+  field: string;
+  score: number;
+  rank: number | null;
+  /** JSON text: string[]. */
+  matched_skills: string;
+  /** JSON text: string[]. */
+  matched_values: string;
+  current: boolean | number;
+  status: string | null;
+  notes: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface JobMatchEventsTable {
+  id: Generated<number>;
+  job_match_id: number;
+  from_status: string | null;
+  to_status: string;
+  notes: string | null;
+  created_at: string;
+}
+
+export interface ResumesTable {
+  id: Generated<number>;
+  user_id: number;
+  name: string;
+  content: string;
+  file_id: number | null;
+  job_match_id: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ResumeFeedbackTable {
+  id: Generated<number>;
+  resume_id: number;
+  /** JSON text: the feedback document. */
+  feedback: string;
+  created_at: string;
+}
+
+export interface DB {
+  users: UsersTable;
+  sessions: SessionsTable;
+  login_failures: LoginFailuresTable;
+  ps101_runs: Ps101RunsTable;
+  chat_messages: ChatMessagesTable;
+  coach_metrics: CoachMetricsTable;
+  files: FilesTable;
+  file_contents: FileContentsTable;
+  job_matches: JobMatchesTable;
+  job_match_events: JobMatchEventsTable;
+  resumes: ResumesTable;
+  resume_feedback: ResumeFeedbackTable;
+}

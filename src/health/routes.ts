@@ -1,0 +1,28 @@
+import type { FastifyInstance } from 'fastify';
+import { migrationStatus } from '../db/migrate.js';
+import { sendError } from '../http/error-handler.js';
+
+/** `GET /health`: 200 while the database answers, 503 when it does not (load balancers take the instance out). */
+export async function healthRoutes(app: FastifyInstance): Promise<void> {
+  app.get('/health', async (request, reply) => {
+    const { db, backend } = app.ctx;
+    try {
+      const status = await migrationStatus(db);
+      return {
+        status: 'ok',
+        database: {
+          backend,
+          schemaVersion: status.schemaVersion,
+          pendingMigrations: status.pending.length,
+          persistent: app.ctx.persistence.persistent,
+          persistence: app.ctx.persistence.reason,
+        },
+      };
+    } catch (error) {
+      request.log.warn({ err: error }, 'health check: database unreachable');
+      return sendError(reply, 503, 'database_unavailable', 'The database cannot be reached.', {
+        database: { backend },
+      });
+    }
+  });
+}

@@ -1,0 +1,25 @@
+import type { Kysely } from 'kysely';
+import type { Config } from '../config.js';
+import type { Backend } from '../db/connection.js';
+import type { Persistence } from '../db/persistence.js';
+import type { DB } from '../db/schema.js';
+import type { SessionUser } from '../auth/sessions.js';
+
+/** What every route plugin can reach: decorated once on the Fastify instance by the server. */
+export interface AppContext {
+  db: Kysely<DB>;
+  backend: Backend;
+  config: Config;
+  /** Whether the data survives a redeploy, and why (reported by /health). */
+  persistence: Persistence;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    ctx: AppContext;
+  }
+  interface FastifyRequest {
+    /** The session's user, set by the auth gate; null on public routes without a valid session. */
+    auth: SessionUser | null;
+  }
+}

@@ -1,0 +1,40 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { AppContext } from '../http/context.js';
+import { purgeLoginFailures } from '../auth/login-throttle.js';
+import { purgeExpiredSessions } from '../auth/sessions.js';
+
+export interface PurgeResult {
+  expiredSessions: number;
+  loginFailures: number;
+}
+
+/**
+ * Deletes what has expired. Idempotent, so every instance may run it: two instances purging
+ * at once just find less to delete.
+ */
+export async function purgeExpired(ctx: AppContext, now = new Date()): Promise<PurgeResult> {
+  const limits = { maxFailures: ctx.config.loginMaxFailures, windowMinutes: ctx.config.loginWindowMinutes };
+  return {
+    expiredSessions: await purgeExpiredSessions(ctx.db, now),
+    loginFailures: await purgeLoginFailures(ctx.db, limits, now),
+  };
+}
+
+/** Runs the purge periodically; the timer never keeps the process alive. Returns a stop function. */
+export function startPurgeTimer(ctx: AppContext, log: FastifyBaseLogger): () => void {
+  const seconds = ctx.config.purgeIntervalSeconds;
+  if (seconds <= 0) return () => {};
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    purgeExpired(ctx)
+      .then((result) => log.info({ purge: result }, 'purged expired rows'))
+      .catch((error: unknown) => log.warn({ err: error }, 'purge failed; will retry'))
+      .finally(() => {
+        running = false;
+      });
+  }, seconds * 1000);
+  timer.unref();
+  return () => clearInterval(timer);
+}

@@ -1,0 +1,37 @@
+import cookie from '@fastify/cookie';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { authRoutes } from './auth/routes.js';
+import { healthRoutes } from './health/routes.js';
+import type { AppContext } from './http/context.js';
+import { registerErrorHandlers } from './http/error-handler.js';
+import { registerOriginCheck } from './http/origin-check.js';
+import { validatorCompiler } from './http/validation.js';
+
+export interface ServerOptions {
+  logger?: FastifyServerOptions['logger'];
+}
+
+/** Builds the HTTP application around an open database. Listening is the caller's business. */
+export async function buildServer(ctx: AppContext, options: ServerOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    // A hop count is valid for Fastify (proxy-addr) though its types omit it.
+    trustProxy: ctx.config.trustProxy as FastifyServerOptions['trustProxy'],
+    bodyLimit: 1024 * 1024,
+    // While shutting down, requests already on open connections are still served (never a
+    // 503), and idle keep-alive connections are closed so the process can exit.
+    return503OnClosing: false,
+    forceCloseConnections: 'idle',
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.decorate('ctx', ctx);
+  app.decorateRequest('auth', null);
+
+  registerErrorHandlers(app);
+  registerOriginCheck(app);
+  await app.register(cookie);
+
+  await app.register(healthRoutes);
+  await app.register(authRoutes, { prefix: '/api/auth' });
+  return app;
+}

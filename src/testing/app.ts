@@ -1,0 +1,103 @@
+import type { FastifyInstance, InjectOptions } from 'fastify';
+import { loadConfig, type Config } from '../config.js';
+import { openDatabase, type Backend, type Database } from '../db/connection.js';
+import { migrateToLatest } from '../db/migrate.js';
+import type { AppContext } from '../http/context.js';
+import { buildServer } from '../server.js';
+import { createTestDatabase, type TestDatabase } from './databases.js';
+
+export interface TestApp {
+  app: FastifyInstance;
+  ctx: AppContext;
+  database: Database;
+  testDatabase: TestDatabase;
+  /** A new cookie-keeping client, like one browser. */
+  client(): TestClient;
+  close(): Promise<void>;
+}
+
+/** The configuration tests run with: defaults, the test database, and any overrides. */
+export function testConfig(database: TestDatabase, overrides: Partial<Config> = {}): Config {
+  return { ...loadConfig({ LOG_LEVEL: 'silent' }), dataDir: database.dataDir, database: database.config, ...overrides };
+}
+
+/** The real application on a fresh, migrated database of the given backend, called in-process. */
+export async function createTestApp(backend: Backend, overrides: Partial<Config> = {}): Promise<TestApp> {
+  const testDatabase = await createTestDatabase(backend);
+  const config = testConfig(testDatabase, overrides);
+  const database = openDatabase(config.database);
+  await migrateToLatest(database.db);
+  const ctx: AppContext = {
+    db: database.db,
+    backend,
+    config,
+    persistence: { persistent: true, reason: 'test database' },
+  };
+  const app = await buildServer(ctx);
+  await app.ready();
+  return {
+    app,
+    ctx,
+    database,
+    testDatabase,
+    client: () => new TestClient(app),
+    close: async () => {
+      await app.close();
+      await database.close();
+      await testDatabase.drop();
+    },
+  };
+}
+
+export interface TestResponse<T = any> {
+  status: number;
+  headers: Record<string, string | string[] | number | undefined>;
+  body: T;
+  raw: Buffer;
+}
+
+/** Sends requests through `app.inject`, keeping cookies between them like a browser. */
+export class TestClient {
+  readonly cookies = new Map<string, string>();
+  constructor(private readonly app: FastifyInstance) {}
+
+  async request<T = any>(options: InjectOptions): Promise<TestResponse<T>> {
+    const cookieHeader = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const response = await this.app.inject({
+      ...options,
+      headers: { ...(cookieHeader ? { cookie: cookieHeader } : {}), ...options.headers },
+    });
+    for (const cookie of response.cookies as { name: string; value: string; expires?: Date; maxAge?: number }[]) {
+      const expired = (cookie.expires && cookie.expires.getTime() <= Date.now()) || cookie.maxAge === 0 || cookie.value === '';
+      if (expired) this.cookies.delete(cookie.name);
+      else this.cookies.set(cookie.name, cookie.value);
+    }
+    const raw = response.rawPayload;
+    const type = String(response.headers['content-type'] ?? '');
+    const body = type.includes('json') && raw.length > 0 ? JSON.parse(raw.toString('utf8')) : raw.toString('utf8');
+    return { status: response.statusCode, headers: response.headers, body, raw };
+  }
+
+  get<T = any>(url: string, headers?: Record<string, string>) {
+    return this.request<T>({ method: 'GET', url, ...(headers ? { headers } : {}) });
+  }
+  post<T = any>(url: string, payload?: unknown, headers?: Record<string, string>) {
+    return this.request<T>({ method: 'POST', url, ...(payload === undefined ? {} : { payload: payload as object }), ...(headers ? { headers } : {}) });
+  }
+  put<T = any>(url: string, payload?: unknown, headers?: Record<string, string>) {
+    return this.request<T>({ method: 'PUT', url, ...(payload === undefined ? {} : { payload: payload as object }), ...(headers ? { headers } : {}) });
+  }
+  patch<T = any>(url: string, payload?: unknown, headers?: Record<string, string>) {
+    return this.request<T>({ method: 'PATCH', url, ...(payload === undefined ? {} : { payload: payload as object }), ...(headers ? { headers } : {}) });
+  }
+  delete<T = any>(url: string, payload?: unknown, headers?: Record<string, string>) {
+    return this.request<T>({ method: 'DELETE', url, ...(payload === undefined ? {} : { payload: payload as object }), ...(headers ? { headers } : {}) });
+  }
+
+  /** Registers a fresh account (unique email) and keeps its session cookie. */
+  async register(email = `user-${Math.random().toString(36).slice(2)}@example.org`, password = 'correct horse battery') {
+    const response = await this.post('/api/auth/register', { email, password });
+    if (response.status !== 201) throw new Error(`register failed: ${response.status} ${JSON.stringify(response.body)}`);
+    return { email, password, user: response.body.user as { id: number; email: string } };
+  }
+}

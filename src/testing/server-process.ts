@@ -1,0 +1,94 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { TestDatabase } from './databases.js';
+import { freePort } from './ports.js';
+
+const BIN = fileURLToPath(new URL('../../bin/mosaic.js', import.meta.url));
+
+export interface ServerProcess {
+  url: string;
+  port: number;
+  child: ChildProcess;
+  output(): string;
+  /** Sends the signal and resolves with the exit code (or the signal's name). */
+  stop(signal?: NodeJS.Signals): Promise<number | string>;
+}
+
+/** The environment that points a `mosaic` process at a test database. */
+export function databaseEnv(database: TestDatabase): Record<string, string> {
+  return database.config.backend === 'postgres'
+    ? { DATABASE_URL: database.location }
+    : { MOSAIC_DATA_DIR: database.dataDir };
+}
+
+/** Starts `mosaic serve` as a real child process and waits until /health answers 200. */
+export async function startServerProcess(
+  database: TestDatabase,
+  extraEnv: Record<string, string> = {},
+  port?: number,
+): Promise<ServerProcess> {
+  const listenPort = port ?? (await freePort());
+  const env: Record<string, string | undefined> = { ...process.env, ...databaseEnv(database), ...extraEnv };
+  if (database.config.backend === 'sqlite') delete env.DATABASE_URL;
+  Object.assign(env, { PORT: String(listenPort), HOST: '127.0.0.1', LOG_LEVEL: extraEnv.LOG_LEVEL ?? 'warn' });
+  const child = spawn(process.execPath, [BIN, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (chunk) => (output += chunk));
+  child.stderr?.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | string>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
+  );
+  const url = `http://127.0.0.1:${listenPort}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`mosaic serve exited early (${await exited}):\n${output}`);
+    }
+    try {
+      const response = await fetch(`${url}/health`);
+      if (response.status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`mosaic serve did not become healthy in time:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    port: listenPort,
+    child,
+    output: () => output,
+    stop: async (signal = 'SIGTERM') => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+/** A tiny fetch client with a cookie jar, for talking to a real server process. */
+export class HttpClient {
+  cookie = '';
+  constructor(public baseUrl: string) {}
+
+  async request(method: string, path: string, body?: unknown): Promise<{ status: number; body: any; headers: Headers }> {
+    const headers: Record<string, string> = {};
+    if (this.cookie) headers.cookie = this.cookie;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers,
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const setCookie = response.headers.getSetCookie().find((c) => c.startsWith('mosaic_session='));
+    if (setCookie) {
+      const value = setCookie.split(';')[0]!;
+      this.cookie = value === 'mosaic_session=' ? '' : value;
+    }
+    const text = await response.text();
+    const type = response.headers.get('content-type') ?? '';
+    return { status: response.status, body: type.includes('json') && text ? JSON.parse(text) : text, headers: response.headers };
+  }
+}
