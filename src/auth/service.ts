@@ -130,8 +130,3 @@ export async function changePassword(
     await revokeUserSessions(trx, userId, currentSessionId);
   });
 }
-
-export async function getUser(db: Kysely<DB>, userId: number): Promise<PublicUser | null> {
-  const user = await store.findUserById(db, userId);
-  return user ? toPublicUser(user) : null;
-}
