@@ -39,5 +39,32 @@ for (const backend of BACKENDS) {
         }
       });
     }
+
+    it('finishes requests in flight on SIGTERM, and every acknowledged write persists', async () => {
+      const server = await startServerProcess(database);
+      const emails = Array.from({ length: 12 }, (_, i) => `inflight-${i}-${Date.now()}@example.org`);
+      // Registrations spend tens of milliseconds hashing, so several are in flight when the signal lands.
+      const requests = emails.map((email) =>
+        new HttpClient(server.url).request('POST', '/api/auth/register', { email, password: PASSWORD }).catch(() => null),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 15));
+      const exit = server.stop('SIGTERM');
+      const responses = await Promise.all(requests);
+      assert.equal(await exit, 0, server.output());
+      const acknowledged = emails.filter((_, i) => responses[i]?.status === 201);
+      assert.ok(acknowledged.length > 0, 'some registrations were acknowledged');
+      for (const response of responses) {
+        if (response) assert.ok(response.status < 500, `no 5xx during shutdown (got ${response.status})`);
+      }
+      const again = await startServerProcess(database);
+      try {
+        for (const email of acknowledged) {
+          const login = await new HttpClient(again.url).request('POST', '/api/auth/login', { email, password: PASSWORD });
+          assert.equal(login.status, 200, `${email} was acknowledged, so it must exist`);
+        }
+      } finally {
+        await again.stop('SIGTERM');
+      }
+    });
   });
 }
