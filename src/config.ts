@@ -98,7 +98,7 @@ export function loadConfig(env: Env = process.env): Config {
     production,
     port: integer(env, 'PORT', 8080, 0, 65535),
     // Containers need every interface; a developer's machine should not expose itself by default.
-    host: env.HOST?.trim() || (production ? '0.0.0.0' : '127.0.0.1'),
+    host: env.HOST?.trim() || (production ? '0.0.0.0' : 'localhost'),
     logLevel,
     database: databaseConfig(env, dataDir),
     dataDir,

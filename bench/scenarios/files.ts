@@ -1,0 +1,90 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import { nowIso } from '../../src/db/values.js';
+import { buildPdf, multipartBody } from '../pdf.js';
+import { CONNECTIONS, format, loadDriver, loadRoute, type BenchBackend, type Row } from '../lib.js';
+
+const PDF = buildPdf(1024 * 1024);
+const SHA = createHash('sha256').update(PDF).digest('hex');
+
+function rssBytes(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return kb * 1024;
+}
+
+/** Samples the server's resident memory while `work` runs; returns the peak. */
+async function peakRss<T>(pid: number, work: () => Promise<T>): Promise<{ result: T; peak: number }> {
+  let peak = rssBytes(pid);
+  const timer = setInterval(() => (peak = Math.max(peak, rssBytes(pid))), 50);
+  try {
+    return { result: await work(), peak };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+async function driverInsertFile(b: BenchBackend, userId: number): Promise<void> {
+  const now = nowIso();
+  const driver = b.driver;
+  if (driver.backend === 'postgres') {
+    const client = await driver.pool.connect();
+    try {
+      await client.query('begin');
+      const { rows } = await client.query(
+        'insert into files (user_id, name, content_type, size, sha256, text_content, created_at) values ($1, $2, $3, $4, $5, $6, $7) returning id',
+        [userId, 'resume.pdf', 'application/pdf', PDF.length, SHA, null, now],
+      );
+      await client.query('insert into file_contents (file_id, content) values ($1, $2)', [rows[0].id, PDF]);
+      await client.query('commit');
+    } finally {
+      client.release();
+    }
+  } else {
+    driver.sqlite.transaction(() => {
+      const { id } = driver.sqlite
+        .prepare('insert into files (user_id, name, content_type, size, sha256, text_content, created_at) values (?, ?, ?, ?, ?, ?, ?) returning id')
+        .get(userId, 'resume.pdf', 'application/pdf', PDF.length, SHA, null, now) as { id: number };
+      driver.sqlite.prepare('insert into file_contents (file_id, content) values (?, ?)').run(id, PDF);
+    })();
+  }
+}
+
+export interface FileBenchResult {
+  rows: Row[];
+  notes: string[];
+}
+
+/** Upload and download of a 1 MB PDF, with the server's peak RSS during CONNECTIONS concurrent uploads. */
+export async function benchFiles(b: BenchBackend): Promise<FileBenchResult> {
+  const client = await b.newUser();
+  const userId = (await client.request('GET', '/api/auth/me')).body.user.id as number;
+  const { body, contentType } = multipartBody('resume.pdf', 'application/pdf', PDF);
+  const pid = b.server.child.pid!;
+  const baseline = rssBytes(pid);
+  const { result: upload, peak } = await peakRss(pid, () =>
+    loadRoute(b.server.url, { path: '/api/files', method: 'POST', headers: { cookie: client.cookie, 'content-type': contentType }, body }),
+  );
+  const uploadCeiling = await loadDriver(() => driverInsertFile(b, userId));
+
+  const listed = await client.request('GET', '/api/files');
+  const fileId = listed.body.files[0].id as number;
+  const download = await loadRoute(b.server.url, { path: `/api/files/${fileId}/content`, headers: { cookie: client.cookie } });
+  const driver = b.driver;
+  const select = driver.backend === 'sqlite' ? driver.sqlite.prepare('select content from file_contents where file_id = ?') : null;
+  const downloadCeiling = await loadDriver(async () => {
+    const row =
+      driver.backend === 'postgres'
+        ? (await driver.pool.query('select content from file_contents where file_id = $1', [fileId])).rows[0]
+        : select!.get(fileId);
+    if (!row) throw new Error('no content');
+  });
+  const mb = (n: number) => format(n / 1024 / 1024, 0);
+  return {
+    rows: [
+      { backend: b.backend, scenario: 'POST /api/files (1 MB PDF)', route: upload, ceiling: uploadCeiling, ceilingName: 'driver insert' },
+      { backend: b.backend, scenario: 'GET /api/files/:id/content (1 MB)', route: download, ceiling: downloadCeiling, ceilingName: 'driver select' },
+    ],
+    notes: [`${b.backend}: server RSS ${mb(baseline)} MB before, peak ${mb(peak)} MB during ${CONNECTIONS} concurrent 1 MB uploads`],
+  };
+}

@@ -1,0 +1,71 @@
+import { nowIso } from '../../src/db/values.js';
+import { CONNECTIONS, loadDriver, loadRoute, type BenchBackend, type Row } from '../lib.js';
+
+const ANSWER = 'I want work where I can see the difference I make. '.repeat(40).slice(0, 2048);
+
+/**
+ * Workbook autosave: PUT /api/ps101 with a 2 KB answer, each connection its own user with its
+ * own revision (as separate people typing), against the same read-merge-write by the driver.
+ */
+export async function benchPs101Autosave(b: BenchBackend): Promise<Row> {
+  const clients = await Promise.all(Array.from({ length: CONNECTIONS }, () => b.newUser()));
+  const revisions: number[] = [];
+  for (const client of clients) {
+    const first = await client.request('PUT', '/api/ps101', { answers: { '1.1': ANSWER }, revision: 0 });
+    if (first.status !== 200) throw new Error(`autosave failed: ${first.status} ${JSON.stringify(first.body)}`);
+    revisions.push(first.body.revision);
+  }
+  let next = 0;
+  const route = await loadRoute(b.server.url, {
+    path: '/api/ps101',
+    initialContext: {},
+    requests: [
+      {
+        method: 'PUT',
+        setupRequest: (request, context) => {
+          const state = context as { user?: number };
+          state.user ??= next++ % clients.length;
+          const user = state.user;
+          return {
+            ...request,
+            headers: { 'content-type': 'application/json', cookie: clients[user]!.cookie },
+            body: JSON.stringify({ answers: { '1.2': ANSWER }, revision: revisions[user] }),
+          };
+        },
+        onResponse: (status, body, context) => {
+          if (status === 200) revisions[(context as { user: number }).user] = JSON.parse(body).revision;
+        },
+      },
+    ],
+  });
+
+  const userIds: number[] = [];
+  for (const client of clients) userIds.push((await client.request('GET', '/api/auth/me')).body.user.id);
+  const driver = b.driver;
+  const ceiling = await loadDriver(async (worker) => {
+    const userId = userIds[worker % userIds.length]!;
+    const now = nowIso();
+    if (driver.backend === 'postgres') {
+      const client = await driver.pool.connect();
+      try {
+        const { rows } = await client.query('select answers, revision from ps101_runs where user_id = $1 and archived_at is null', [userId]);
+        const answers = { ...JSON.parse(rows[0].answers), '1.2': ANSWER };
+        await client.query(
+          'update ps101_runs set answers = $1, revision = revision + 1, updated_at = $2 where user_id = $3 and archived_at is null and revision = $4',
+          [JSON.stringify(answers), now, userId, rows[0].revision],
+        );
+      } finally {
+        client.release();
+      }
+    } else {
+      const row = driver.sqlite
+        .prepare('select answers, revision from ps101_runs where user_id = ? and archived_at is null')
+        .get(userId) as { answers: string; revision: number };
+      const answers = { ...JSON.parse(row.answers), '1.2': ANSWER };
+      driver.sqlite
+        .prepare('update ps101_runs set answers = ?, revision = revision + 1, updated_at = ? where user_id = ? and archived_at is null and revision = ?')
+        .run(JSON.stringify(answers), now, userId, row.revision);
+    }
+  });
+  return { backend: b.backend, scenario: 'PUT /api/ps101 (2 KB answer)', route, ceiling, ceilingName: 'driver read+update' };
+}
