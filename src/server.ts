@@ -1,6 +1,7 @@
 import cookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { authRoutes } from './auth/routes.js';
+import { filesRoutes } from './files/routes.js';
 import { healthRoutes } from './health/routes.js';
 import type { AppContext } from './http/context.js';
 import { registerErrorHandlers } from './http/error-handler.js';
@@ -33,5 +34,6 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
 
   await app.register(healthRoutes);
   await app.register(authRoutes, { prefix: '/api/auth' });
+  await app.register(filesRoutes, { prefix: '/api/files' });
   return app;
 }
