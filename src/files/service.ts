@@ -78,6 +78,11 @@ export async function listFiles(db: Kysely<DB>, userId: number): Promise<PublicF
   return (await store.listFiles(db, userId)).map((row) => toPublicFile(row, readBool(row.has_text)));
 }
 
+/** The extracted text of every file the person uploaded, for job matching. */
+export function listFileTexts(db: Kysely<DB>, userId: number): Promise<string[]> {
+  return store.listFileTexts(db, userId);
+}
+
 export async function getFileContent(db: Kysely<DB>, userId: number, fileId: number) {
   const file = await store.findFileWithContent(db, userId, fileId);
   if (!file) throw notFound('file');
