@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createTestApp, type TestApp, type TestClient } from '../testing/app.js';
+import { createTestApp, type TestApp, type TestClient, type TestResponse } from '../testing/app.js';
 import { BACKENDS } from '../testing/databases.js';
 import { seedWorkbookRun, uploadFile } from '../testing/person-data.js';
 
@@ -27,7 +27,7 @@ for (const backend of BACKENDS) {
     });
     after(() => t.close());
 
-    const cases: { name: string; call: (client: TestClient) => ReturnType<TestClient['get']> }[] = [
+    const cases: { name: string; call: (client: TestClient) => Promise<TestResponse> }[] = [
       { name: 'GET file content', call: (c) => c.get(`/api/files/${ids.file}/content`) },
       { name: 'DELETE file', call: (c) => c.delete(`/api/files/${ids.file}`) },
       { name: 'POST résumé from the file', call: (c) => c.post('/api/resumes', { name: 'x', fileId: ids.file }) },
