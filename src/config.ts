@@ -25,6 +25,8 @@ export interface Config {
   loginWindowMinutes: number;
   /** How often the purge of expired rows runs, in seconds (0 turns it off). */
   purgeIntervalSeconds: number;
+  /** Largest file upload accepted, in MiB (MAX_UPLOAD_MB); bigger ones get 413 and nothing is stored. */
+  maxUploadMb: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -107,6 +109,7 @@ export function loadConfig(env: Env = process.env): Config {
     loginMaxFailures: integer(env, 'LOGIN_MAX_FAILURES', 10, 1, 10_000),
     loginWindowMinutes: integer(env, 'LOGIN_WINDOW_MINUTES', 15, 1, 24 * 60),
     purgeIntervalSeconds: integer(env, 'PURGE_INTERVAL_SECONDS', 3600, 0, 7 * 24 * 3600),
+    maxUploadMb: integer(env, 'MAX_UPLOAD_MB', 10, 1, 100),
   };
 }
 

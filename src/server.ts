@@ -1,7 +1,11 @@
 import cookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { accountRoutes } from './account/routes.js';
 import { authRoutes } from './auth/routes.js';
+import { filesRoutes } from './files/routes.js';
 import { healthRoutes } from './health/routes.js';
+import { jobsRoutes } from './jobs/routes.js';
+import { resumesRoutes } from './resumes/routes.js';
 import type { AppContext } from './http/context.js';
 import { registerErrorHandlers } from './http/error-handler.js';
 import { registerOriginCheck } from './http/origin-check.js';
@@ -43,5 +47,9 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
 
   await app.register(healthRoutes);
   await app.register(authRoutes, { prefix: '/api/auth' });
+  await app.register(filesRoutes, { prefix: '/api/files' });
+  await app.register(jobsRoutes, { prefix: '/api/jobs' });
+  await app.register(resumesRoutes, { prefix: '/api/resumes' });
+  await app.register(accountRoutes, { prefix: '/api/me' });
   return app;
 }

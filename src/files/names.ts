@@ -1,0 +1,19 @@
+export const FILE_NAME_MAX_LENGTH = 255;
+
+// Control characters, and the bidirectional overrides that can make `exe.pdf` read as `fdp.exe`.
+const UNSAFE_CHARACTERS = /[\p{Cc}\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/gu;
+
+/**
+ * The name shown to the person: as given, minus control characters, trimmed and capped. It is
+ * only ever displayed or sent back in Content-Disposition, never joined to a file system path.
+ */
+export function displayName(raw: string | undefined): string {
+  const cleaned = (raw ?? '').replace(UNSAFE_CHARACTERS, '').trim();
+  const capped = [...cleaned].slice(0, FILE_NAME_MAX_LENGTH).join('').trim();
+  return capped || 'upload';
+}
+
+/** An ASCII stand-in for old clients that ignore `filename*`: accents dropped, anything else `_`. */
+export function asciiFallbackName(name: string): string {
+  return name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[^\x20-\x7e]/g, '_');
+}

@@ -1,0 +1,32 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { requireSession, requireUser } from '../auth/gate.js';
+import { getMatch, listMatches, MATCH_STATUSES, refreshMatches, trackMatch } from './service.js';
+
+const MatchParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+const Tracking = Type.Object(
+  {
+    status: Type.Union(MATCH_STATUSES.map((status) => Type.Literal(status))),
+    notes: Type.Optional(Type.Union([Type.String({ maxLength: 5000 }), Type.Null()])),
+  },
+  { additionalProperties: false },
+);
+
+export async function jobsRoutes(parent: FastifyInstance): Promise<void> {
+  parent.addHook('preHandler', requireSession);
+  const app = parent.withTypeProvider<TypeBoxTypeProvider>();
+  const { db } = app.ctx;
+
+  app.post('/matches/refresh', async (request) => refreshMatches(db, requireUser(request).userId));
+
+  app.get('/matches', async (request) => ({ matches: await listMatches(db, requireUser(request).userId) }));
+
+  app.get('/matches/:id', { schema: { params: MatchParams } }, async (request) => ({
+    match: await getMatch(db, requireUser(request).userId, request.params.id),
+  }));
+
+  app.patch('/matches/:id', { schema: { params: MatchParams, body: Tracking } }, async (request) => ({
+    match: await trackMatch(db, requireUser(request).userId, request.params.id, request.body),
+  }));
+}

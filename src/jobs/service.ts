@@ -1,0 +1,165 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.js';
+import { nowIso, readBool, readJson } from '../db/values.js';
+import { notFound } from '../errors.js';
+import { listFileTexts } from '../files/service.js';
+import { findRole } from './catalogue.js';
+import { profileOf, rankRoles } from './matching.js';
+import * as store from './store.js';
+
+export const MATCH_STATUSES = ['saved', 'applied', 'interviewing', 'offer', 'rejected', 'archived'] as const;
+export type MatchStatus = (typeof MATCH_STATUSES)[number];
+
+/** Only the person's most recent chat messages feed matching, so a long history stays cheap. */
+const CHAT_MESSAGES_FOR_MATCHING = 1000;
+
+export interface PublicJobMatch {
+  id: number;
+  roleId: string;
+  title: string;
+  field: string;
+  score: number;
+  /** Position in the latest refresh; null once the role dropped out of the top results. */
+  rank: number | null;
+  current: boolean;
+  matchedSkills: string[];
+  matchedValues: string[];
+  entryPaths: string[];
+  status: MatchStatus | null;
+  notes: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface StatusChange {
+  fromStatus: MatchStatus | null;
+  toStatus: MatchStatus;
+  notes: string | null;
+  createdAt: string;
+}
+
+export function toPublicMatch(row: store.JobMatchRow): PublicJobMatch {
+  return {
+    id: row.id,
+    roleId: row.role_id,
+    title: row.title,
+    field: row.field,
+    score: row.score,
+    rank: row.rank,
+    current: readBool(row.current),
+    matchedSkills: readJson<string[]>(row.matched_skills),
+    matchedValues: readJson<string[]>(row.matched_values),
+    entryPaths: findRole(row.role_id)?.entryPaths ?? [],
+    status: row.status as MatchStatus | null,
+    notes: row.notes,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export function toStatusChange(row: store.JobMatchEventRow): StatusChange {
+  return {
+    fromStatus: row.from_status as MatchStatus | null,
+    toStatus: row.to_status as MatchStatus,
+    notes: row.notes,
+    createdAt: row.created_at,
+  };
+}
+
+export type RefreshReason = 'no_input' | 'no_match' | null;
+
+/** Everything the person has told Mosaic, as text: workbook answers, own chat messages, file text. */
+export async function matchingInput(db: Kysely<DB>, userId: number): Promise<string[]> {
+  return [
+    ...(await store.readWorkbookAnswers(db, userId)),
+    ...(await store.readUserChat(db, userId, CHAT_MESSAGES_FOR_MATCHING)),
+    ...(await listFileTexts(db, userId)),
+  ];
+}
+
+/**
+ * Scores the catalogue against the person's text and stores the top results in one
+ * transaction. Roles the person tracks keep status, notes and history even when they drop out
+ * (then `current` is false); untracked roles that drop out are removed. With no text at all
+ * the result is empty with reason `no_input`; with text that matches nothing, `no_match`.
+ */
+export async function refreshMatches(
+  db: Kysely<DB>,
+  userId: number,
+): Promise<{ matches: PublicJobMatch[]; reason: RefreshReason }> {
+  const profile = profileOf(await matchingInput(db, userId));
+  const ranked = rankRoles(profile);
+  const now = nowIso();
+  await db.transaction().execute(async (trx) => {
+    for (const entry of ranked) {
+      await store.upsertRankedMatch(
+        trx,
+        userId,
+        {
+          roleId: entry.role.id,
+          title: entry.role.title,
+          field: entry.role.field,
+          score: entry.score,
+          rank: entry.rank,
+          matchedSkills: entry.matchedSkills,
+          matchedValues: entry.matchedValues,
+        },
+        now,
+      );
+    }
+    await store.retireUnranked(trx, userId, ranked.map((entry) => entry.role.id), now);
+  });
+  const reason: RefreshReason = profile.size === 0 ? 'no_input' : ranked.length === 0 ? 'no_match' : null;
+  return { matches: await listMatches(db, userId), reason };
+}
+
+export async function listMatches(db: Kysely<DB>, userId: number): Promise<PublicJobMatch[]> {
+  return (await store.listMatches(db, userId)).map(toPublicMatch);
+}
+
+export async function getMatch(
+  db: Kysely<DB>,
+  userId: number,
+  matchId: number,
+): Promise<PublicJobMatch & { history: StatusChange[] }> {
+  const row = await store.findMatch(db, userId, matchId);
+  if (!row) throw notFound('job match');
+  const history = (await store.listEvents(db, [row.id])).map(toStatusChange);
+  return { ...toPublicMatch(row), history };
+}
+
+/** The owner's match row, for other capabilities (résumé feedback); throws 404 otherwise. */
+export async function requireMatch(db: Kysely<DB>, userId: number, matchId: number): Promise<store.JobMatchRow> {
+  const row = await store.findMatch(db, userId, matchId);
+  if (!row) throw notFound('job match');
+  return row;
+}
+
+/**
+ * Sets the tracking status (and notes, when given). A status change appends to the history in
+ * the same transaction; re-sending the same status only updates the notes.
+ */
+export async function trackMatch(
+  db: Kysely<DB>,
+  userId: number,
+  matchId: number,
+  change: { status: MatchStatus; notes?: string | null | undefined },
+): Promise<PublicJobMatch & { history: StatusChange[] }> {
+  await db.transaction().execute(async (trx) => {
+    const row = await store.findMatchForUpdate(trx, userId, matchId);
+    if (!row) throw notFound('job match');
+    const now = nowIso();
+    const notes = change.notes === undefined ? undefined : change.notes?.trim() || null;
+    await store.updateTracking(trx, row.id, { status: change.status, notes, now });
+    if (row.status !== change.status) {
+      await store.insertEvent(trx, {
+        job_match_id: row.id,
+        from_status: row.status,
+        to_status: change.status,
+        notes: notes ?? null,
+        created_at: now,
+      });
+    }
+  });
+  return getMatch(db, userId, matchId);
+}

@@ -1,0 +1,45 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { requireSession, requireUser } from '../auth/gate.js';
+import { createResume, deleteResume, getResume, listResumes, reviewAndStore } from './service.js';
+
+const ResumeParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+const Id = Type.Integer({ minimum: 1 });
+// Either content or fileId (checked in the service, which says which one is missing).
+const NewResume = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    content: Type.Optional(Type.String({ minLength: 1, maxLength: 100_000 })),
+    fileId: Type.Optional(Id),
+    jobMatchId: Type.Optional(Type.Union([Id, Type.Null()])),
+  },
+  { additionalProperties: false },
+);
+
+export async function resumesRoutes(parent: FastifyInstance): Promise<void> {
+  parent.addHook('preHandler', requireSession);
+  const app = parent.withTypeProvider<TypeBoxTypeProvider>();
+  const { db } = app.ctx;
+
+  app.post('/', { schema: { body: NewResume } }, async (request, reply) => {
+    const resume = await createResume(db, requireUser(request).userId, request.body);
+    return reply.code(201).send({ resume });
+  });
+
+  app.get('/', async (request) => ({ resumes: await listResumes(db, requireUser(request).userId) }));
+
+  app.get('/:id', { schema: { params: ResumeParams } }, async (request) => ({
+    resume: await getResume(db, requireUser(request).userId, request.params.id),
+  }));
+
+  app.delete('/:id', { schema: { params: ResumeParams } }, async (request, reply) => {
+    await deleteResume(db, requireUser(request).userId, request.params.id);
+    return reply.code(204).send();
+  });
+
+  app.post('/:id/feedback', { schema: { params: ResumeParams } }, async (request, reply) => {
+    const feedback = await reviewAndStore(db, requireUser(request).userId, request.params.id);
+    return reply.code(201).send({ feedback });
+  });
+}

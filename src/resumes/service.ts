@@ -1,0 +1,120 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.js';
+import { nowIso, readJson } from '../db/values.js';
+import { AppError, invalidInput, notFound } from '../errors.js';
+import { getFileText } from '../files/service.js';
+import { findRole } from '../jobs/catalogue.js';
+import { missingSkills } from '../jobs/matching.js';
+import { requireMatch } from '../jobs/service.js';
+import { reviewResume, type ResumeFeedback } from './feedback.js';
+import * as store from './store.js';
+
+export interface ResumeSummary {
+  id: number;
+  name: string;
+  fileId: number | null;
+  jobMatchId: number | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface StoredFeedback extends ResumeFeedback {
+  id: number;
+  resumeId: number;
+  createdAt: string;
+}
+
+export interface PublicResume extends ResumeSummary {
+  content: string;
+  /** Newest first. */
+  feedback: StoredFeedback[];
+}
+
+export interface NewResume {
+  name: string;
+  content?: string | undefined;
+  fileId?: number | undefined;
+  jobMatchId?: number | null | undefined;
+}
+
+function toSummary(row: Omit<store.ResumeRow, 'user_id' | 'content'>): ResumeSummary {
+  return {
+    id: row.id,
+    name: row.name,
+    fileId: row.file_id,
+    jobMatchId: row.job_match_id,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export function toStoredFeedback(row: store.ResumeFeedbackRow): StoredFeedback {
+  return { id: row.id, resumeId: row.resume_id, createdAt: row.created_at, ...readJson<ResumeFeedback>(row.feedback) };
+}
+
+/**
+ * Saves a résumé version from text, or from the text extracted from one of the person's
+ * files. The file and the job match must be the person's own (404 otherwise).
+ */
+export async function createResume(db: Kysely<DB>, userId: number, input: NewResume): Promise<PublicResume> {
+  const name = input.name.trim();
+  if (!name) throw invalidInput('name must not be blank');
+  if ((input.content === undefined) === (input.fileId === undefined)) {
+    throw invalidInput('give either content or fileId');
+  }
+  let content = input.content ?? '';
+  if (input.fileId !== undefined) {
+    const text = await getFileText(db, userId, input.fileId);
+    if (text === null) {
+      throw new AppError(422, 'file_has_no_text', 'No text could be taken from this file; paste the résumé text instead.');
+    }
+    content = text;
+  }
+  if (!content.trim()) throw invalidInput('content must not be blank');
+  if (input.jobMatchId != null) await requireMatch(db, userId, input.jobMatchId);
+  const now = nowIso();
+  const row = await store.insertResume(db, {
+    user_id: userId,
+    name,
+    content,
+    file_id: input.fileId ?? null,
+    job_match_id: input.jobMatchId ?? null,
+    created_at: now,
+    updated_at: now,
+  });
+  return { ...toSummary(row), content: row.content, feedback: [] };
+}
+
+export async function listResumes(db: Kysely<DB>, userId: number): Promise<ResumeSummary[]> {
+  return (await store.listResumes(db, userId)).map(toSummary);
+}
+
+export async function getResume(db: Kysely<DB>, userId: number, resumeId: number): Promise<PublicResume> {
+  const row = await store.findResume(db, userId, resumeId);
+  if (!row) throw notFound('résumé');
+  const feedback = (await store.listFeedback(db, [row.id])).map(toStoredFeedback);
+  return { ...toSummary(row), content: row.content, feedback };
+}
+
+export async function deleteResume(db: Kysely<DB>, userId: number, resumeId: number): Promise<void> {
+  if (!(await store.deleteResume(db, userId, resumeId))) throw notFound('résumé');
+}
+
+/** Reviews the version (against its linked job match's role, if any) and stores the result. */
+export async function reviewAndStore(db: Kysely<DB>, userId: number, resumeId: number): Promise<StoredFeedback> {
+  const resume = await store.findResume(db, userId, resumeId);
+  if (!resume) throw notFound('résumé');
+  let job: ResumeFeedback['jobMatch'] = null;
+  if (resume.job_match_id !== null) {
+    const match = await requireMatch(db, userId, resume.job_match_id);
+    const role = findRole(match.role_id);
+    job = { id: match.id, title: match.title, missingSkills: role ? missingSkills(role, resume.content) : [] };
+  }
+  const feedback = reviewResume(resume.content, job);
+  const row = await store.insertFeedback(db, {
+    resume_id: resume.id,
+    feedback: JSON.stringify(feedback),
+    created_at: nowIso(),
+  });
+  return toStoredFeedback(row);
+}
