@@ -1,11 +1,13 @@
 import cookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { authRoutes } from './auth/routes.js';
+import { chatRoutes } from './chat/routes.js';
 import { healthRoutes } from './health/routes.js';
 import type { AppContext } from './http/context.js';
 import { registerErrorHandlers } from './http/error-handler.js';
 import { registerOriginCheck } from './http/origin-check.js';
 import { validatorCompiler } from './http/validation.js';
+import { ps101Routes } from './ps101/routes.js';
 
 export interface ServerOptions {
   logger?: FastifyServerOptions['logger'];
@@ -33,5 +35,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
 
   await app.register(healthRoutes);
   await app.register(authRoutes, { prefix: '/api/auth' });
+  await app.register(ps101Routes, { prefix: '/api/ps101' });
+  await app.register(chatRoutes, { prefix: '/api/chat' });
   return app;
 }

@@ -135,3 +135,8 @@ export async function getUser(db: Kysely<DB>, userId: number): Promise<PublicUse
   const user = await store.findUserById(db, userId);
   return user ? toPublicUser(user) : null;
 }
+
+/** Deletes guests idle for `ttlDays` with everything they made; registered users are never touched. */
+export function purgeInactiveGuests(db: Kysely<DB>, ttlDays: number, now = new Date()): Promise<number> {
+  return store.deleteInactiveGuests(db, nowIso(new Date(now.getTime() - ttlDays * 86_400_000)));
+}

@@ -1,4 +1,6 @@
 import type { FastifyInstance, InjectOptions } from 'fastify';
+import { createCoachProvider } from '../coach/index.js';
+import type { CoachProvider } from '../coach/provider.js';
 import { loadConfig, type Config } from '../config.js';
 import { openDatabase, type Backend, type Database } from '../db/connection.js';
 import { migrateToLatest } from '../db/migrate.js';
@@ -21,8 +23,17 @@ export function testConfig(database: TestDatabase, overrides: Partial<Config> = 
   return { ...loadConfig({ LOG_LEVEL: 'silent' }), dataDir: database.dataDir, database: database.config, ...overrides };
 }
 
+export interface TestAppOptions {
+  /** A coach to use instead of the one the configuration selects (offline by default). */
+  coach?: CoachProvider;
+}
+
 /** The real application on a fresh, migrated database of the given backend, called in-process. */
-export async function createTestApp(backend: Backend, overrides: Partial<Config> = {}): Promise<TestApp> {
+export async function createTestApp(
+  backend: Backend,
+  overrides: Partial<Config> = {},
+  options: TestAppOptions = {},
+): Promise<TestApp> {
   const testDatabase = await createTestDatabase(backend);
   const config = testConfig(testDatabase, overrides);
   const database = openDatabase(config.database);
@@ -32,6 +43,7 @@ export async function createTestApp(backend: Backend, overrides: Partial<Config>
     backend,
     config,
     persistence: { persistent: true, reason: 'test database' },
+    coach: options.coach ?? createCoachProvider(config.coach),
   };
   const app = await buildServer(ctx);
   await app.ready();
