@@ -29,6 +29,16 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   app.decorate('ctx', ctx);
   app.decorateRequest('auth', null);
 
+  // Responses finished during shutdown ask the client to close the connection; otherwise a
+  // connection busy when closing began would idle in keep-alive and hold the process open.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
+
   registerErrorHandlers(app);
   registerOriginCheck(app);
   await app.register(cookie);

@@ -1,10 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { AppError } from '../errors.js';
 import { clearSessionCookie, loadSession, requireSession, requireUser, setSessionCookie } from './gate.js';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './passwords.js';
-import { changePassword, createGuest, getUser, loginUser, registerUser, type ClientInfo } from './service.js';
+import { changePassword, createGuest, loginUser, registerUser, toPublicUser, type ClientInfo } from './service.js';
 import { deleteSession, revokeUserSessions } from './sessions.js';
 
 const NewPassword = Type.String({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH });
@@ -68,10 +67,10 @@ export async function authRoutes(parent: FastifyInstance): Promise<void> {
       return reply.code(204).send();
     });
 
+    // The session lookup already joined the user: who-am-I costs one query.
     typed.get('/me', async (request) => {
-      const user = await getUser(db, requireUser(request).userId);
-      if (!user) throw new AppError(401, 'unauthenticated', 'Log in to continue.');
-      return { user };
+      const auth = requireUser(request);
+      return { user: toPublicUser({ id: auth.userId, email: auth.email, created_at: auth.userCreatedAt }) };
     });
 
     typed.post('/password', { schema: { body: PasswordChange } }, async (request, reply) => {

@@ -131,11 +131,6 @@ export async function changePassword(
   });
 }
 
-export async function getUser(db: Kysely<DB>, userId: number): Promise<PublicUser | null> {
-  const user = await store.findUserById(db, userId);
-  return user ? toPublicUser(user) : null;
-}
-
 /** Deletes guests idle for `ttlDays` with everything they made; registered users are never touched. */
 export function purgeInactiveGuests(db: Kysely<DB>, ttlDays: number, now = new Date()): Promise<number> {
   return store.deleteInactiveGuests(db, nowIso(new Date(now.getTime() - ttlDays * 86_400_000)));

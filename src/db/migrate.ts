@@ -77,9 +77,25 @@ export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResult[
   return results ?? [];
 }
 
-/** Reads the schema version cheaply for health checks. */
-export async function schemaVersion(db: Kysely<any>): Promise<number> {
-  const result = await sql<{ name: string }>`select max(name) as name from ${sql.table(MIGRATION_TABLE)}`.execute(db);
-  const name = result.rows[0]?.name;
-  return name ? migrationVersion(name) : 0;
+/**
+ * The schema version and pending count in one cheap query, for health checks (which run
+ * every few seconds: no introspection). Throws when the database cannot be reached.
+ */
+export async function schemaHealth(db: Kysely<any>): Promise<{ schemaVersion: number; pendingMigrations: number }> {
+  const known = Object.keys(migrations);
+  let applied: string[] = [];
+  try {
+    const result = await sql<{ name: string }>`select name from ${sql.table(MIGRATION_TABLE)}`.execute(db);
+    applied = result.rows.map((row) => row.name);
+  } catch (error) {
+    // A reachable database without the migrations table has simply not been migrated.
+    if (!(await db.introspection.getTables({ withInternalKyselyTables: true })).every((t) => t.name !== MIGRATION_TABLE)) {
+      throw error;
+    }
+  }
+  const newest = applied.sort().at(-1);
+  return {
+    schemaVersion: newest ? migrationVersion(newest) : 0,
+    pendingMigrations: known.filter((name) => !applied.includes(name)).length,
+  };
 }

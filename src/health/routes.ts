@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { migrationStatus } from '../db/migrate.js';
+import { schemaHealth } from '../db/migrate.js';
 import { sendError } from '../http/error-handler.js';
 
 /** `GET /health`: 200 while the database answers, 503 when it does not (load balancers take the instance out). */
@@ -7,13 +7,13 @@ export async function healthRoutes(app: FastifyInstance): Promise<void> {
   app.get('/health', async (request, reply) => {
     const { db, backend } = app.ctx;
     try {
-      const status = await migrationStatus(db);
+      const status = await schemaHealth(db);
       return {
         status: 'ok',
         database: {
           backend,
           schemaVersion: status.schemaVersion,
-          pendingMigrations: status.pending.length,
+          pendingMigrations: status.pendingMigrations,
           persistent: app.ctx.persistence.persistent,
           persistence: app.ctx.persistence.reason,
         },

@@ -1,0 +1,165 @@
+import { spawn } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import autocannon from 'autocannon';
+import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
+import { createPgPool, openSqlite, type Backend } from '../src/db/connection.js';
+import { createTestDatabase, type TestDatabase } from '../src/testing/databases.js';
+import { freePort } from '../src/testing/ports.js';
+import { HttpClient, startServerProcess, type ServerProcess } from '../src/testing/server-process.js';
+
+export const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
+export const DURATION_SECONDS = Number(process.env.BENCH_DURATION ?? 5);
+
+export interface Measurement {
+  rps: number;
+  p99Ms: number;
+  errors: number;
+}
+
+/** A direct line to the same database the server uses, for driver-level ceilings. */
+export type Driver =
+  | { backend: 'postgres'; pool: pg.Pool }
+  | { backend: 'sqlite'; sqlite: BetterSqlite3.Database };
+
+export interface BenchBackend {
+  backend: Backend;
+  database: TestDatabase;
+  server: ServerProcess;
+  driver: Driver;
+  /** A client with a fresh registered user's session. */
+  newUser(): Promise<HttpClient>;
+}
+
+/**
+ * Starts `mosaic serve` as a real process on a fresh database of the backend, with a driver
+ * connection beside it (pool of the server's size for PostgreSQL), runs `fn`, cleans up.
+ */
+export async function withBackend<T>(backend: Backend, fn: (b: BenchBackend) => Promise<T>): Promise<T> {
+  const database = await createTestDatabase(backend);
+  const server = await startServerProcess(database, { LOG_LEVEL: 'warn', PURGE_INTERVAL_SECONDS: '0' });
+  const driver: Driver =
+    database.config.backend === 'postgres'
+      ? { backend: 'postgres', pool: createPgPool(database.config.url, 10, 30_000) }
+      : { backend: 'sqlite', sqlite: openSqlite(database.config.file, 'full') };
+  let users = 0;
+  const newUser = async () => {
+    const client = new HttpClient(server.url);
+    const response = await client.request('POST', '/api/auth/register', {
+      email: `bench-${users++}-${Date.now()}@example.org`,
+      password: 'bench password 123',
+    });
+    if (response.status !== 201) throw new Error(`register failed: ${response.status}`);
+    return client;
+  };
+  try {
+    return await fn({ backend, database, server, driver, newUser });
+  } finally {
+    if (driver.backend === 'postgres') await driver.pool.end();
+    else driver.sqlite.close();
+    await server.stop('SIGTERM');
+    await database.drop();
+  }
+}
+
+export type RouteLoad = Omit<autocannon.Options, 'url' | 'connections' | 'duration'> & { path: string };
+
+/** autocannon against a route of a running server, with the run's concurrency and duration. */
+export async function loadRoute(baseUrl: string, load: RouteLoad): Promise<Measurement> {
+  const { path, ...options } = load;
+  const result = await autocannon({
+    ...options,
+    url: `${baseUrl}${path}`,
+    connections: CONNECTIONS,
+    duration: DURATION_SECONDS,
+  });
+  return {
+    rps: result.requests.average,
+    p99Ms: result.latency.p99,
+    errors: result.errors + result.timeouts + result.non2xx,
+  };
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/**
+ * Calls `operation` from CONNECTIONS concurrent workers for the run's duration: the ceiling a
+ * route doing the same database work could reach. (better-sqlite3 is synchronous, so on SQLite
+ * the workers take turns, exactly as the server's requests do.)
+ */
+export async function loadDriver(operation: (worker: number) => Promise<unknown> | unknown): Promise<Measurement> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const end = performance.now() + DURATION_SECONDS * 1000;
+  const worker = async (index: number) => {
+    while (performance.now() < end) {
+      const start = performance.now();
+      try {
+        await operation(index);
+      } catch {
+        errors++;
+      }
+      latencies.push(performance.now() - start);
+      // Yield so other workers (and timers) run even when the operation is synchronous.
+      if (latencies.length % 64 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: CONNECTIONS }, (_, i) => worker(i)));
+  const seconds = (performance.now() - started) / 1000;
+  const sorted = Float64Array.from(latencies).sort();
+  return { rps: latencies.length / seconds, p99Ms: percentile(sorted, 99), errors };
+}
+
+/** A bare Fastify server with one empty route, in its own process: the HTTP stack's ceiling. */
+export async function withEmptyServer<T>(fn: (url: string) => Promise<T>): Promise<T> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', new URL('./empty-server.ts', import.meta.url).pathname], {
+    env: { ...process.env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.once('data', () => resolve());
+    child.once('exit', (code) => reject(new Error(`empty server exited ${code}`)));
+  });
+  try {
+    return await fn(`http://127.0.0.1:${port}`);
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
+export function format(n: number, digits = 0): string {
+  return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+
+export interface Row {
+  backend: string;
+  scenario: string;
+  route: Measurement;
+  ceiling: Measurement;
+  ceilingName: string;
+}
+
+export function printRows(rows: Row[]): void {
+  const header = ['backend', 'scenario', 'route req/s', 'route p99 ms', 'ceiling', 'ceiling ops/s', 'ceiling p99 ms', 'route/ceiling', 'errors'];
+  const lines = rows.map((r) => [
+    r.backend,
+    r.scenario,
+    format(r.route.rps),
+    format(r.route.p99Ms, 1),
+    r.ceilingName,
+    format(r.ceiling.rps),
+    format(r.ceiling.p99Ms, 1),
+    format(r.route.rps / r.ceiling.rps, 2),
+    String(r.route.errors + r.ceiling.errors),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+  const render = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
+  console.log(render(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const line of lines) console.log(render(line));
+}

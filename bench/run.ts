@@ -1,0 +1,38 @@
+// `npm run bench`: each scenario against a real server process on each backend, next to a
+// ceiling measured in the same run (the same work straight through the driver, or an empty
+// Fastify route), printed with the ratio. BENCH_BACKENDS, BENCH_CONNECTIONS, BENCH_DURATION
+// (seconds) tune it; PostgreSQL comes from TEST_DATABASE_URL (default: the local server).
+import os from 'node:os';
+import type { Backend } from '../src/db/connection.js';
+import { CONNECTIONS, DURATION_SECONDS, loadRoute, printRows, withBackend, withEmptyServer, type Row } from './lib.js';
+import { benchAuthMe } from './scenarios/auth-me.js';
+
+process.env.TEST_DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/postgres';
+const backends = (process.env.BENCH_BACKENDS ?? 'sqlite,postgres').split(',') as Backend[];
+
+console.log(
+  `Mosaic benchmark: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), Node ${process.version}, ` +
+    `${CONNECTIONS} connections, ${DURATION_SECONDS} s per measurement\n`,
+);
+
+const rows: Row[] = [];
+const empty = await withEmptyServer((url) => loadRoute(url, { path: '/empty' }));
+console.log(`empty Fastify route: ${Math.round(empty.rps)} req/s, p99 ${empty.p99Ms} ms (HTTP stack ceiling)\n`);
+
+for (const backend of backends) {
+  await withBackend(backend, async (b) => {
+    const scenarios = [benchAuthMe];
+    for (const scenario of scenarios) {
+      const row = await scenario(b);
+      rows.push(row);
+      console.log(`${backend}: ${row.scenario} done`);
+    }
+  });
+}
+
+console.log('');
+printRows(rows);
+console.log('');
+for (const row of rows) {
+  console.log(`${row.backend} ${row.scenario}: ${(row.route.rps / empty.rps).toFixed(2)} of the empty route`);
+}
