@@ -42,14 +42,8 @@ for (const backend of BACKENDS) {
     });
     after(() => t.close());
 
-    async function user(): Promise<TestClient> {
-      const client = t.client();
-      await client.register();
-      return client;
-    }
-
     it('stores the message and the reply, and scores the exchange', async () => {
-      const client = await user();
+      const client = await t.registeredClient();
       const response = await client.post('/api/chat/messages', { content: 'I will email two recruiters tomorrow.' });
       assert.equal(response.status, 201);
       const { message, reply, metrics } = response.body;
@@ -73,13 +67,13 @@ for (const backend of BACKENDS) {
     });
 
     it('gives an empty conversation and no metrics to someone who never wrote', async () => {
-      const client = await user();
+      const client = await t.registeredClient();
       assert.deepEqual((await client.get('/api/chat/messages')).body, { messages: [], nextCursor: null });
       assert.deepEqual((await client.get('/api/chat/metrics')).body, { latest: null, history: [] });
     });
 
     it('keeps the message and answers 503 coach_unavailable when the coach fails', async () => {
-      const client = await user();
+      const client = await t.registeredClient();
       flaky.down = true;
       try {
         const response = await client.post('/api/chat/messages', { content: 'Are you there?' });
@@ -98,7 +92,7 @@ for (const backend of BACKENDS) {
     });
 
     it('pages newest to oldest completely and without duplicates while new messages arrive', async () => {
-      const client = await user();
+      const client = await t.registeredClient();
       const userId = (await client.get('/api/auth/me')).body.user.id;
       for (let i = 0; i < 23; i++) await sendMessage(t.ctx.db, flaky, userId, `message ${i}`);
       const before = (await client.get('/api/chat/messages?limit=100')).body.messages.map((m: { id: number }) => m.id);
@@ -116,7 +110,7 @@ for (const backend of BACKENDS) {
     });
 
     it('refuses invalid cursors and limits with 400', async () => {
-      const client = await user();
+      const client = await t.registeredClient();
       for (const query of ['before=!!!', 'before=abc', `before=${encodeCursor(0)}`, 'before=' + Buffer.from('-1').toString('base64url'), 'limit=0', 'limit=101', 'limit=x', 'other=1']) {
         const response = await client.get(`/api/chat/messages?${query}`);
         assert.equal(response.status, 400, query);
@@ -126,7 +120,7 @@ for (const backend of BACKENDS) {
     });
 
     it('refuses bad messages with a 4xx and a code, storing nothing', async () => {
-      const client = await user();
+      const client = await t.registeredClient();
       const cases: [unknown, number, string][] = [
         [{ content: '' }, 400, 'empty_message'],
         [{ content: '  \n ' }, 400, 'empty_message'],
@@ -148,8 +142,8 @@ for (const backend of BACKENDS) {
     });
 
     it('keeps each user to their own conversation', async () => {
-      const alice = await user();
-      const bob = await user();
+      const alice = await t.registeredClient();
+      const bob = await t.registeredClient();
       const sent = (await alice.post('/api/chat/messages', { content: 'Alice’s secret plan' })).body;
       assert.deepEqual((await bob.get('/api/chat/messages')).body.messages, []);
       // Bob's cursor pointing above Alice's ids still only reaches Bob's messages.

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createTestApp, type TestApp, type TestClient } from '../testing/app.js';
+import { createTestApp, type TestApp } from '../testing/app.js';
 import { BACKENDS } from '../testing/databases.js';
 import { PROMPT_COUNT, PS101_FLOW } from './flow.js';
 import { ANSWER_MAX_CHARS, updateWorkbook } from './service.js';
@@ -12,12 +12,6 @@ for (const backend of BACKENDS) {
       t = await createTestApp(backend);
     });
     after(() => t.close());
-
-    async function user(): Promise<TestClient> {
-      const client = t.client();
-      await client.register();
-      return client;
-    }
 
     it('serves the flow without a login', async () => {
       const response = await t.client().get('/api/ps101/flow');
@@ -34,7 +28,7 @@ for (const backend of BACKENDS) {
     });
 
     it('shows an empty workbook to someone who never started, without creating a run', async () => {
-      const client = await user();
+      const client = await t.registeredClient();
       const response = await client.get('/api/ps101');
       assert.equal(response.status, 200);
       assert.deepEqual(response.body, {
@@ -51,7 +45,7 @@ for (const backend of BACKENDS) {
     });
 
     it('merges answers, moves the step, removes an answer sent empty, and bumps the revision', async () => {
-      const client = await user();
+      const client = await t.registeredClient();
       const first = await client.put('/api/ps101', { revision: 0, answers: { '1.1': 'I feel stuck', '1.2': 'Sales' } });
       assert.equal(first.status, 200);
       assert.equal(first.body.revision, 1);
@@ -65,7 +59,7 @@ for (const backend of BACKENDS) {
     });
 
     it('refuses a stale revision (two tabs) with the current state, overwriting nothing', async () => {
-      const tabA = await user();
+      const tabA = await t.registeredClient();
       const tabB = t.client();
       tabB.cookies.set('mosaic_session', tabA.cookies.get('mosaic_session')!);
       const loaded = (await tabA.get('/api/ps101')).body;
@@ -83,7 +77,7 @@ for (const backend of BACKENDS) {
     });
 
     it('lets exactly one of many simultaneous saves at the same revision win', async () => {
-      const client = await user();
+      const client = await t.registeredClient();
       const userId = (await client.get('/api/auth/me')).body.user.id;
       // Several first saves at once race to create the run; several later ones to update it.
       for (const revision of [0, 1]) {
@@ -103,7 +97,7 @@ for (const backend of BACKENDS) {
     });
 
     it('completes only from step 10, sets completedAt once and keeps it on later edits', async () => {
-      const client = await user();
+      const client = await t.registeredClient();
       const early = await client.put('/api/ps101', { revision: 0, currentStep: 9, complete: true });
       assert.equal(early.status, 400);
       assert.equal(early.body.error.code, 'not_at_last_step');
@@ -117,7 +111,7 @@ for (const backend of BACKENDS) {
     });
 
     it('restarts: archives the run, lists it, and starts a new one a stale tab cannot write into', async () => {
-      const client = await user();
+      const client = await t.registeredClient();
       const saved = await client.put('/api/ps101', { revision: 0, currentStep: 4, answers: { '4.1': '6 out of 10' } });
       const restarted = await client.post('/api/ps101/restart');
       assert.equal(restarted.status, 201);
@@ -141,8 +135,8 @@ for (const backend of BACKENDS) {
     });
 
     it('keeps each user to their own workbook', async () => {
-      const alice = await user();
-      const bob = await user();
+      const alice = await t.registeredClient();
+      const bob = await t.registeredClient();
       const aliceState = (await alice.put('/api/ps101', { revision: 0, answers: { '1.1': 'Alice only' } })).body;
       assert.deepEqual((await bob.get('/api/ps101')).body.answers, {});
       const bobRun = await bob.get(`/api/ps101/runs/${aliceState.runId}`);
@@ -155,7 +149,7 @@ for (const backend of BACKENDS) {
     });
 
     it('answers bad input with a 4xx and a code, changing nothing', async () => {
-      const client = await user();
+      const client = await t.registeredClient();
       const saved = (await client.put('/api/ps101', { revision: 0, answers: { '1.1': 'kept' } })).body;
       const tooMany = Object.fromEntries(Array.from({ length: 201 }, (_, i) => [`1.${i + 1}`, 'x']));
       const cases: [unknown, number, string][] = [
@@ -193,7 +187,7 @@ for (const backend of BACKENDS) {
     });
 
     it('accepts a full workbook with every answer at the limit', async () => {
-      const client = await user();
+      const client = await t.registeredClient();
       const answers = Object.fromEntries(
         PS101_FLOW.steps.flatMap((step) => step.prompts.map((p) => [p.key, 'é'.repeat(ANSWER_MAX_CHARS)])),
       );

@@ -15,6 +15,8 @@ export interface TestApp {
   testDatabase: TestDatabase;
   /** A new cookie-keeping client, like one browser. */
   client(): TestClient;
+  /** A new client already logged in as a freshly registered user. */
+  registeredClient(): Promise<TestClient>;
   close(): Promise<void>;
 }
 
@@ -53,6 +55,11 @@ export async function createTestApp(
     database,
     testDatabase,
     client: () => new TestClient(app),
+    registeredClient: async () => {
+      const client = new TestClient(app);
+      await client.register();
+      return client;
+    },
     close: async () => {
       await app.close();
       await database.close();
