@@ -9,6 +9,17 @@ export type DatabaseConfig =
   | { backend: 'postgres'; url: string; poolMax: number; statementTimeoutMs: number }
   | { backend: 'sqlite'; file: string; synchronous: 'full' | 'normal' };
 
+export interface CoachConfig {
+  /** Base URL of an OpenAI-compatible API (COACH_API_URL); with apiKey it replaces the offline coach. */
+  apiUrl: string | null;
+  apiKey: string | null;
+  model: string;
+  /** Ask the model for a streamed reply (COACH_STREAM). */
+  stream: boolean;
+  timeoutMs: number;
+  maxRetries: number;
+}
+
 export interface Config {
   nodeEnv: string;
   production: boolean;
@@ -27,6 +38,9 @@ export interface Config {
   purgeIntervalSeconds: number;
   /** Largest file upload accepted, in MiB (MAX_UPLOAD_MB); bigger ones get 413 and nothing is stored. */
   maxUploadMb: number;
+  /** Guests (users without an email) inactive this long are deleted with their data. */
+  guestTtlDays: number;
+  coach: CoachConfig;
 }
 
 type Env = Record<string, string | undefined>;
@@ -89,6 +103,26 @@ function databaseConfig(env: Env, dataDir: string): DatabaseConfig {
   };
 }
 
+function coachConfig(env: Env): CoachConfig {
+  const apiUrl = env.COACH_API_URL?.trim() || null;
+  const apiKey = env.COACH_API_KEY?.trim() || null;
+  if ((apiUrl === null) !== (apiKey === null)) {
+    throw new ConfigError('COACH_API_URL and COACH_API_KEY must be set together (or neither, for the offline coach)');
+  }
+  if (apiUrl !== null && !/^https?:\/\/[^/]/i.test(apiUrl)) {
+    throw new ConfigError(`COACH_API_URL=${apiUrl} must be an http(s) URL such as https://api.openai.com/v1`);
+  }
+  const stream = oneOf(env, 'COACH_STREAM', 'false', ['true', 'false'] as const);
+  return {
+    apiUrl,
+    apiKey,
+    model: env.COACH_MODEL?.trim() || 'gpt-4o-mini',
+    stream: stream === 'true',
+    timeoutMs: integer(env, 'COACH_TIMEOUT_MS', 30_000, 100, 600_000),
+    maxRetries: 1,
+  };
+}
+
 /** Reads Mosaic's configuration from the environment; throws ConfigError on anything invalid. */
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = env.NODE_ENV?.trim() || 'development';
@@ -110,6 +144,8 @@ export function loadConfig(env: Env = process.env): Config {
     loginWindowMinutes: integer(env, 'LOGIN_WINDOW_MINUTES', 15, 1, 24 * 60),
     purgeIntervalSeconds: integer(env, 'PURGE_INTERVAL_SECONDS', 3600, 0, 7 * 24 * 3600),
     maxUploadMb: integer(env, 'MAX_UPLOAD_MB', 10, 1, 100),
+    guestTtlDays: integer(env, 'GUEST_TTL_DAYS', 30, 1, 3650),
+    coach: coachConfig(env),
   };
 }
 

@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { accountRoutes } from './account/routes.js';
 import { authRoutes } from './auth/routes.js';
 import { filesRoutes } from './files/routes.js';
+import { chatRoutes } from './chat/routes.js';
 import { healthRoutes } from './health/routes.js';
 import { jobsRoutes } from './jobs/routes.js';
 import { resumesRoutes } from './resumes/routes.js';
@@ -10,6 +11,7 @@ import type { AppContext } from './http/context.js';
 import { registerErrorHandlers } from './http/error-handler.js';
 import { registerOriginCheck } from './http/origin-check.js';
 import { validatorCompiler } from './http/validation.js';
+import { ps101Routes } from './ps101/routes.js';
 
 export interface ServerOptions {
   logger?: FastifyServerOptions['logger'];
@@ -51,5 +53,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   await app.register(jobsRoutes, { prefix: '/api/jobs' });
   await app.register(resumesRoutes, { prefix: '/api/resumes' });
   await app.register(accountRoutes, { prefix: '/api/me' });
+  await app.register(ps101Routes, { prefix: '/api/ps101' });
+  await app.register(chatRoutes, { prefix: '/api/chat' });
   return app;
 }

@@ -130,3 +130,8 @@ export async function changePassword(
     await revokeUserSessions(trx, userId, currentSessionId);
   });
 }
+
+/** Deletes guests idle for `ttlDays` with everything they made; registered users are never touched. */
+export function purgeInactiveGuests(db: Kysely<DB>, ttlDays: number, now = new Date()): Promise<number> {
+  return store.deleteInactiveGuests(db, nowIso(new Date(now.getTime() - ttlDays * 86_400_000)));
+}

@@ -104,3 +104,13 @@ export async function deleteExpiredSessions(db: Kysely<DB>, now: string): Promis
   const result = await db.deleteFrom('sessions').where('expires_at', '<=', now).executeTakeFirst();
   return Number(result.numDeletedRows);
 }
+
+/** Deletes guests (no email) last active before `before`; their data goes with them by cascade. */
+export async function deleteInactiveGuests(db: Kysely<DB>, before: string): Promise<number> {
+  const result = await db
+    .deleteFrom('users')
+    .where('email', 'is', null)
+    .where('last_active_at', '<', before)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

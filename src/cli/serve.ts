@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
+import { createCoachProvider } from '../coach/index.js';
 import { openDatabase } from '../db/connection.js';
 import { migrateToLatest, migrationStatus } from '../db/migrate.js';
 import { assertPersistentInProduction, assessPersistence } from '../db/persistence.js';
@@ -17,7 +18,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const persistence = assessPersistence(config);
   assertPersistentInProduction(config, persistence);
   const database = openDatabase(config.database);
-  const ctx = { db: database.db, backend: database.backend, config, persistence };
+  const ctx = { db: database.db, backend: database.backend, config, persistence, coach: createCoachProvider(config.coach) };
   const app = await buildServer(ctx, { logger: { level: config.logLevel } });
   try {
     const results = await migrateToLatest(database.db);

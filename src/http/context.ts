@@ -4,6 +4,7 @@ import type { Backend } from '../db/connection.js';
 import type { Persistence } from '../db/persistence.js';
 import type { DB } from '../db/schema.js';
 import type { SessionUser } from '../auth/sessions.js';
+import type { CoachProvider } from '../coach/provider.js';
 
 /** What every route plugin can reach: decorated once on the Fastify instance by the server. */
 export interface AppContext {
@@ -12,6 +13,8 @@ export interface AppContext {
   config: Config;
   /** Whether the data survives a redeploy, and why (reported by /health). */
   persistence: Persistence;
+  /** Answers chat messages: offline, or an OpenAI-compatible model (config.coach). */
+  coach: CoachProvider;
 }
 
 declare module 'fastify' {

@@ -2,10 +2,12 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { AppContext } from '../http/context.js';
 import { purgeLoginFailures } from '../auth/login-throttle.js';
 import { purgeExpiredSessions } from '../auth/sessions.js';
+import { purgeInactiveGuests } from '../auth/service.js';
 
 export interface PurgeResult {
   expiredSessions: number;
   loginFailures: number;
+  inactiveGuests: number;
 }
 
 /**
@@ -17,6 +19,7 @@ export async function purgeExpired(ctx: AppContext, now = new Date()): Promise<P
   return {
     expiredSessions: await purgeExpiredSessions(ctx.db, now),
     loginFailures: await purgeLoginFailures(ctx.db, limits, now),
+    inactiveGuests: await purgeInactiveGuests(ctx.db, ctx.config.guestTtlDays, now),
   };
 }
 

@@ -1,4 +1,6 @@
 import type { FastifyInstance, InjectOptions } from 'fastify';
+import { createCoachProvider } from '../coach/index.js';
+import type { CoachProvider } from '../coach/provider.js';
 import { loadConfig, type Config } from '../config.js';
 import { openDatabase, type Backend, type Database } from '../db/connection.js';
 import { migrateToLatest } from '../db/migrate.js';
@@ -13,6 +15,8 @@ export interface TestApp {
   testDatabase: TestDatabase;
   /** A new cookie-keeping client, like one browser. */
   client(): TestClient;
+  /** A new client already logged in as a freshly registered user. */
+  registeredClient(): Promise<TestClient>;
   close(): Promise<void>;
 }
 
@@ -21,8 +25,17 @@ export function testConfig(database: TestDatabase, overrides: Partial<Config> = 
   return { ...loadConfig({ LOG_LEVEL: 'silent' }), dataDir: database.dataDir, database: database.config, ...overrides };
 }
 
+export interface TestAppOptions {
+  /** A coach to use instead of the one the configuration selects (offline by default). */
+  coach?: CoachProvider;
+}
+
 /** The real application on a fresh, migrated database of the given backend, called in-process. */
-export async function createTestApp(backend: Backend, overrides: Partial<Config> = {}): Promise<TestApp> {
+export async function createTestApp(
+  backend: Backend,
+  overrides: Partial<Config> = {},
+  options: TestAppOptions = {},
+): Promise<TestApp> {
   const testDatabase = await createTestDatabase(backend);
   const config = testConfig(testDatabase, overrides);
   const database = openDatabase(config.database);
@@ -32,6 +45,7 @@ export async function createTestApp(backend: Backend, overrides: Partial<Config>
     backend,
     config,
     persistence: { persistent: true, reason: 'test database' },
+    coach: options.coach ?? createCoachProvider(config.coach),
   };
   const app = await buildServer(ctx);
   await app.ready();
@@ -41,6 +55,11 @@ export async function createTestApp(backend: Backend, overrides: Partial<Config>
     database,
     testDatabase,
     client: () => new TestClient(app),
+    registeredClient: async () => {
+      const client = new TestClient(app);
+      await client.register();
+      return client;
+    },
     close: async () => {
       await app.close();
       await database.close();

@@ -2,6 +2,14 @@ import { sql, type Kysely } from 'kysely';
 import { withId, withJson, withReference, withTimestamp } from './columns.js';
 
 export async function up(db: Kysely<any>): Promise<void> {
+  // The guest purge looks for guests (no email) idle past GUEST_TTL_DAYS; only they are indexed.
+  await db.schema
+    .createIndex('users_guest_last_active_idx')
+    .on('users')
+    .column('last_active_at')
+    .where(sql.ref('email'), 'is', null)
+    .execute();
+
   // One row per workbook run; the user's live run is the one not archived.
   let runs = db.schema.createTable('ps101_runs');
   runs = withId(db, runs);
@@ -57,4 +65,5 @@ export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('coach_metrics').execute();
   await db.schema.dropTable('chat_messages').execute();
   await db.schema.dropTable('ps101_runs').execute();
+  await db.schema.dropIndex('users_guest_last_active_idx').execute();
 }

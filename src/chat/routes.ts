@@ -1,0 +1,40 @@
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { requireSession, requireUser } from '../auth/gate.js';
+import { getMetrics, listMessages, MAX_PAGE_SIZE, METRICS_HISTORY, sendMessage } from './service.js';
+
+// Emptiness and length are checked by the service, which answers empty_message / message_too_long.
+const NewMessage = Type.Object({ content: Type.String() }, { additionalProperties: false });
+
+const PageQuery = Type.Object(
+  {
+    before: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE })),
+  },
+  { additionalProperties: false },
+);
+
+const MetricsQuery = Type.Object(
+  { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) },
+  { additionalProperties: false },
+);
+
+export async function chatRoutes(parent: FastifyInstance): Promise<void> {
+  parent.addHook('preHandler', requireSession);
+  const app = parent.withTypeProvider<TypeBoxTypeProvider>();
+  const { db, coach } = app.ctx;
+
+  app.post('/messages', { schema: { body: NewMessage } }, async (request, reply) => {
+    const exchange = await sendMessage(db, coach, requireUser(request).userId, request.body.content, request.log);
+    return reply.code(201).send(exchange);
+  });
+
+  app.get('/messages', { schema: { querystring: PageQuery } }, async (request) =>
+    listMessages(db, requireUser(request).userId, request.query),
+  );
+
+  app.get('/metrics', { schema: { querystring: MetricsQuery } }, async (request) =>
+    getMetrics(db, requireUser(request).userId, request.query.limit ?? METRICS_HISTORY),
+  );
+}

@@ -1,0 +1,152 @@
+import type { Kysely } from 'kysely';
+import { computeMetrics, type CoachMetrics } from '../coach/metrics.js';
+import type { CoachProvider } from '../coach/provider.js';
+import type { DB } from '../db/schema.js';
+import { nowIso } from '../db/values.js';
+import { AppError } from '../errors.js';
+import { getWorkbook } from '../ps101/service.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import * as store from './store.js';
+
+export const MESSAGE_MAX_CHARS = 8_000;
+/** How many recent messages the coach sees. */
+const CONTEXT_MESSAGES = 20;
+const MOMENTUM_WINDOW_MS = 7 * 86_400_000;
+
+export interface ChatMessage {
+  id: number;
+  role: 'user' | 'coach';
+  content: string;
+  /** Which coach wrote a reply ("offline" or a model); null for the person's messages. */
+  provider: string | null;
+  createdAt: string;
+}
+
+export interface MetricsPoint extends CoachMetrics {
+  /** The coach reply these metrics came with. */
+  messageId: number;
+  createdAt: string;
+}
+
+export interface ChatExchange {
+  message: ChatMessage;
+  reply: ChatMessage;
+  metrics: CoachMetrics;
+}
+
+interface Logger {
+  warn(details: object, message: string): void;
+}
+
+function toMessage(row: store.MessageRow): ChatMessage {
+  return { id: row.id, role: row.role, content: row.content, provider: row.provider, createdAt: row.created_at };
+}
+
+function toPoint(row: store.MetricsRow): MetricsPoint {
+  return { messageId: row.message_id, clarity: row.clarity, action: row.action, momentum: row.momentum, createdAt: row.created_at };
+}
+
+function checkContent(content: string): void {
+  if (content.trim() === '') throw new AppError(400, 'empty_message', 'Write something for the coach first.');
+  // Characters as people count them (code points); ASCII text needs no counting.
+  if (content.length > MESSAGE_MAX_CHARS && [...content].length > MESSAGE_MAX_CHARS) {
+    throw new AppError(413, 'message_too_long', `A message is at most ${MESSAGE_MAX_CHARS} characters.`, {
+      limit: MESSAGE_MAX_CHARS,
+    });
+  }
+}
+
+/**
+ * Stores the person's message (committed on its own, so it is kept whatever the coach does),
+ * asks the coach, then stores the reply and its metrics together. A coach failure answers
+ * 503 coach_unavailable with the stored message's id.
+ */
+export async function sendMessage(
+  db: Kysely<DB>,
+  coach: CoachProvider,
+  userId: number,
+  content: string,
+  log?: Logger,
+): Promise<ChatExchange> {
+  checkContent(content);
+  const message = await store.insertMessage(db, {
+    user_id: userId,
+    role: 'user',
+    content,
+    provider: null,
+    created_at: nowIso(),
+  });
+  const workbook = await getWorkbook(db, userId);
+  const recent = await store.listMessages(db, userId, { limit: CONTEXT_MESSAGES });
+  const context = {
+    workbook: {
+      currentStep: workbook.currentStep,
+      answers: workbook.answers,
+      completed: workbook.completedAt !== null,
+    },
+    history: recent.reverse().map((m) => ({ role: m.role, content: m.content })),
+  };
+  let answer;
+  try {
+    answer = await coach.reply(context);
+  } catch (error) {
+    log?.warn({ err: error, coach: coach.name }, 'coach failed to reply');
+    throw new AppError(503, 'coach_unavailable', 'The coach cannot answer right now; your message is saved.', {
+      messageId: message.id,
+    });
+  }
+  const now = new Date();
+  const since = nowIso(new Date(now.getTime() - MOMENTUM_WINDOW_MS));
+  const metrics = computeMetrics({
+    message: content,
+    messageTimes: await store.userMessageTimesSince(db, userId, since, 1000),
+    workbook: {
+      currentStep: workbook.currentStep,
+      answeredCount: Object.keys(workbook.answers).length,
+      completed: workbook.completedAt !== null,
+    },
+    now,
+  });
+  const reply = await db.transaction().execute(async (trx) => {
+    const row = await store.insertMessage(trx, {
+      user_id: userId,
+      role: 'coach',
+      content: answer.content,
+      provider: answer.provider,
+      created_at: nowIso(now),
+    });
+    await store.insertMetrics(trx, { user_id: userId, message_id: row.id, ...metrics, created_at: row.created_at });
+    return row;
+  });
+  return { message: toMessage(message), reply: toMessage(reply), metrics };
+}
+
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 100;
+
+/** One page of the conversation, newest first; `nextCursor` fetches the older page, null at the start. */
+export async function listMessages(
+  db: Kysely<DB>,
+  userId: number,
+  page: { before?: string | undefined; limit?: number | undefined },
+): Promise<{ messages: ChatMessage[]; nextCursor: string | null }> {
+  const limit = page.limit ?? DEFAULT_PAGE_SIZE;
+  const beforeId = page.before === undefined ? undefined : decodeCursor(page.before);
+  // One more than asked tells whether an older page exists, without a count.
+  const rows = await store.listMessages(db, userId, { beforeId, limit: limit + 1 });
+  const messages = rows.slice(0, limit).map(toMessage);
+  const nextCursor = rows.length > limit ? encodeCursor(messages[messages.length - 1]!.id) : null;
+  return { messages, nextCursor };
+}
+
+export const METRICS_HISTORY = 100;
+
+/** The latest metrics and the recent history, newest first. */
+export async function getMetrics(
+  db: Kysely<DB>,
+  userId: number,
+  limit = METRICS_HISTORY,
+): Promise<{ latest: MetricsPoint | null; history: MetricsPoint[] }> {
+  const history = (await store.listMetrics(db, userId, limit)).map(toPoint);
+  return { latest: history[0] ?? null, history };
+}

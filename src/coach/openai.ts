@@ -1,0 +1,98 @@
+import OpenAI from 'openai';
+import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import { PS101_FLOW, promptText, stepOf } from '../ps101/flow.js';
+import type { CoachContext, CoachProvider, CoachReply } from './provider.js';
+
+export interface OpenAiCoachOptions {
+  /** Base URL of an OpenAI-compatible API, e.g. https://api.openai.com/v1. */
+  apiUrl: string;
+  apiKey: string;
+  model: string;
+  /** Ask for a streamed answer (server-sent events) and assemble it. */
+  stream: boolean;
+  timeoutMs: number;
+  maxRetries: number;
+}
+
+// Workbook answers can total over a megabyte; the model gets the most relevant part of them.
+const ANSWER_MAX_CHARS = 800;
+const WORKBOOK_MAX_CHARS = 12_000;
+
+const INSTRUCTIONS = [
+  'You are a warm, practical career coach guiding a person through the PS101 problem-solving workbook.',
+  'Reflect their words back briefly, connect them to their current step, and ask one clear next question.',
+  'Keep replies under 150 words. Never invent facts about the person.',
+].join(' ');
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}…`;
+}
+
+/** The workbook as text for the model: the current step's answers first, then the rest in order. */
+export function workbookSummary(workbook: CoachContext['workbook']): string {
+  const step = stepOf(workbook.currentStep);
+  const keys = Object.keys(workbook.answers).sort((a, b) => {
+    const [sa, pa] = a.split('.').map(Number);
+    const [sb, pb] = b.split('.').map(Number);
+    const current = (s: number | undefined) => (s === workbook.currentStep ? 0 : 1);
+    return current(sa) - current(sb) || sa! - sb! || pa! - pb!;
+  });
+  const lines = [`Current step: ${step.number} of ${PS101_FLOW.steps.length}, "${step.title}".`];
+  if (workbook.completed) lines.push('The person has completed the workbook.');
+  let used = lines.join('\n').length;
+  for (const key of keys) {
+    const line = `[${key}] ${promptText(key) ?? ''}\nAnswer: ${clip(workbook.answers[key]!, ANSWER_MAX_CHARS)}`;
+    if (used + line.length > WORKBOOK_MAX_CHARS) break;
+    lines.push(line);
+    used += line.length;
+  }
+  if (keys.length === 0) lines.push('No answers yet.');
+  return lines.join('\n');
+}
+
+export function chatMessages(context: CoachContext): ChatCompletionMessageParam[] {
+  return [
+    { role: 'system', content: INSTRUCTIONS },
+    { role: 'system', content: `The person's PS101 workbook:\n${workbookSummary(context.workbook)}` },
+    ...context.history.map(
+      (m): ChatCompletionMessageParam => ({ role: m.role === 'user' ? 'user' : 'assistant', content: m.content }),
+    ),
+  ];
+}
+
+/** A coach backed by any OpenAI-compatible chat-completions endpoint, through the official client. */
+export class OpenAiCoach implements CoachProvider {
+  readonly name: string;
+  readonly #client: OpenAI;
+
+  constructor(private readonly options: OpenAiCoachOptions) {
+    this.name = options.model;
+    this.#client = new OpenAI({
+      apiKey: options.apiKey,
+      baseURL: options.apiUrl,
+      timeout: options.timeoutMs,
+      maxRetries: options.maxRetries,
+    });
+  }
+
+  async reply(context: CoachContext): Promise<CoachReply> {
+    const messages = chatMessages(context);
+    let content = '';
+    if (this.options.stream) {
+      // The client's timeout ends when the headers arrive; a stream that stalls afterwards is
+      // cut off by this deadline covering every attempt.
+      const signal = AbortSignal.timeout(this.options.timeoutMs * (this.options.maxRetries + 1));
+      const stream = await this.#client.chat.completions.create(
+        { model: this.options.model, messages, stream: true },
+        { signal },
+      );
+      for await (const chunk of stream) content += chunk.choices[0]?.delta?.content ?? '';
+    } else {
+      const completion = await this.#client.chat.completions.create({ model: this.options.model, messages });
+      content = completion.choices[0]?.message?.content ?? '';
+    }
+    content = content.trim();
+    if (!content) throw new Error('the coach model returned an empty reply');
+    return { content, provider: this.options.model };
+  }
+}

@@ -1,0 +1,52 @@
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { requireSession, requireUser } from '../auth/gate.js';
+import { PS101_FLOW, STEP_COUNT } from './flow.js';
+import { getWorkbook, getWorkbookRun, listWorkbookRuns, restartWorkbook, updateWorkbook } from './service.js';
+
+// Lengths, counts and prompt keys are checked by the service, which answers with precise codes
+// (answer_too_long, too_many_answers, unknown_prompt); the schema checks shapes and types.
+const WorkbookUpdateBody = Type.Object(
+  {
+    revision: Type.Integer({ minimum: 0 }),
+    currentStep: Type.Optional(Type.Integer({ minimum: 1, maximum: STEP_COUNT })),
+    answers: Type.Optional(Type.Record(Type.String(), Type.String())),
+    complete: Type.Optional(Type.Literal(true)),
+  },
+  { additionalProperties: false },
+);
+
+const RunParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) });
+
+// A full workbook (every prompt at the answer limit) is well over the server's default 1 MiB.
+const WORKBOOK_BODY_LIMIT = 8 * 1024 * 1024;
+
+export async function ps101Routes(parent: FastifyInstance): Promise<void> {
+  const app = parent.withTypeProvider<TypeBoxTypeProvider>();
+  const { db } = app.ctx;
+
+  // The flow is the same for everyone and needs no login.
+  app.get('/flow', async () => PS101_FLOW);
+
+  app.register(async (gated) => {
+    gated.addHook('preHandler', requireSession);
+    const typed = gated.withTypeProvider<TypeBoxTypeProvider>();
+
+    typed.get('/', async (request) => getWorkbook(db, requireUser(request).userId));
+
+    typed.put('/', { schema: { body: WorkbookUpdateBody }, bodyLimit: WORKBOOK_BODY_LIMIT }, async (request) =>
+      updateWorkbook(db, requireUser(request).userId, request.body),
+    );
+
+    typed.post('/restart', async (request, reply) =>
+      reply.code(201).send(await restartWorkbook(db, requireUser(request).userId)),
+    );
+
+    typed.get('/runs', async (request) => ({ runs: await listWorkbookRuns(db, requireUser(request).userId) }));
+
+    typed.get('/runs/:id', { schema: { params: RunParams } }, async (request) => ({
+      run: await getWorkbookRun(db, requireUser(request).userId, request.params.id),
+    }));
+  });
+}
