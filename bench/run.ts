@@ -6,6 +6,10 @@ import os from 'node:os';
 import type { Backend } from '../src/db/connection.js';
 import { CONNECTIONS, DURATION_SECONDS, loadRoute, printRows, withBackend, withEmptyServer, type Row } from './lib.js';
 import { benchAuthMe } from './scenarios/auth-me.js';
+import { benchChatPage } from './scenarios/chat-page.js';
+import { benchFiles } from './scenarios/files.js';
+import { benchMatchRefresh } from './scenarios/match-refresh.js';
+import { benchPs101Autosave } from './scenarios/ps101-autosave.js';
 
 process.env.TEST_DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/postgres';
 const backends = (process.env.BENCH_BACKENDS ?? 'sqlite,postgres').split(',') as Backend[];
@@ -16,17 +20,23 @@ console.log(
 );
 
 const rows: Row[] = [];
+const notes: string[] = [];
 const empty = await withEmptyServer((url) => loadRoute(url, { path: '/empty' }));
 console.log(`empty Fastify route: ${Math.round(empty.rps)} req/s, p99 ${empty.p99Ms} ms (HTTP stack ceiling)\n`);
 
 for (const backend of backends) {
   await withBackend(backend, async (b) => {
-    const scenarios = [benchAuthMe];
-    for (const scenario of scenarios) {
+    for (const scenario of [benchAuthMe, benchPs101Autosave, benchChatPage]) {
       const row = await scenario(b);
       rows.push(row);
       console.log(`${backend}: ${row.scenario} done`);
     }
+    const files = await benchFiles(b);
+    rows.push(...files.rows);
+    notes.push(...files.notes);
+    console.log(`${backend}: files done`);
+    notes.push(await benchMatchRefresh(b));
+    console.log(`${backend}: match refresh done`);
   });
 }
 
@@ -36,3 +46,5 @@ console.log('');
 for (const row of rows) {
   console.log(`${row.backend} ${row.scenario}: ${(row.route.rps / empty.rps).toFixed(2)} of the empty route`);
 }
+console.log('');
+for (const note of notes) console.log(note);

@@ -8,12 +8,12 @@ export async function benchMatchRefresh(b: BenchBackend): Promise<string> {
   const client = await b.newUser();
   const flow = (await client.request('GET', '/api/ps101/flow')).body;
   const answers: Record<string, string> = {};
-  for (const step of flow.steps) {
-    step.prompts.forEach((_: unknown, i: number) => {
-      answers[`${step.number ?? step.step}.${i + 1}`] =
+  for (const step of flow.steps as { prompts: { key: string }[] }[]) {
+    for (const prompt of step.prompts) {
+      answers[prompt.key] =
         'I enjoy teaching, analysing data with spreadsheets and SQL, writing clear reports, and helping patients; ' +
         'I value autonomy, stability and making a difference in my community.';
-    });
+    }
   }
   const saved = await client.request('PUT', '/api/ps101', { answers, revision: 0 });
   if (saved.status !== 200) throw new Error(`workbook fill failed: ${saved.status} ${JSON.stringify(saved.body)}`);
