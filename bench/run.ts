@@ -5,7 +5,7 @@
 import os from 'node:os';
 import type { Backend } from '../src/db/connection.js';
 import { CONNECTIONS, DURATION_SECONDS, loadRoute, printRows, withBackend, withEmptyServer, type Row } from './lib.js';
-import { benchAuthMe } from './scenarios/auth-me.js';
+import { benchAuthMe, benchLoginTiming } from './scenarios/auth-me.js';
 import { benchChatPage } from './scenarios/chat-page.js';
 import { benchFiles } from './scenarios/files.js';
 import { benchMatchRefresh } from './scenarios/match-refresh.js';
@@ -36,6 +36,7 @@ for (const backend of backends) {
     notes.push(...files.notes);
     console.log(`${backend}: files done`);
     notes.push(await benchMatchRefresh(b));
+    notes.push(await benchLoginTiming(b));
     console.log(`${backend}: match refresh done`);
   });
 }

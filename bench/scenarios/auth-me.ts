@@ -1,5 +1,7 @@
 import { hashSessionToken } from '../../src/auth/sessions.js';
-import { loadDriver, loadRoute, type BenchBackend, type Row } from '../lib.js';
+import { performance } from 'node:perf_hooks';
+import { HttpClient } from '../../src/testing/server-process.js';
+import { format, loadDriver, loadRoute, type BenchBackend, type Row } from '../lib.js';
 
 // The query behind every authenticated request: the session by token hash, joined to its user.
 const LOOKUP_SQL = {
@@ -25,4 +27,27 @@ export async function benchAuthMe(b: BenchBackend): Promise<Row> {
     if (!row) throw new Error('session not found');
   });
   return { backend: b.backend, scenario: 'GET /api/auth/me', route, ceiling, ceilingName: 'driver lookup' };
+}
+
+/**
+ * A wrong password and an unknown email must cost the same, or answer times tell an attacker
+ * which emails have accounts. Measures both, alternating, through the real route.
+ */
+export async function benchLoginTiming(b: BenchBackend): Promise<string> {
+  const client = await b.newUser();
+  const email = (await client.request('GET', '/api/auth/me')).body.user.email as string;
+  const probe = new HttpClient(b.server.url);
+  const times = { wrongPassword: [] as number[], unknownEmail: [] as number[] };
+  for (let i = 0; i < 40; i++) {
+    for (const [kind, address] of [['wrongPassword', email], ['unknownEmail', `nobody-${i}@example.org`]] as const) {
+      const start = performance.now();
+      const response = await probe.request('POST', '/api/auth/login', { email: address, password: 'not the password' });
+      times[kind].push(performance.now() - start);
+      if (response.status !== 401) throw new Error(`expected 401, got ${response.status}`);
+    }
+  }
+  const median = (xs: number[]) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+  const wrong = median(times.wrongPassword);
+  const unknown = median(times.unknownEmail);
+  return `${b.backend}: failed login median: wrong password ${format(wrong, 1)} ms, unknown email ${format(unknown, 1)} ms (ratio ${format(unknown / wrong, 2)})`;
 }
