@@ -35,9 +35,10 @@ export interface Verification {
 
 /**
  * One canonical text per value, the same whichever backend it came from: integers in decimal,
- * floats in their shortest exact form, booleans as 0/1, timestamps, JSON and text as stored,
- * bytes as themselves. A type tag and a length keep NULL apart from '' and values apart
- * from each other.
+ * floats in their shortest exact form, booleans as the integers 0/1 (what SQLite stores, so a
+ * checksum is the same whichever pair of databases it is computed for), timestamps, JSON and
+ * text as stored, bytes as themselves. A type tag and a length keep NULL apart from '' and
+ * values apart from each other.
  */
 function hashCell(hash: Hash, kind: Kind, cell: Cell): void {
   if (cell === null) {
@@ -57,7 +58,7 @@ function hashCell(hash: Hash, kind: Kind, cell: Cell): void {
         : kind === 'float'
           ? `f${floatText(floatNumber(cell))}`
           : kind === 'boolean'
-            ? `b${booleanValue(cell) ? 1 : 0}`
+            ? `i${booleanValue(cell) ? 1 : 0}`
             : `t${String(cell)}`;
   } catch {
     // A value not of its column's kind (SQLite allows it) still hashes, distinctly.

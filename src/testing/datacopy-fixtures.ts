@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { isPostgres } from '../db/migrations/columns.js';
 import type { DB } from '../db/schema.js';
 
 /**
@@ -83,6 +84,10 @@ export async function insertFixtures(db: Kysely<DB>): Promise<void> {
   await db.transaction().execute(async (trx) => {
     for (const [table, rows] of Object.entries(FIXTURES)) {
       if (rows.length > 0) await trx.insertInto(table as keyof DB).values(rows as never).execute();
+      // Explicit ids leave PostgreSQL's identity behind; later inserts must not collide.
+      if (isPostgres(trx) && 'id' in rows[0]!) {
+        await sql`select setval(pg_get_serial_sequence(${table}, 'id'), (select max(id) from ${sql.table(table)}))`.execute(trx);
+      }
     }
   });
 }
