@@ -233,15 +233,20 @@ export class PostgresWriter implements TargetWriter {
       });
       done.catch(() => {});
     };
+    // The previous batch's drain is awaited only after the next batch is read and rendered, so
+    // Node prepares rows while PostgreSQL ingests; at most two batches are in memory.
+    let flushed: Promise<unknown> = Promise.resolve();
     return {
       write: async (rows) => {
         if (rows.length === 0) return;
         const text = renderCopyRows(table, renderers, rows);
         if (!stream) await open();
-        if (!stream!.write(text)) await Promise.race([once(stream!, 'drain'), done]);
+        await flushed;
+        flushed = stream!.write(text) ? Promise.resolve() : Promise.race([once(stream!, 'drain'), done]);
       },
       finish: async () => {
         if (!stream) return;
+        await flushed;
         stream.end();
         await done;
       },

@@ -58,10 +58,27 @@ const INT_RANGES: Record<string, [bigint, bigint]> = {
 
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
+const digits = (text: string, at: number, count: number) => {
+  let n = 0;
+  for (let i = at; i < at + count; i++) n = n * 10 + text.charCodeAt(i) - 48;
+  return n;
+};
+
+/** A real calendar instant (no 30 February, no 25:00); cheaper than a Date round trip per row. */
+function isRealInstant(text: string): boolean {
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 2);
+  const day = digits(text, 8, 2);
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+  return day <= days && digits(text, 11, 2) < 24 && digits(text, 14, 2) < 60 && digits(text, 17, 2) < 60;
+}
+
 /** The one timestamp text both backends hold: ISO-8601 UTC with milliseconds, a real instant. */
 export function checkTimestamp(value: Cell): string {
   if (typeof value !== 'string') throw new ValueProblem(`expected timestamp text, found ${describeType(value)}`);
-  if (!ISO_TIMESTAMP.test(value) || new Date(value).toISOString() !== value) {
+  if (!ISO_TIMESTAMP.test(value) || !isRealInstant(value)) {
     throw new ValueProblem(`timestamp ${JSON.stringify(value)} is not canonical ISO-8601 UTC with milliseconds (YYYY-MM-DDTHH:MM:SS.sssZ)`);
   }
   return value;
