@@ -243,6 +243,8 @@ export class PostgresWriter implements TargetWriter {
         if (!stream) await open();
         await flushed;
         flushed = stream!.write(text) ? Promise.resolve() : Promise.race([once(stream!, 'drain'), done]);
+        // A failure is reported by the next write or by finish; never as an unhandled rejection.
+        flushed.catch(() => {});
       },
       finish: async () => {
         if (!stream) return;
