@@ -5,9 +5,8 @@ import { after, describe, it } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
 import { openDatabase } from '../db/connection.js';
-import { migrateToLatest } from '../db/migrate.js';
-import { createTestDatabase, type TestDatabase } from '../testing/databases.js';
-import { FIXTURES, insertFixtures } from '../testing/datacopy-fixtures.js';
+import type { TestDatabase } from '../testing/databases.js';
+import { FIXTURES, testDatabases } from '../testing/datacopy-fixtures.js';
 import { copyDatabase, TargetNotEmptyError } from './copy.js';
 import { CopyValueError } from './values.js';
 import { verifyDatabases } from './verify.js';
@@ -46,23 +45,8 @@ async function addMessages(database: TestDatabase, count: number, prefix = 'mess
 }
 
 describe('mosaic db copy', () => {
-  const made: TestDatabase[] = [];
-  const fresh = async (backend: 'sqlite' | 'postgres') => {
-    const database = await createTestDatabase(backend);
-    made.push(database);
-    return database;
-  };
-  const seeded = async (backend: 'sqlite' | 'postgres') => {
-    const database = await fresh(backend);
-    const opened = openDatabase(database.config);
-    await migrateToLatest(opened.db);
-    await insertFixtures(opened.db);
-    await opened.close();
-    return database;
-  };
-  after(async () => {
-    for (const database of made) await database.drop();
-  });
+  const { fresh, seeded, dropAll } = testDatabases();
+  after(dropAll);
 
   it('refuses a non-empty target unless --replace, which swaps its contents', async () => {
     const source = await seeded('sqlite');

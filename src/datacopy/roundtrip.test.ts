@@ -4,9 +4,8 @@ import { after, before, describe, it } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
 import { openDatabase } from '../db/connection.js';
-import { migrateToLatest } from '../db/migrate.js';
-import { createTestDatabase, type TestDatabase } from '../testing/databases.js';
-import { FIXTURES, insertFixtures } from '../testing/datacopy-fixtures.js';
+import type { TestDatabase } from '../testing/databases.js';
+import { FIXTURES, testDatabases } from '../testing/datacopy-fixtures.js';
 import { copyDatabase } from './copy.js';
 import { introspectTables } from './tables.js';
 import { verifyDatabases } from './verify.js';
@@ -33,30 +32,13 @@ function dumpSqlite(file: string): Record<string, unknown[][]> {
   }
 }
 
-async function seededSqlite(): Promise<TestDatabase> {
-  const database = await createTestDatabase('sqlite');
-  const opened = openDatabase(database.config);
-  await migrateToLatest(opened.db);
-  await insertFixtures(opened.db);
-  await opened.close();
-  return database;
-}
-
 describe('data copy round trip', () => {
-  const made: TestDatabase[] = [];
-  const fresh = async (backend: 'sqlite' | 'postgres') => {
-    const database = await createTestDatabase(backend);
-    made.push(database);
-    return database;
-  };
+  const { fresh, seeded, dropAll } = testDatabases();
   let start: TestDatabase;
   before(async () => {
-    start = await seededSqlite();
-    made.push(start);
+    start = await seeded('sqlite');
   });
-  after(async () => {
-    for (const database of made) await database.drop();
-  });
+  after(dropAll);
 
   it('has fixture rows for every table of the schema', async () => {
     const opened = openDatabase(start.config);

@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { isPostgres } from '../db/migrations/columns.js';
+import { openDatabase, type Backend } from '../db/connection.js';
+import { migrateToLatest } from '../db/migrate.js';
 import type { DB } from '../db/schema.js';
+import { createTestDatabase, type TestDatabase } from './databases.js';
 
 /**
  * Realistic rows for every table, edge cases included, inserted with SQL (not the API) so a
@@ -90,4 +93,32 @@ export async function insertFixtures(db: Kysely<DB>): Promise<void> {
       }
     }
   });
+}
+
+/** Test databases made during a suite, dropped together by `dropAll` (in `after`). */
+export function testDatabases() {
+  const made: TestDatabase[] = [];
+  const fresh = async (backend: Backend) => {
+    const database = await createTestDatabase(backend);
+    made.push(database);
+    return database;
+  };
+  return {
+    fresh,
+    /** A migrated database holding every fixture row. */
+    seeded: async (backend: Backend) => {
+      const database = await fresh(backend);
+      const opened = openDatabase(database.config);
+      try {
+        await migrateToLatest(opened.db);
+        await insertFixtures(opened.db);
+      } finally {
+        await opened.close();
+      }
+      return database;
+    },
+    dropAll: async () => {
+      for (const database of made.splice(0)) await database.drop();
+    },
+  };
 }
