@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from '../config.js';
 import { SchemaTooNewError } from '../db/migrate.js';
 import { registerDbCommands } from './db.js';
 import { serve } from './serve.js';
+import { registerVerifyPersistence } from './verify-persistence.js';
 
 const program = new Command()
   .name('mosaic')
@@ -16,6 +17,7 @@ program
   .action(async () => serve(loadConfig()));
 
 registerDbCommands(program);
+registerVerifyPersistence(program);
 
 try {
   await program.parseAsync(process.argv);

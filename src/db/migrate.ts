@@ -1,4 +1,4 @@
-import { Migrator, sql, type Kysely, type MigrationResult } from 'kysely';
+import { Migrator, sql, type Kysely, type MigrationResult, type MigrationResultSet } from 'kysely';
 import { migrations } from './migrations/index.js';
 
 const provider = { getMigrations: async () => migrations };
@@ -64,9 +64,18 @@ export async function migrationStatus(db: Kysely<any>): Promise<MigrationStatus>
  * others wait, then find nothing to do.
  */
 export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResult[]> {
+  return migrate(db, (migrator) => migrator.migrateToLatest());
+}
+
+/** Brings the schema up to the named migration and no further (a data copy matches its source's version). */
+export async function migrateUpTo(db: Kysely<any>, name: string): Promise<MigrationResult[]> {
+  return migrate(db, (migrator) => migrator.migrateTo(name));
+}
+
+async function migrate(db: Kysely<any>, run: (migrator: Migrator) => Promise<MigrationResultSet>): Promise<MigrationResult[]> {
   const before = await migrationStatus(db);
   if (before.unknown.length > 0) throw new SchemaTooNewError(before.unknown);
-  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  const { error, results } = await run(new Migrator({ db, provider }));
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
     const reason = error instanceof Error ? error.message : String(error);

@@ -1,0 +1,175 @@
+// `npm run bench:copy`: times `mosaic db copy` from SQLite to PostgreSQL next to the ceiling,
+// PostgreSQL's own COPY FROM STDIN of the same rows (pre-rendered, read from the same SQLite
+// file) into an identical empty schema, in the same run; and pgloader where installed.
+// BENCH_DATABASE_URL: an admin URL to create scratch databases (default local postgres).
+// BENCH_ROWS: chat messages per run, comma-separated (default 250000,1000000).
+import { spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { openDatabase } from '../src/db/connection.js';
+import { migrateToLatest } from '../src/db/migrate.js';
+import { copyDatabase } from '../src/datacopy/copy.js';
+
+const admin = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const sizes = (process.env.BENCH_ROWS ?? '250000,1000000').split(',').map((n) => Number(n.trim()));
+
+function databaseUrl(name: string): string {
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function adminQuery(text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+async function scratchDatabase(name: string): Promise<string> {
+  await adminQuery(`drop database if exists ${name} with (force)`);
+  await adminQuery(`create database ${name}`);
+  return databaseUrl(name);
+}
+
+const WORDS = 'career change coach values skills interview design teaching data empathy plan next step résumé 🎯'.split(' ');
+
+/** A SQLite file like production's: users, their sessions, and their chat messages. */
+async function generate(file: string, messages: number) {
+  const opened = openDatabase({ backend: 'sqlite', file, synchronous: 'normal' });
+  await migrateToLatest(opened.db);
+  await opened.close();
+  const db = new BetterSqlite3(file);
+  db.pragma('synchronous = OFF');
+  const users = Math.max(1, Math.floor(messages / 100));
+  const sessions = users * 2;
+  const base = Date.UTC(2025, 0, 1);
+  const iso = (i: number) => new Date(base + i * 997).toISOString();
+  db.transaction(() => {
+    const user = db.prepare('insert into users (id, email, password_hash, created_at, updated_at, last_active_at) values (?, ?, ?, ?, ?, ?)');
+    for (let i = 1; i <= users; i++) user.run(i, `user${i}@example.org`, `$argon2id$v=19$m=19456,t=2,p=1$${i}`, iso(i), iso(i), iso(i));
+    const session = db.prepare('insert into sessions (id, user_id, token_hash, created_at, expires_at, refreshed_at, user_agent, ip) values (?, ?, ?, ?, ?, ?, ?, ?)');
+    for (let i = 1; i <= sessions; i++) {
+      session.run(i, ((i - 1) % users) + 1, i.toString(16).padStart(64, '0'), iso(i), iso(i + 1e6), iso(i), 'Mozilla/5.0 (X11; Linux x86_64)', '203.0.113.7');
+    }
+    const message = db.prepare('insert into chat_messages (id, user_id, role, content, provider, created_at) values (?, ?, ?, ?, ?, ?)');
+    for (let i = 1; i <= messages; i++) {
+      const words = Array.from({ length: 12 + (i % 40) }, (_, j) => WORDS[(i * 7 + j * 13) % WORDS.length]).join(' ');
+      const coach = i % 2 === 0;
+      message.run(i, ((i - 1) % users) + 1, coach ? 'coach' : 'user', coach ? `${words}.\n\tNext:\t${words}` : words, coach ? 'offline' : null, iso(i));
+    }
+  })();
+  db.close();
+  return { users, sessions, messages, total: users + sessions + messages };
+}
+
+/** Peak resident memory while `run` runs, sampled every 100 ms. */
+async function measured<T>(run: () => Promise<T>): Promise<{ result: T; seconds: number; peakRssMb: number }> {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100);
+  const started = performance.now();
+  try {
+    const result = await run();
+    return { result, seconds: (performance.now() - started) / 1000, peakRssMb: Math.max(peak, process.memoryUsage().rss) / 2 ** 20 };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+const escape = (text: string) => (/[\\\n\r\t]/.test(text) ? text.replace(/[\\\n\r\t]/g, (c) => (c === '\\' ? '\\\\' : c === '\n' ? '\\n' : c === '\r' ? '\\r' : '\\t')) : text);
+
+/** The ceiling: the same rows straight from SQLite into COPY, no checks, one COPY per table. */
+async function ceiling(file: string, url: string): Promise<void> {
+  const opened = openDatabase({ backend: 'postgres', url, poolMax: 1, statementTimeoutMs: 0 });
+  await migrateToLatest(opened.db);
+  await opened.close();
+  const source = new BetterSqlite3(file, { readonly: true });
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('begin');
+    for (const table of ['users', 'sessions', 'chat_messages']) {
+      const columns = (source.prepare(`select name from pragma_table_info(?)`).pluck().all(table) as string[]).map((c) => `"${c}"`);
+      const stream = client.query(copyFrom(`copy ${table} (${columns.join(', ')}) from stdin`));
+      const done = new Promise<void>((resolve, reject) => stream.on('finish', resolve).on('error', reject));
+      let chunk = '';
+      for (const row of source.prepare(`select ${columns.join(', ')} from ${table}`).raw(true).iterate() as IterableIterator<unknown[]>) {
+        chunk += row.map((v) => (v === null ? '\\N' : typeof v === 'string' ? escape(v) : String(v))).join('\t') + '\n';
+        if (chunk.length > 1 << 20) {
+          if (!stream.write(chunk)) await once(stream, 'drain');
+          chunk = '';
+        }
+      }
+      stream.end(chunk);
+      await done;
+    }
+    await client.query('commit');
+  } finally {
+    await client.end();
+    source.close();
+  }
+}
+
+function pgloader(file: string, url: string): number | string {
+  const which = spawnSync('which', ['pgloader']);
+  if (which.status !== 0) return 'not installed';
+  const started = performance.now();
+  const run = spawnSync('pgloader', ['--quiet', file, url], { encoding: 'utf8', timeout: 600_000 });
+  if (run.status !== 0) return `failed (${run.status}): ${(run.stderr || run.stdout).trim().split('\n').slice(-2).join(' ')}`;
+  return (performance.now() - started) / 1000;
+}
+
+const rate = (rows: number, seconds: number) => `${Math.round(rows / seconds).toLocaleString('en-US')} rows/s`;
+
+/** Generation runs in a child process, so its memory does not count against the copy's. */
+function generateInChild(file: string, messages: number): { users: number; sessions: number; messages: number; total: number; seconds: number } {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), 'generate', file, String(messages)], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (run.status !== 0) throw new Error(`generating the SQLite database failed (${run.status})`);
+  return JSON.parse(run.stdout);
+}
+
+if (process.argv[2] === 'generate') {
+  const started = performance.now();
+  const counts = await generate(process.argv[3]!, Number(process.argv[4]));
+  process.stdout.write(JSON.stringify({ ...counts, seconds: (performance.now() - started) / 1000 }));
+  process.exit(0);
+}
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mosaic-bench-copy-'));
+console.log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), Node ${process.version}, PostgreSQL at ${new URL(admin).host}`);
+try {
+  for (const size of sizes) {
+    const file = path.join(dir, `bench-${size}.db`);
+    const counts = generateInChild(file, size);
+    console.log(`\n${counts.messages.toLocaleString('en-US')} chat messages, ${counts.users} users, ${counts.sessions} sessions (${counts.total.toLocaleString('en-US')} rows, ${(fs.statSync(file).size / 2 ** 20).toFixed(0)} MB SQLite) generated in ${counts.seconds.toFixed(1)} s`);
+    console.log(`  RSS before copying: ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB`);
+    const copyUrl = await scratchDatabase(`mosaic_bench_copy_${process.pid}`);
+    const copy = await measured(() => copyDatabase({ from: file, to: copyUrl }));
+    if (copy.result.rows !== counts.total) throw new Error(`copy wrote ${copy.result.rows} rows, expected ${counts.total}`);
+    const ceilingUrl = await scratchDatabase(`mosaic_bench_ceiling_${process.pid}`);
+    const top = await measured(() => ceiling(file, ceilingUrl));
+    const ratio = top.seconds / copy.seconds;
+    console.log(`  mosaic db copy : ${copy.seconds.toFixed(2)} s, ${rate(counts.total, copy.seconds)}, peak RSS ${copy.peakRssMb.toFixed(0)} MB`);
+    console.log(`  COPY ceiling   : ${top.seconds.toFixed(2)} s, ${rate(counts.total, top.seconds)}, peak RSS ${top.peakRssMb.toFixed(0)} MB`);
+    console.log(`  ratio copy/ceiling: ${ratio.toFixed(2)}`);
+    const loaderUrl = await scratchDatabase(`mosaic_bench_pgloader_${process.pid}`);
+    const loader = pgloader(file, loaderUrl);
+    console.log(`  pgloader: ${typeof loader === 'number' ? `${loader.toFixed(2)} s, ${rate(counts.total, loader)}` : loader}`);
+    for (const name of ['copy', 'ceiling', 'pgloader']) await adminQuery(`drop database if exists mosaic_bench_${name}_${process.pid} with (force)`);
+    fs.rmSync(file, { force: true });
+  }
+} finally {
+  fs.rmSync(dir, { recursive: true, force: true });
+}
