@@ -31,24 +31,19 @@ function expectOk(response: CanaryResponse, what: string, allowed: number[] = []
 const canaryText = (what: string) => `persistence canary ${what} ${new Date().toISOString()} ${randomBytes(6).toString('hex')} ✓`;
 const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
 
-/** Answers whichever shape the workbook endpoint uses: the run itself, or wrapped in `run`. */
-function workbookRun(body: any): { answers?: Record<string, unknown>; revision?: number } {
-  return body?.run ?? body ?? {};
-}
-
 const workbook: DataKind = {
   name: 'workbook answer',
   async write(client) {
     const current = await client.request('GET', '/api/ps101');
     if (isMissingRoute(current)) return { status: 'skipped', reason: NOT_SERVED };
-    const revision = workbookRun(expectOk(current, 'GET /api/ps101').body).revision;
+    const revision = expectOk(current, 'GET /api/ps101').body?.revision;
     const answer = canaryText('answer');
     expectOk(await client.request('PUT', '/api/ps101', { answers: { '1.1': answer }, revision }), 'PUT /api/ps101');
     return { status: 'written', data: { answer } };
   },
   async check(client, data) {
     const response = expectOk(await client.request('GET', '/api/ps101'), 'GET /api/ps101');
-    const found = workbookRun(response.body).answers?.['1.1'];
+    const found = response.body?.answers?.['1.1'];
     return found === data.answer
       ? { ok: true, detail: 'answer 1.1 is as written' }
       : { ok: false, detail: `answer 1.1 is ${JSON.stringify(found)}, expected ${JSON.stringify(data.answer)}` };
@@ -84,7 +79,7 @@ const file: DataKind = {
     const response = await client.request('POST', '/api/files', form);
     if (isMissingRoute(response)) return { status: 'skipped', reason: NOT_SERVED };
     const body = expectOk(response, 'POST /api/files').body;
-    const id = body?.file?.id ?? body?.id;
+    const id = body?.file?.id;
     if (id === undefined) throw new KindFailure('POST /api/files answered without a file id');
     return { status: 'written', data: { id: String(id), name, sha256: sha256(text) } };
   },
