@@ -41,7 +41,7 @@ export async function withBackend<T>(backend: Backend, fn: (b: BenchBackend) => 
     LOG_LEVEL: 'warn',
     PURGE_INTERVAL_SECONDS: '0',
     // The login-timing measurement fails on purpose many times from one address.
-    LOGIN_MAX_FAILURES: '100000',
+    LOGIN_MAX_FAILURES: '10000',
   });
   const driver: Driver =
     database.config.backend === 'postgres'
@@ -78,6 +78,11 @@ export async function loadRoute(baseUrl: string, load: RouteLoad): Promise<Measu
     connections: CONNECTIONS,
     duration: DURATION_SECONDS,
   });
+  const statuses = Object.entries(result.statusCodeStats ?? {}).filter(([code]) => !code.startsWith('2'));
+  if (statuses.length > 0 || result.errors > 0) {
+    const detail = statuses.map(([code, stat]) => `${code}×${(stat as { count: number }).count}`).join(', ');
+    console.log(`  ${path}: non-2xx ${detail || 'none'}; connection errors ${result.errors}, timeouts ${result.timeouts}`);
+  }
   return {
     rps: result.requests.average,
     p99Ms: result.latency.p99,

@@ -15,17 +15,19 @@ export async function benchPs101Autosave(b: BenchBackend): Promise<Row> {
     if (first.status !== 200) throw new Error(`autosave failed: ${first.status} ${JSON.stringify(first.body)}`);
     revisions.push(first.body.revision);
   }
-  let next = 0;
+  // autocannon resets a connection's context before every request, so users are lent out
+  // instead: a request takes a user nobody is writing as, its response gives the user back
+  // with the new revision. With one request in flight per connection, one user each suffices.
+  const free = clients.map((_, user) => user);
   const route = await loadRoute(b.server.url, {
     path: '/api/ps101',
-    initialContext: {},
     requests: [
       {
         method: 'PUT',
         setupRequest: (request, context) => {
-          const state = context as { user?: number };
-          state.user ??= next++ % clients.length;
-          const user = state.user;
+          const user = free.shift();
+          if (user === undefined) throw new Error('more requests in flight than users');
+          (context as { user?: number }).user = user;
           return {
             ...request,
             headers: { 'content-type': 'application/json', cookie: clients[user]!.cookie },
@@ -33,7 +35,10 @@ export async function benchPs101Autosave(b: BenchBackend): Promise<Row> {
           };
         },
         onResponse: (status, body, context) => {
-          if (status === 200) revisions[(context as { user: number }).user] = JSON.parse(body).revision;
+          const user = (context as { user: number }).user;
+          const parsed = JSON.parse(body);
+          revisions[user] = status === 200 ? parsed.revision : parsed.error?.current?.revision ?? revisions[user];
+          free.push(user);
         },
       },
     ],

@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { requireSession, requireUser } from '../auth/gate.js';
 import { AppError } from '../errors.js';
+import { closeExtractionPool } from './extract-pool.js';
 import { asciiFallbackName } from './names.js';
 import { deleteFile, getFileContent, listFiles, saveUpload } from './service.js';
 
@@ -41,6 +42,7 @@ export async function filesRoutes(parent: FastifyInstance): Promise<void> {
   await parent.register(multipart, {
     limits: { fileSize: maxBytes, files: 1, fields: 10, fieldSize: 1024, parts: 11, headerPairs: 100 },
   });
+  parent.addHook('onClose', closeExtractionPool);
   parent.addHook('preHandler', requireSession);
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
 

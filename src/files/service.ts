@@ -5,7 +5,7 @@ import type { DB } from '../db/schema.js';
 import { nowIso, readBool } from '../db/values.js';
 import { AppError, notFound } from '../errors.js';
 import { detectDocumentType } from './detect.js';
-import { extractText } from './extract.js';
+import { extractTextOffThread } from './extract-pool.js';
 import { displayName } from './names.js';
 import * as store from './store.js';
 
@@ -52,7 +52,7 @@ export async function saveUpload(
   if (!type) throw unsupportedType();
   let text: string | null = null;
   try {
-    text = await extractText(type.kind, upload.bytes);
+    text = await extractTextOffThread(type.kind, upload.bytes);
   } catch (error) {
     log.warn({ err: error, kind: type.kind }, 'text extraction failed; the file is kept without text');
   }
