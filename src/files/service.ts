@@ -86,7 +86,7 @@ export function listFileTexts(db: Kysely<DB>, userId: number): Promise<string[]>
 export async function getFileContent(db: Kysely<DB>, userId: number, fileId: number) {
   const file = await store.findFileWithContent(db, userId, fileId);
   if (!file) throw notFound('file');
-  return { name: file.name, contentType: file.content_type, sha256: file.sha256, content: Buffer.from(file.content) };
+  return { name: file.name, contentType: file.content_type, sha256: file.sha256, content: Buffer.isBuffer(file.content) ? file.content : Buffer.from(file.content) };
 }
 
 /** A file's extracted text, for other capabilities (résumés); null when it has none. */
