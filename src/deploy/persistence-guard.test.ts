@@ -8,11 +8,11 @@ import { startServerProcess } from '../testing/server-process.js';
 
 const BIN = fileURLToPath(new URL('../../bin/mosaic.js', import.meta.url));
 
-/** The environment minus anything that would declare the data persistent. */
+/** The environment with everything that would declare the data persistent unset (undefined). */
 function bareEnv(extra: Record<string, string>): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = { ...process.env, ...extra };
   for (const name of ['DATABASE_URL', 'MOSAIC_DATA_PERSISTENT', 'RAILWAY_VOLUME_MOUNT_PATH']) {
-    if (!(name in extra)) delete env[name];
+    if (!(name in extra)) env[name] = undefined;
   }
   return env;
 }
@@ -52,7 +52,7 @@ describe('ephemeral-disk guard', () => {
 
   it('starts in production when MOSAIC_DATA_PERSISTENT=true, and /health says so', async () => {
     const database = await sqlite();
-    const server = await startServerProcess(database, bareEnv({ NODE_ENV: 'production', MOSAIC_DATA_PERSISTENT: 'true' }) as Record<string, string>);
+    const server = await startServerProcess(database, bareEnv({ NODE_ENV: 'production', MOSAIC_DATA_PERSISTENT: 'true' }));
     try {
       const body = await health(server.url);
       assert.equal(body.database.persistent, true);
@@ -65,7 +65,7 @@ describe('ephemeral-disk guard', () => {
   it('starts in production when the data directory is on the Railway volume', async () => {
     const database = await sqlite();
     const volume = path.dirname(database.dataDir);
-    const server = await startServerProcess(database, bareEnv({ NODE_ENV: 'production', RAILWAY_VOLUME_MOUNT_PATH: volume }) as Record<string, string>);
+    const server = await startServerProcess(database, bareEnv({ NODE_ENV: 'production', RAILWAY_VOLUME_MOUNT_PATH: volume }));
     try {
       const body = await health(server.url);
       assert.equal(body.database.persistent, true);
@@ -77,7 +77,7 @@ describe('ephemeral-disk guard', () => {
 
   it('reports persistent false outside production on undeclared SQLite, true on PostgreSQL', async () => {
     const database = await sqlite();
-    const server = await startServerProcess(database, bareEnv({ NODE_ENV: 'development' }) as Record<string, string>);
+    const server = await startServerProcess(database, bareEnv({ NODE_ENV: 'development' }));
     try {
       const body = await health(server.url);
       assert.equal(body.database.persistent, false);

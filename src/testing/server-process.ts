@@ -24,12 +24,14 @@ export function databaseEnv(database: TestDatabase): Record<string, string> {
 /** Starts `mosaic serve` as a real child process and waits until /health answers 200. */
 export async function startServerProcess(
   database: TestDatabase,
-  extraEnv: Record<string, string> = {},
+  /** Added to this process's environment; a key set to undefined is removed from it. */
+  extraEnv: Record<string, string | undefined> = {},
   port?: number,
 ): Promise<ServerProcess> {
   const listenPort = port ?? (await freePort());
   const env: Record<string, string | undefined> = { ...process.env, ...databaseEnv(database), ...extraEnv };
   if (database.config.backend === 'sqlite') delete env.DATABASE_URL;
+  for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name];
   Object.assign(env, { PORT: String(listenPort), HOST: '127.0.0.1', LOG_LEVEL: extraEnv.LOG_LEVEL ?? 'warn' });
   const child = spawn(process.execPath, [BIN, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
