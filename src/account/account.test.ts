@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { pdfDocument } from '../files/fixtures.js';
-import { createTestApp, type TestApp, type TestClient } from '../testing/app.js';
+import { createTestApp, type TestApp, type TestClient, useTestApp } from '../testing/app.js';
 import { BACKENDS } from '../testing/databases.js';
 import { seedChatMessage, seedWorkbookRun, uploadFile } from '../testing/person-data.js';
 
@@ -34,11 +34,7 @@ async function tableCounts(t: TestApp): Promise<Record<string, number>> {
 
 for (const backend of BACKENDS) {
   describe(`a person's data on ${backend}`, () => {
-    let t: TestApp;
-    before(async () => {
-      t = await createTestApp(backend);
-    });
-    after(() => t.close());
+    const t = useTestApp(backend);
 
     it('exports everything the person created, without credentials; includeFiles adds the bytes', async () => {
       const client = t.client();

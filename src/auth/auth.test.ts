@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { beforeEach, describe, it } from 'node:test';
 import { hashSessionToken, SESSION_COOKIE } from './sessions.js';
-import { createTestApp, type TestApp } from '../testing/app.js';
+import { createTestApp, useTestApp } from '../testing/app.js';
 import { BACKENDS } from '../testing/databases.js';
 import { addDays, nowIso } from '../db/values.js';
 import { purgeExpired } from '../maintenance/purge.js';
@@ -20,11 +20,7 @@ function cookieHeader(response: { headers: Record<string, unknown> }): string {
 
 for (const backend of BACKENDS) {
   describe(`accounts and sessions on ${backend}`, () => {
-    let t: TestApp;
-    before(async () => {
-      t = await createTestApp(backend);
-    });
-    after(() => t.close());
+    const t = useTestApp(backend);
 
     const sessionRows = (userId: number) =>
       t.ctx.db.selectFrom('sessions').selectAll().where('user_id', '=', userId).execute();
@@ -254,11 +250,7 @@ for (const backend of BACKENDS) {
   });
 
   describe(`brute-force protection on ${backend}`, () => {
-    let t: TestApp;
-    before(async () => {
-      t = await createTestApp(backend, { loginMaxFailures: 3 });
-    });
-    after(() => t.close());
+    const t = useTestApp(backend, { loginMaxFailures: 3 });
     // Every in-process request comes from 127.0.0.1, so each case starts with clean counters.
     beforeEach(() => t.ctx.db.deleteFrom('login_failures').execute());
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
-import { createTestApp, type TestApp } from '../testing/app.js';
+import { describe, it } from 'node:test';
+import { useTestApp } from '../testing/app.js';
 import { BACKENDS } from '../testing/databases.js';
 import { countRows, uploadFile } from '../testing/person-data.js';
 import { docxDocument, elfExecutable, multipartBody, odtDocument, pdfDocument, rtfDocument, windowsExecutable } from './fixtures.js';
@@ -20,11 +20,7 @@ describe('file names', () => {
 
 for (const backend of BACKENDS) {
   describe(`files on ${backend}`, () => {
-    let t: TestApp;
-    before(async () => {
-      t = await createTestApp(backend, { maxUploadMb: 1 });
-    });
-    after(() => t.close());
+    const t = useTestApp(backend, { maxUploadMb: 1 });
 
     const accepted = [
       { name: 'cv.pdf', bytes: pdfDocument(['Jane Doe', 'Registered nurse with patient care experience']), type: 'application/pdf', text: 'patient care' },

@@ -1,15 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { createTestApp, type TestApp } from '../testing/app.js';
+import { describe, it } from 'node:test';
+import { createTestApp, useTestApp } from '../testing/app.js';
 import { BACKENDS } from '../testing/databases.js';
 
 for (const backend of BACKENDS) {
   describe(`health on ${backend}`, () => {
-    let t: TestApp;
-    before(async () => {
-      t = await createTestApp(backend);
-    });
-    after(() => t.close());
+    const t = useTestApp(backend);
 
     it('reports the backend, the schema version and no pending migrations', async () => {
       const response = await t.client().get('/health');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { createTestApp, type TestApp } from '../testing/app.js';
+import { describe, it } from 'node:test';
+import { useTestApp } from '../testing/app.js';
 import { BACKENDS } from '../testing/databases.js';
 import { seedChatMessage, seedWorkbookRun, setLiveAnswers, uploadFile } from '../testing/person-data.js';
 import { CATALOGUE } from './catalogue.js';
@@ -47,11 +47,7 @@ describe('job catalogue and matching', () => {
 
 for (const backend of BACKENDS) {
   describe(`job matches on ${backend}`, () => {
-    let t: TestApp;
-    before(async () => {
-      t = await createTestApp(backend);
-    });
-    after(() => t.close());
+    const t = useTestApp(backend);
 
     it('answers an empty result with reason no_input when the person has written nothing', async () => {
       const client = t.client();

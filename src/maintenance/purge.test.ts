@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { createTestApp, type TestApp } from '../testing/app.js';
+import { describe, it } from 'node:test';
+import { useTestApp } from '../testing/app.js';
 import { BACKENDS } from '../testing/databases.js';
 import { purgeExpired } from './purge.js';
 
@@ -8,11 +8,7 @@ const DAY_MS = 86_400_000;
 
 for (const backend of BACKENDS) {
   describe(`guest purge on ${backend}`, () => {
-    let t: TestApp;
-    before(async () => {
-      t = await createTestApp(backend, { guestTtlDays: 30 });
-    });
-    after(() => t.close());
+    const t = useTestApp(backend, { guestTtlDays: 30 });
 
     async function rowsOf(userId: number) {
       const count = async (table: 'ps101_runs' | 'chat_messages' | 'coach_metrics' | 'sessions') =>

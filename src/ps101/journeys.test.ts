@@ -1,8 +1,8 @@
 // End-to-end journeys across the workbook and the chat: what a person does over days, and
 // what must still be there afterwards.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { createTestApp, type TestApp, type TestClient } from '../testing/app.js';
+import { describe, it } from 'node:test';
+import { type TestClient, useTestApp } from '../testing/app.js';
 import { BACKENDS, createTestDatabase } from '../testing/databases.js';
 import { HttpClient, startServerProcess } from '../testing/server-process.js';
 
@@ -28,11 +28,7 @@ async function assertWorkKept(call: Caller, work: Awaited<ReturnType<typeof doSo
 
 for (const backend of BACKENDS) {
   describe(`workbook and chat journeys on ${backend}`, () => {
-    let t: TestApp;
-    before(async () => {
-      t = await createTestApp(backend);
-    });
-    after(() => t.close());
+    const t = useTestApp(backend);
 
     it('keeps a guest’s work when the guest registers', async () => {
       const client = t.client();

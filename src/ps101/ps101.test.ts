@@ -1,17 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { createTestApp, type TestApp } from '../testing/app.js';
+import { describe, it } from 'node:test';
+import { useTestApp } from '../testing/app.js';
 import { BACKENDS } from '../testing/databases.js';
 import { PROMPT_COUNT, PS101_FLOW } from './flow.js';
 import { ANSWER_MAX_CHARS, updateWorkbook } from './service.js';
 
 for (const backend of BACKENDS) {
   describe(`ps101 workbook on ${backend}`, () => {
-    let t: TestApp;
-    before(async () => {
-      t = await createTestApp(backend);
-    });
-    after(() => t.close());
+    const t = useTestApp(backend);
 
     it('serves the flow without a login', async () => {
       const response = await t.client().get('/api/ps101/flow');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { docxDocument, odtDocument } from '../files/fixtures.js';
-import { createTestApp, type TestApp } from '../testing/app.js';
+import { useTestApp } from '../testing/app.js';
 import { BACKENDS } from '../testing/databases.js';
 import { seedWorkbookRun, uploadFile } from '../testing/person-data.js';
 import { reviewResume } from './feedback.js';
@@ -35,11 +35,7 @@ describe('résumé feedback', () => {
 
 for (const backend of BACKENDS) {
   describe(`résumés on ${backend}`, () => {
-    let t: TestApp;
-    before(async () => {
-      t = await createTestApp(backend);
-    });
-    after(() => t.close());
+    const t = useTestApp(backend);
 
     it('creates a version from text, lists, reads and deletes it', async () => {
       const client = t.client();

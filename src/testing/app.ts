@@ -1,3 +1,4 @@
+import { after, before } from 'node:test';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { createCoachProvider } from '../coach/index.js';
 import type { CoachProvider } from '../coach/provider.js';
@@ -66,6 +67,26 @@ export async function createTestApp(
       await testDatabase.drop();
     },
   };
+}
+
+/**
+ * The app for one describe block: created before its tests, closed after them. The object
+ * returned forwards to that app, so a test uses it as the TestApp itself.
+ */
+export function useTestApp(...args: Parameters<typeof createTestApp>): TestApp {
+  let current: TestApp | undefined;
+  before(async () => {
+    current = await createTestApp(...args);
+  });
+  after(async () => {
+    await current?.close();
+  });
+  return new Proxy({} as TestApp, {
+    get(_target, key) {
+      if (!current) throw new Error('the test app was used outside its describe block');
+      return Reflect.get(current, key);
+    },
+  });
 }
 
 export interface TestResponse<T = any> {
