@@ -15,6 +15,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { openDatabase } from '../src/db/connection.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { copyDatabase } from '../src/datacopy/copy.js';
+import { processMemoryMb } from './proc.js';
 
 const admin = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const sizes = (process.env.BENCH_ROWS ?? '250000,1000000').split(',').map((n) => Number(n.trim()));
@@ -80,15 +81,6 @@ interface Measured {
   peakRssMb: number;
 }
 
-function peakRssOf(pid: number): number {
-  try {
-    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-    return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-  } catch {
-    return 0; // the process has exited
-  }
-}
-
 /**
  * Runs one measured step (`copy` or `ceiling`) in a child process of its own, so its peak
  * memory (the kernel's high-water mark, polled) is its own and not the generator's or the
@@ -101,7 +93,7 @@ async function measuredInChild(step: 'copy' | 'ceiling', file: string, url: stri
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let peak = 0;
-  const timer = setInterval(() => (peak = Math.max(peak, peakRssOf(child.pid!))), 50);
+  const timer = setInterval(() => (peak = Math.max(peak, processMemoryMb(child.pid!, 'VmHWM'))), 50);
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   const [code] = (await once(child, 'exit')) as [number | null];

@@ -1,22 +1,17 @@
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
 import { nowIso } from '../../src/db/values.js';
-import { buildPdf, multipartBody } from '../pdf.js';
+import { multipartBody } from '../../src/files/fixtures.js';
+import { buildPdf } from '../pdf.js';
 import { CONNECTIONS, format, loadDriver, loadRoute, type BenchBackend, type Row } from '../lib.js';
+import { processMemoryMb } from '../proc.js';
 
 const PDF = buildPdf(1024 * 1024);
 const SHA = createHash('sha256').update(PDF).digest('hex');
 
-function rssBytes(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return kb * 1024;
-}
-
 /** Samples the server's resident memory while `work` runs; returns the peak. */
 async function peakRss<T>(pid: number, work: () => Promise<T>): Promise<{ result: T; peak: number }> {
-  let peak = rssBytes(pid);
-  const timer = setInterval(() => (peak = Math.max(peak, rssBytes(pid))), 50);
+  let peak = processMemoryMb(pid, 'VmRSS');
+  const timer = setInterval(() => (peak = Math.max(peak, processMemoryMb(pid, 'VmRSS'))), 50);
   try {
     return { result: await work(), peak };
   } finally {
@@ -59,11 +54,11 @@ export interface FileBenchResult {
 export async function benchFiles(b: BenchBackend): Promise<FileBenchResult> {
   const client = await b.newUser();
   const userId = (await client.request('GET', '/api/auth/me')).body.user.id as number;
-  const { body, contentType } = multipartBody('resume.pdf', 'application/pdf', PDF);
+  const { payload: body, headers } = multipartBody(PDF, 'resume.pdf', { declaredType: 'application/pdf' });
   const pid = b.server.child.pid!;
-  const baseline = rssBytes(pid);
+  const baseline = processMemoryMb(pid, 'VmRSS');
   const { result: upload, peak } = await peakRss(pid, () =>
-    loadRoute(b.server.url, { path: '/api/files', method: 'POST', headers: { cookie: client.cookie, 'content-type': contentType }, body }),
+    loadRoute(b.server.url, { path: '/api/files', method: 'POST', headers: { cookie: client.cookie, ...headers }, body }),
   );
   const uploadCeiling = await loadDriver(() => driverInsertFile(b, userId));
 
@@ -79,7 +74,7 @@ export async function benchFiles(b: BenchBackend): Promise<FileBenchResult> {
         : select!.get(fileId);
     if (!row) throw new Error('no content');
   });
-  const mb = (n: number) => format(n / 1024 / 1024, 0);
+  const mb = (n: number) => format(n, 0);
   return {
     rows: [
       { backend: b.backend, scenario: 'POST /api/files (1 MB PDF)', route: upload, ceiling: uploadCeiling, ceilingName: 'driver insert' },

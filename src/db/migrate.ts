@@ -98,9 +98,8 @@ export async function schemaHealth(db: Kysely<any>): Promise<{ schemaVersion: nu
     applied = result.rows.map((row) => row.name);
   } catch (error) {
     // A reachable database without the migrations table has simply not been migrated.
-    if (!(await db.introspection.getTables({ withInternalKyselyTables: true })).every((t) => t.name !== MIGRATION_TABLE)) {
-      throw error;
-    }
+    const tables = await db.introspection.getTables({ withInternalKyselyTables: true });
+    if (tables.some((table) => table.name === MIGRATION_TABLE)) throw error;
   }
   const newest = applied.sort().at(-1);
   return {
