@@ -1,4 +1,4 @@
-import { assemblePdf } from '../src/files/fixtures.js';
+import { assemblePdf } from '../src/testing/fixtures.js';
 
 /**
  * A valid one-page résumé-like PDF of about `targetBytes`: a page of real text lines and, as

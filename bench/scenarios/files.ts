@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { nowIso } from '../../src/db/values.js';
-import { multipartBody } from '../../src/files/fixtures.js';
+import { multipartBody } from '../../src/testing/fixtures.js';
 import { buildPdf } from '../pdf.js';
 import { CONNECTIONS, format, loadDriver, loadRoute, type BenchBackend, type Row } from '../lib.js';
 import { processMemoryMb } from '../proc.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { sql } from 'kysely';
-import { pdfDocument } from '../files/fixtures.js';
+import { pdfDocument } from '../testing/fixtures.js';
 import { createTestApp, type TestApp, type TestClient, useTestApp } from '../testing/app.js';
 import { BACKENDS } from '../testing/databases.js';
 import { seedChatMessage, seedWorkbookRun, uploadFile } from '../testing/person-data.js';

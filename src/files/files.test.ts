@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { useTestApp } from '../testing/app.js';
 import { BACKENDS } from '../testing/databases.js';
 import { countRows, uploadFile } from '../testing/person-data.js';
-import { docxDocument, elfExecutable, multipartBody, odtDocument, pdfDocument, rtfDocument, windowsExecutable } from './fixtures.js';
+import { docxDocument, elfExecutable, multipartBody, odtDocument, pdfDocument, rtfDocument, windowsExecutable } from '../testing/fixtures.js';
 import { displayName } from './names.js';
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');

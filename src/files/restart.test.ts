@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../testing/databases.js';
 import { HttpClient, startServerProcess, type ServerProcess } from '../testing/server-process.js';
-import { docxDocument, multipartBody, pdfDocument } from './fixtures.js';
+import { docxDocument, multipartBody, pdfDocument } from '../testing/fixtures.js';
 
 const sha256 = (bytes: Buffer | Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 

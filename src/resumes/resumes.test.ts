@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { docxDocument, odtDocument } from '../files/fixtures.js';
+import { docxDocument, odtDocument } from '../testing/fixtures.js';
 import { useTestApp } from '../testing/app.js';
 import { BACKENDS } from '../testing/databases.js';
 import { seedWorkbookRun, uploadFile } from '../testing/person-data.js';

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import { nowIso } from '../db/values.js';
-import { multipartBody } from '../files/fixtures.js';
+import { multipartBody } from './fixtures.js';
 import type { TestClient } from './app.js';
 
 // Rows of the workbook and chat tables written straight to the database, so the capabilities
