@@ -10,6 +10,7 @@ import { resumesRoutes } from './resumes/routes.js';
 import type { AppContext } from './http/context.js';
 import { registerErrorHandlers } from './http/error-handler.js';
 import { registerOriginCheck } from './http/origin-check.js';
+import { registerSecurityHeaders } from './http/security-headers.js';
 import { validatorCompiler } from './http/validation.js';
 import { ps101Routes } from './ps101/routes.js';
 
@@ -45,6 +46,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
 
   registerErrorHandlers(app);
   registerOriginCheck(app);
+  await registerSecurityHeaders(app, ctx.config.production);
   await app.register(cookie);
 
   await app.register(healthRoutes);
