@@ -41,6 +41,19 @@ export interface Config {
   /** Guests (users without an email) inactive this long are deleted with their data. */
   guestTtlDays: number;
   coach: CoachConfig;
+  http: HttpLimits;
+}
+
+/** How long a client may take, and how many connections it may hold (src/http/connections.ts). */
+export interface HttpLimits {
+  /** Whole request, headers and body (REQUEST_TIMEOUT_SECONDS). */
+  requestTimeoutMs: number;
+  /** Until the request headers are complete (HEADERS_TIMEOUT_SECONDS). */
+  headersTimeoutMs: number;
+  /** Idle time before a kept-alive connection is closed (KEEP_ALIVE_TIMEOUT_SECONDS). */
+  keepAliveTimeoutMs: number;
+  /** Open connections allowed per client socket address; 0 means no cap (MAX_CONNECTIONS_PER_ADDRESS). */
+  maxConnectionsPerAddress: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -123,12 +136,31 @@ function coachConfig(env: Env): CoachConfig {
   };
 }
 
+function httpLimits(env: Env, behindProxy: boolean): HttpLimits {
+  // 300 s carries a 10 MB upload at 270 kbit/s, a poor mobile uplink, while a body trickled
+  // a byte at a time is still cut off within five minutes.
+  const requestTimeoutMs = integer(env, 'REQUEST_TIMEOUT_SECONDS', 300, 5, 3600) * 1000;
+  const headersTimeoutMs = integer(env, 'HEADERS_TIMEOUT_SECONDS', 20, 1, 600) * 1000;
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new ConfigError('HEADERS_TIMEOUT_SECONDS must not exceed REQUEST_TIMEOUT_SECONDS');
+  }
+  return {
+    requestTimeoutMs,
+    headersTimeoutMs,
+    // Longer than the 60 s idle timeout of common load balancers, so they close first.
+    keepAliveTimeoutMs: integer(env, 'KEEP_ALIVE_TIMEOUT_SECONDS', 72, 1, 600) * 1000,
+    // Behind a proxy every connection comes from the proxy's address, so no cap by default.
+    maxConnectionsPerAddress: integer(env, 'MAX_CONNECTIONS_PER_ADDRESS', behindProxy ? 0 : 100, 0, 100_000),
+  };
+}
+
 /** Reads Mosaic's configuration from the environment; throws ConfigError on anything invalid. */
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = env.NODE_ENV?.trim() || 'development';
   const production = nodeEnv === 'production';
   const dataDir = path.resolve(env.MOSAIC_DATA_DIR?.trim() || 'data');
   const logLevel = oneOf(env, 'LOG_LEVEL', 'info', LOG_LEVELS);
+  const trustProxy = parseTrustProxy(env.TRUST_PROXY);
   return {
     nodeEnv,
     production,
@@ -139,13 +171,14 @@ export function loadConfig(env: Env = process.env): Config {
     database: databaseConfig(env, dataDir),
     dataDir,
     sessionTtlDays: integer(env, 'SESSION_TTL_DAYS', 30, 1, 90),
-    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    trustProxy,
     loginMaxFailures: integer(env, 'LOGIN_MAX_FAILURES', 10, 1, 10_000),
     loginWindowMinutes: integer(env, 'LOGIN_WINDOW_MINUTES', 15, 1, 24 * 60),
     purgeIntervalSeconds: integer(env, 'PURGE_INTERVAL_SECONDS', 3600, 0, 7 * 24 * 3600),
     maxUploadMb: integer(env, 'MAX_UPLOAD_MB', 10, 1, 100),
     guestTtlDays: integer(env, 'GUEST_TTL_DAYS', 30, 1, 3650),
     coach: coachConfig(env),
+    http: httpLimits(env, trustProxy !== false),
   };
 }
 

@@ -8,10 +8,12 @@ import { healthRoutes } from './health/routes.js';
 import { jobsRoutes } from './jobs/routes.js';
 import { resumesRoutes } from './resumes/routes.js';
 import type { AppContext } from './http/context.js';
-import { registerErrorHandlers } from './http/error-handler.js';
+import { capConnectionsPerAddress, clientErrorHandler, timeoutOptions } from './http/connections.js';
+import { frameworkErrorHandler, registerErrorHandlers } from './http/error-handler.js';
 import { registerOriginCheck } from './http/origin-check.js';
+import { trackRoutes } from './http/route-table.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
-import { validatorCompiler } from './http/validation.js';
+import { registerInputRule, validatorCompiler } from './http/validation.js';
 import { ps101Routes } from './ps101/routes.js';
 
 export interface ServerOptions {
@@ -29,8 +31,13 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
     // 503), and idle keep-alive connections are closed so the process can exit.
     return503OnClosing: false,
     forceCloseConnections: 'idle',
+    ...timeoutOptions(ctx.config.http),
+    clientErrorHandler,
+    frameworkErrors: frameworkErrorHandler,
   });
+  capConnectionsPerAddress(app.server, ctx.config.http.maxConnectionsPerAddress);
   app.setValidatorCompiler(validatorCompiler);
+  const routes = trackRoutes(app);
   app.decorate('ctx', ctx);
   app.decorateRequest('auth', null);
 
@@ -44,8 +51,9 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
     if (closing) reply.header('connection', 'close');
   });
 
-  registerErrorHandlers(app);
+  registerErrorHandlers(app, routes);
   registerOriginCheck(app);
+  registerInputRule(app);
   await registerSecurityHeaders(app, ctx.config.production);
   await app.register(cookie);
 

@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { nowIso } from '../db/values.js';
-import { AppError, invalidInput } from '../errors.js';
+import { AppError } from '../errors.js';
+import { normalizeEmail, requireValidEmail } from './email.js';
 import { addressSubject, clearLoginFailures, emailSubject, loginRetryAfter, recordLoginFailure, type ThrottleLimits } from './login-throttle.js';
 import { hashPassword, verifyAgainstDecoy, verifyPassword } from './passwords.js';
 import { createSession, revokeUserSessions } from './sessions.js';
@@ -17,19 +18,6 @@ export interface PublicUser {
 
 export function toPublicUser(user: { id: number; email: string | null; created_at: string }): PublicUser {
   return { id: user.id, email: user.email, guest: user.email === null, createdAt: user.created_at };
-}
-
-const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-/** Emails compare trimmed and lower-cased, so `Ann@X.org ` and `ann@x.org` are one account. */
-export function normalizeEmail(raw: string): string {
-  return raw.trim().toLowerCase();
-}
-
-function requireValidEmail(raw: string): string {
-  const email = normalizeEmail(raw);
-  if (email.length > 254 || !EMAIL_SHAPE.test(email)) throw invalidInput('email is not a valid email address');
-  return email;
 }
 
 const emailTaken = () => new AppError(409, 'email_taken', 'An account with this email already exists.');

@@ -28,7 +28,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       { backend: database.backend, database: database.location, schemaVersion: status.schemaVersion, persistence },
       `database: ${database.backend} at ${database.location}, schema version ${status.schemaVersion}`,
     );
-    if (!persistence.persistent) app.log.warn(`data may not survive a redeploy: ${persistence.reason}`);
+    if (!persistence.persistent) app.log.warn(`data at ${config.dataDir} may not survive a redeploy: ${persistence.reason}`);
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {
     await app.close();

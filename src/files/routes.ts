@@ -2,15 +2,15 @@ import multipart from '@fastify/multipart';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import contentDisposition from 'content-disposition';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { Type } from 'typebox';
 import { requireSession, requireUser } from '../auth/gate.js';
 import { AppError } from '../errors.js';
+import { IdParams } from '../http/schemas.js';
+import { assertValidText } from '../http/validation.js';
 import { closeExtractionPool } from './extract-pool.js';
 import { asciiFallbackName } from './names.js';
 import { deleteFile, getFileContent, listFiles, saveUpload } from './service.js';
 
 export const FILE_FIELD = 'file';
-const FileParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 
 const fileTooLarge = (maxMb: number) =>
   new AppError(413, 'file_too_large', `The file is larger than ${maxMb} MB.`, { maxBytes: maxMb * 1024 * 1024 });
@@ -28,9 +28,15 @@ async function readUpload(request: FastifyRequest, maxMb: number): Promise<{ nam
     if (!part || part.fieldname !== FILE_FIELD) {
       throw new AppError(400, 'invalid_input', `Send the file in the multipart field "${FILE_FIELD}".`);
     }
+    assertValidText(part.filename, 'file name');
     return { name: part.filename, bytes: await part.toBuffer() };
   } catch (error) {
     if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw fileTooLarge(maxMb);
+    // Nothing here but parsing: busboy's own errors (no boundary, an unterminated part, a
+    // malformed part header) carry no status and are the client's malformed body.
+    if (error instanceof Error && !(error instanceof AppError) && (error as { statusCode?: number }).statusCode === undefined) {
+      throw new AppError(400, 'invalid_multipart', `The multipart body is malformed: ${error.message}`);
+    }
     throw error;
   }
 }
@@ -55,7 +61,7 @@ export async function filesRoutes(parent: FastifyInstance): Promise<void> {
 
   app.get('/', async (request) => ({ files: await listFiles(db, requireUser(request).userId) }));
 
-  app.get('/:id/content', { schema: { params: FileParams } }, async (request, reply) => {
+  app.get('/:id/content', { schema: { params: IdParams } }, async (request, reply) => {
     const file = await getFileContent(db, requireUser(request).userId, request.params.id);
     return reply
       .type(file.contentType)
@@ -68,7 +74,7 @@ export async function filesRoutes(parent: FastifyInstance): Promise<void> {
       .send(file.content);
   });
 
-  app.delete('/:id', { schema: { params: FileParams } }, async (request, reply) => {
+  app.delete('/:id', { schema: { params: IdParams } }, async (request, reply) => {
     await deleteFile(db, requireUser(request).userId, request.params.id);
     return reply.code(204).send();
   });

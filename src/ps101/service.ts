@@ -3,6 +3,7 @@ import { isUniqueViolation } from '../db/errors.js';
 import type { DB } from '../db/schema.js';
 import { nowIso, readJson } from '../db/values.js';
 import { AppError, invalidInput, notFound } from '../errors.js';
+import { excerpt } from '../http/text.js';
 import { isPromptKey, PS101_FLOW, STEP_COUNT } from './flow.js';
 import * as store from './store.js';
 
@@ -109,9 +110,9 @@ function checkAnswers(answers: Answers): void {
   }
   const unknown = keys.filter((key) => !isPromptKey(key));
   if (unknown.length > 0) {
-    throw new AppError(400, 'unknown_prompt', `No such prompt: ${unknown.slice(0, 5).join(', ')}.`, {
-      keys: unknown.slice(0, 20),
-    });
+    // Keys are the client's text, possibly megabytes long: quote only the start of a few.
+    const quoted = unknown.slice(0, 20).map((key) => excerpt(key, 40));
+    throw new AppError(400, 'unknown_prompt', `No such prompt: ${quoted.slice(0, 5).join(', ')}.`, { keys: quoted });
   }
   for (const key of keys) {
     if (characterCount(answers[key]!, ANSWER_MAX_CHARS) > ANSWER_MAX_CHARS) {

@@ -2,10 +2,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { requireSession, requireUser } from '../auth/gate.js';
+import { Id, IdParams } from '../http/schemas.js';
 import { createResume, deleteResume, getResume, listResumes, reviewAndStore } from './service.js';
 
-const ResumeParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
-const Id = Type.Integer({ minimum: 1 });
 // Either content or fileId (checked in the service, which says which one is missing).
 const NewResume = Type.Object(
   {
@@ -29,16 +28,16 @@ export async function resumesRoutes(parent: FastifyInstance): Promise<void> {
 
   app.get('/', async (request) => ({ resumes: await listResumes(db, requireUser(request).userId) }));
 
-  app.get('/:id', { schema: { params: ResumeParams } }, async (request) => ({
+  app.get('/:id', { schema: { params: IdParams } }, async (request) => ({
     resume: await getResume(db, requireUser(request).userId, request.params.id),
   }));
 
-  app.delete('/:id', { schema: { params: ResumeParams } }, async (request, reply) => {
+  app.delete('/:id', { schema: { params: IdParams } }, async (request, reply) => {
     await deleteResume(db, requireUser(request).userId, request.params.id);
     return reply.code(204).send();
   });
 
-  app.post('/:id/feedback', { schema: { params: ResumeParams } }, async (request, reply) => {
+  app.post('/:id/feedback', { schema: { params: IdParams } }, async (request, reply) => {
     const feedback = await reviewAndStore(db, requireUser(request).userId, request.params.id);
     return reply.code(201).send({ feedback });
   });
