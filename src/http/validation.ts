@@ -66,6 +66,16 @@ function utf8Parser(decode: TextDecoder) {
   };
 }
 
+/** decodeURIComponent refuses escapes of invalid UTF-8; a stray `%` is text, not an escape. */
+function isUtf8Query(raw: string): boolean {
+  try {
+    decodeURIComponent(raw.replace(/%(?![0-9a-fA-F]{2})/g, '%25'));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The input rule for every request: bodies are decoded only when they are valid UTF-8, and
  * every string of the body, query and params (values and keys, with or without a route
@@ -78,6 +88,11 @@ export function registerInputRule(app: FastifyInstance): void {
   app.addContentTypeParser('text/plain', { parseAs: 'buffer' }, utf8Parser((_request, text, done) => done(null, text)));
 
   app.addHook('preHandler', async (request) => {
+    // The query parser turns percent-encoded bytes that are not UTF-8 into U+FFFD: check the bytes.
+    const queryStart = request.url.indexOf('?');
+    if (queryStart !== -1 && !isUtf8Query(request.url.slice(queryStart + 1))) {
+      throw new AppError(400, 'invalid_text', 'The query string is not valid UTF-8.');
+    }
     const violation =
       findInvalidText(request.params, 'params') ?? findInvalidText(request.query, 'query') ?? findInvalidText(request.body, 'body');
     if (violation) throw invalidText(violation);

@@ -157,7 +157,7 @@ for (const backend of BACKENDS) {
       assert.equal((await client.patch(`/api/jobs/matches/${match.id}`, { status: 'hired' })).status, 400);
       assert.equal((await client.patch(`/api/jobs/matches/${match.id}`, { notes: 'x' })).status, 400);
       assert.equal((await client.patch(`/api/jobs/matches/${match.id}`, { status: 'saved', extra: 1 })).status, 400);
-      assert.equal((await client.get('/api/jobs/matches/abc')).status, 400);
+      assert.equal((await client.get('/api/jobs/matches/abc')).status, 404, 'a path id that is not one names nothing');
       assert.equal((await client.get('/api/jobs/matches/999999')).status, 404);
     });
   });
