@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { requireSession, requireUser } from '../auth/gate.js';
 import { AppError } from '../errors.js';
 import { IdParams } from '../http/schemas.js';
+import { excerpt } from '../http/text.js';
 import { assertValidText } from '../http/validation.js';
 import { closeExtractionPool } from './extract-pool.js';
 import { asciiFallbackName } from './names.js';
@@ -29,6 +30,11 @@ async function readUpload(request: FastifyRequest, maxMb: number): Promise<{ nam
       throw new AppError(400, 'invalid_input', `Send the file in the multipart field "${FILE_FIELD}".`);
     }
     assertValidText(part.filename, 'file name');
+    for (const [name, field] of Object.entries(part.fields)) {
+      for (const value of [field].flat()) {
+        if (value?.type === 'field' && typeof value.value === 'string') assertValidText(value.value, `field ${excerpt(name, 40)}`);
+      }
+    }
     return { name: part.filename, bytes: await part.toBuffer() };
   } catch (error) {
     if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw fileTooLarge(maxMb);

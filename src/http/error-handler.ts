@@ -49,13 +49,18 @@ function validationMessage(error: FastifyError): string {
   return `${path} ${first.message ?? 'is invalid'}`;
 }
 
+const FRAMEWORK_MESSAGES: Record<string, string> = {
+  FST_ERR_BAD_URL: 'The request path is not a valid URL.',
+  FST_ERR_MAX_PARAM_LENGTH: 'A path segment is too long.',
+};
+
 /**
  * Fastify's `frameworkErrors` option: errors raised before routing (a `%zz` in the path, a path
  * segment over maxParamLength) in the same shape as every other error.
  */
 export function frameworkErrorHandler(error: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
   const status = FASTIFY_STATUS[error.code] ?? error.statusCode ?? 400;
-  const message = error.code === 'FST_ERR_BAD_URL' ? 'The request path is not a valid URL.' : 'A path segment is too long.';
+  const message = FRAMEWORK_MESSAGES[error.code] ?? 'The request could not be routed.';
   // Raised before any hook runs, so the security headers' nosniff is set here.
   reply.header('x-content-type-options', 'nosniff');
   return sendError(reply, status, FASTIFY_CODES[error.code] ?? 'bad_request', message);

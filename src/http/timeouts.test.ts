@@ -3,6 +3,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ConfigError, loadConfig } from '../config.js';
 import { useTestApp } from '../testing/app.js';
 import { BACKENDS } from '../testing/databases.js';
 
@@ -108,3 +109,15 @@ for (const backend of BACKENDS) {
     });
   });
 }
+
+describe('timeout and connection settings', () => {
+  it('default to figures fit for a slow phone, and drop the per-address cap behind a proxy', () => {
+    const defaults = loadConfig({});
+    assert.deepEqual(defaults.http, { requestTimeoutMs: 300_000, headersTimeoutMs: 20_000, keepAliveTimeoutMs: 72_000, maxConnectionsPerAddress: 100 });
+    assert.equal(loadConfig({ TRUST_PROXY: '1' }).http.maxConnectionsPerAddress, 0);
+    assert.equal(loadConfig({ TRUST_PROXY: '1', MAX_CONNECTIONS_PER_ADDRESS: '500' }).http.maxConnectionsPerAddress, 500);
+    assert.equal(loadConfig({ REQUEST_TIMEOUT_SECONDS: '60', HEADERS_TIMEOUT_SECONDS: '10' }).http.requestTimeoutMs, 60_000);
+    assert.throws(() => loadConfig({ REQUEST_TIMEOUT_SECONDS: '10', HEADERS_TIMEOUT_SECONDS: '20' }), ConfigError);
+    assert.throws(() => loadConfig({ REQUEST_TIMEOUT_SECONDS: '0' }), ConfigError);
+  });
+});
