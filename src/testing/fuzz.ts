@@ -164,7 +164,7 @@ function encodeSegment(value: string): string {
   }
 }
 
-const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE', 'PROPFIND', 'SEARCH', 'MKCOL'] as const;
 
 /** The path for a route pattern, each `:param` replaced by an id at the edge or a weird segment. */
 function concretePath(random: Random, pattern: string, ownIds: number[]): string {
