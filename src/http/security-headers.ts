@@ -31,7 +31,8 @@ export async function registerSecurityHeaders(app: FastifyInstance, production: 
   });
   // API answers carry personal data: no browser or proxy cache may keep them, unless a route
   // chose its own policy (a download's `private, no-store`).
-  app.addHook('onSend', async (request, reply) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     if (request.url.startsWith('/api/') && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    done(null, payload);
   });
 }

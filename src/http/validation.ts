@@ -87,14 +87,15 @@ export function registerInputRule(app: FastifyInstance): void {
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, utf8Parser(json));
   app.addContentTypeParser('text/plain', { parseAs: 'buffer' }, utf8Parser((_request, text, done) => done(null, text)));
 
-  app.addHook('preHandler', async (request) => {
+  // A callback hook, not an async one: it runs on every request and does no I/O.
+  app.addHook('preHandler', (request, _reply, done) => {
     // The query parser turns percent-encoded bytes that are not UTF-8 into U+FFFD: check the bytes.
     const queryStart = request.url.indexOf('?');
     if (queryStart !== -1 && !isUtf8Query(request.url.slice(queryStart + 1))) {
-      throw new AppError(400, 'invalid_text', 'The query string is not valid UTF-8.');
+      return done(new AppError(400, 'invalid_text', 'The query string is not valid UTF-8.'));
     }
     const violation =
       findInvalidText(request.params, 'params') ?? findInvalidText(request.query, 'query') ?? findInvalidText(request.body, 'body');
-    if (violation) throw invalidText(violation);
+    done(violation ? invalidText(violation) : undefined);
   });
 }
