@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { requireSession, requireUser } from '../auth/gate.js';
 import { AppError } from '../errors.js';
+import { limitPerUser } from '../limits/hooks.js';
 import { closeExtractionPool } from './extract-pool.js';
 import { asciiFallbackName } from './names.js';
 import { deleteFile, getFileContent, listFiles, saveUpload } from './service.js';
@@ -46,7 +47,7 @@ export async function filesRoutes(parent: FastifyInstance): Promise<void> {
   parent.addHook('preHandler', requireSession);
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
 
-  app.post('/', async (request, reply) => {
+  app.post('/', { preHandler: limitPerUser('uploads') }, async (request, reply) => {
     const userId = requireUser(request).userId;
     const upload = await readUpload(request, config.maxUploadMb);
     const file = await saveUpload(db, request.log, userId, upload);

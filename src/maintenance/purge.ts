@@ -3,10 +3,12 @@ import type { AppContext } from '../http/context.js';
 import { purgeLoginFailures } from '../auth/login-throttle.js';
 import { purgeExpiredSessions } from '../auth/sessions.js';
 import { purgeInactiveGuests } from '../auth/service.js';
+import { purgeEndedWindows } from '../limits/service.js';
 
 export interface PurgeResult {
   expiredSessions: number;
   loginFailures: number;
+  rateLimits: number;
   inactiveGuests: number;
 }
 
@@ -19,6 +21,7 @@ export async function purgeExpired(ctx: AppContext, now = new Date()): Promise<P
   return {
     expiredSessions: await purgeExpiredSessions(ctx.db, now),
     loginFailures: await purgeLoginFailures(ctx.db, limits, now),
+    rateLimits: await purgeEndedWindows(ctx.db, now),
     inactiveGuests: await purgeInactiveGuests(ctx.db, ctx.config.guestTtlDays, now),
   };
 }

@@ -1,8 +1,9 @@
 import type { Kysely } from 'kysely';
-import { isUniqueViolation } from '../db/errors.js';
+import { requireAccount } from '../auth/service.js';
+import { isUniqueViolation, onMissingReference } from '../db/errors.js';
 import type { DB } from '../db/schema.js';
 import { nowIso, readJson } from '../db/values.js';
-import { AppError, invalidInput, notFound } from '../errors.js';
+import { AppError, invalidInput, notFound, unauthenticated } from '../errors.js';
 import { isPromptKey, PS101_FLOW, STEP_COUNT } from './flow.js';
 import * as store from './store.js';
 
@@ -167,10 +168,12 @@ export async function updateWorkbook(db: Kysely<DB>, userId: number, update: Wor
   if (live) {
     const updated = await store.updateRunIfRevision(db, live.id, live.revision, changes);
     if (updated) return toState(updated);
+    // The run changed, or went with an account deleted meanwhile (then 401, not a conflict).
+    await requireAccount(db, userId);
     throw revisionConflict(await getWorkbook(db, userId));
   }
   try {
-    const created = await store.insertRun(db, {
+    const created = await onMissingReference(store.insertRun(db, {
       user_id: userId,
       flow_version: PS101_FLOW.version,
       current_step: changes.currentStep,
@@ -180,7 +183,7 @@ export async function updateWorkbook(db: Kysely<DB>, userId: number, update: Wor
       started_at: now,
       updated_at: now,
       archived_at: null,
-    });
+    }), unauthenticated);
     return toState(created);
   } catch (error) {
     // Two first saves at once: the unique index on the live run lets one in; the other is stale.
@@ -196,7 +199,7 @@ export async function updateWorkbook(db: Kysely<DB>, userId: number, update: Wor
  */
 export async function restartWorkbook(db: Kysely<DB>, userId: number): Promise<WorkbookState> {
   try {
-    return await db.transaction().execute(async (trx) => {
+    const restarted = db.transaction().execute(async (trx) => {
       const live = await store.findLiveRun(trx, userId);
       const now = nowIso();
       if (live && !(await store.archiveRun(trx, live.id, now))) return null;
@@ -212,7 +215,8 @@ export async function restartWorkbook(db: Kysely<DB>, userId: number): Promise<W
         archived_at: null,
       });
       return toState(run);
-    }) ?? (await getWorkbook(db, userId));
+    });
+    return (await onMissingReference(restarted, unauthenticated)) ?? (await getWorkbook(db, userId));
   } catch (error) {
     // Another restart (or first save) created the live run first: that run is the fresh one.
     if (isUniqueViolation(error)) return getWorkbook(db, userId);
