@@ -90,10 +90,13 @@ export async function getWorkbook(db: Kysely<DB>, userId: number): Promise<Workb
   return run ? toState(run) : emptyWorkbook();
 }
 
-const revisionConflict = (current: WorkbookState) =>
-  new AppError(409, 'revision_conflict', 'The workbook changed since you loaded it (another tab?); nothing was saved.', {
-    current,
+/** 409 with the current state; or 401 when the run went with an account deleted meanwhile. */
+async function revisionConflict(db: Kysely<DB>, userId: number): Promise<AppError> {
+  await requireAccount(db, userId);
+  return new AppError(409, 'revision_conflict', 'The workbook changed since you loaded it (another tab?); nothing was saved.', {
+    current: await getWorkbook(db, userId),
   });
+}
 
 /** Characters as people count them (code points), so an emoji is one, not two. */
 function characterCount(text: string, atMost: number): number {
@@ -162,15 +165,13 @@ export async function updateWorkbook(db: Kysely<DB>, userId: number, update: Wor
   if (update.answers) checkAnswers(update.answers);
   const live = await store.findLiveRun(db, userId);
   const current = live ? toState(live) : emptyWorkbook();
-  if (update.revision !== current.revision) throw revisionConflict(current);
+  if (update.revision !== current.revision) throw await revisionConflict(db, userId);
   const now = nowIso();
   const changes = nextState(current, update, now);
   if (live) {
     const updated = await store.updateRunIfRevision(db, live.id, live.revision, changes);
     if (updated) return toState(updated);
-    // The run changed, or went with an account deleted meanwhile (then 401, not a conflict).
-    await requireAccount(db, userId);
-    throw revisionConflict(await getWorkbook(db, userId));
+    throw await revisionConflict(db, userId);
   }
   try {
     const created = await onMissingReference(store.insertRun(db, {
@@ -187,7 +188,7 @@ export async function updateWorkbook(db: Kysely<DB>, userId: number, update: Wor
     return toState(created);
   } catch (error) {
     // Two first saves at once: the unique index on the live run lets one in; the other is stale.
-    if (isUniqueViolation(error)) throw revisionConflict(await getWorkbook(db, userId));
+    if (isUniqueViolation(error)) throw await revisionConflict(db, userId);
     throw error;
   }
 }
