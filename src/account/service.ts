@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { forgetEmailFailures, type ThrottleLimits } from '../auth/login-throttle.js';
 import { checkPassword } from '../auth/service.js';
+import { forgetUser } from '../limits/service.js';
 import type { DB } from '../db/schema.js';
 import { nowIso, readJson } from '../db/values.js';
 import { unauthenticated } from '../errors.js';
@@ -132,8 +133,9 @@ export async function deleteAccount(
   if (!account) throw unauthenticated();
   if (account.password_hash !== null) await checkPassword(db, account, confirmation.password, confirmation.ip, limits);
   await db.transaction().execute(async (trx) => {
-    // Failures counted against the email name the person: they go with the account.
+    // Counters naming the person (their email, their id) go with the account.
     if (account.email !== null) await forgetEmailFailures(trx, account.email, limits);
+    await forgetUser(trx, userId);
     await store.deleteUser(trx, userId);
   });
 }

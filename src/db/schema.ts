@@ -39,7 +39,7 @@ export interface LoginFailuresTable {
 }
 
 export interface RateLimitsTable {
-  /** `<rule>:<subject>`, e.g. `login-email:ann@example.org` or `uploads:user:42`. */
+  /** `<rule>:<subject>`, e.g. `password-checks-email:ann@example.org` or `uploads:user:42`. */
   bucket: string;
   /** Hits counted in the current window (a reserved password check counts until released). */
   hits: number;

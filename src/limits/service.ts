@@ -79,21 +79,32 @@ export async function consume(db: Kysely<DB>, rule: Rule, subject: string): Prom
 
 const HOUR_MS = 3_600_000;
 
+export const addressSubject = (ip: string) => `ip:${ip}`;
+export const userSubject = (userId: number) => `user:${userId}`;
+
+const PER_ADDRESS = { guests: 'guests', registrations: 'registrations' } as const;
+const PER_USER = { chatMessages: 'chat-messages', uploads: 'uploads', resumes: 'resumes', feedback: 'feedback' } as const;
+export type AddressKind = keyof typeof PER_ADDRESS;
+export type UserKind = keyof typeof PER_USER;
+
 /** The creation limits, from the configuration: per client address or per user, per hour. */
-export function creationRules(config: Config) {
-  const perHour = (name: string, max: number): Rule => ({ name, max, windowMs: HOUR_MS });
-  const limits = config.rateLimits;
-  return {
-    guests: perHour('guests', limits.guestsPerHour),
-    registrations: perHour('registrations', limits.registrationsPerHour),
-    chatMessages: perHour('chat-messages', limits.chatMessagesPerHour),
-    uploads: perHour('uploads', limits.uploadsPerHour),
-    resumes: perHour('resumes', limits.resumesPerHour),
-    feedback: perHour('feedback', limits.feedbackPerHour),
+export function creationRule(config: Config, kind: AddressKind | UserKind): Rule {
+  const names: Record<AddressKind | UserKind, string> = { ...PER_ADDRESS, ...PER_USER };
+  const perHour: Record<AddressKind | UserKind, number> = {
+    guests: config.rateLimits.guestsPerHour,
+    registrations: config.rateLimits.registrationsPerHour,
+    chatMessages: config.rateLimits.chatMessagesPerHour,
+    uploads: config.rateLimits.uploadsPerHour,
+    resumes: config.rateLimits.resumesPerHour,
+    feedback: config.rateLimits.feedbackPerHour,
   };
+  return { name: names[kind], max: perHour[kind], windowMs: HOUR_MS };
 }
 
-export type CreationKind = keyof ReturnType<typeof creationRules>;
+/** Deletes a user's counters with the account (they name its id). */
+export function forgetUser(db: Kysely<DB>, userId: number): Promise<void> {
+  return store.deleteBuckets(db, Object.values(PER_USER).map((name) => `${name}:${userSubject(userId)}`));
+}
 
 export function purgeEndedWindows(db: Kysely<DB>, now = new Date()): Promise<number> {
   return store.deleteEndedWindows(db, now.toISOString());

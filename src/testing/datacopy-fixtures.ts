@@ -43,7 +43,7 @@ export const FIXTURES: { [T in keyof DB]: Record<string, unknown>[] } = {
     { id: 2, subject: 'ip:203.0.113.9', failed_at: ts() },
   ],
   rate_limits: [
-    { bucket: 'login-email:zoë+😀@example.org', hits: 3, window_start: ts(), expires_at: ts() },
+    { bucket: 'password-checks-email:zoë+😀@example.org', hits: 3, window_start: ts(), expires_at: ts() },
     { bucket: 'uploads:user:1', hits: 2147483647, window_start: ts(), expires_at: ts() },
     { bucket: '', hits: 0, window_start: ts(), expires_at: ts() },
   ],
