@@ -47,15 +47,21 @@ export interface Reservation {
 /**
  * Counts one hit in every bucket, or in none: all in one transaction, buckets in a fixed order
  * so two requests never wait on each other's rows in a cycle. Throws LimitReached (with the
- * longest wait among the full buckets) when any bucket is full.
+ * wait until the first full bucket's window ends) when any bucket is full.
  */
-export async function reserve(db: Kysely<DB>, hits: Hit[], now = new Date()): Promise<Reservation> {
+export async function reserve(db: Kysely<DB>, hits: Hit[]): Promise<Reservation> {
   const buckets = hits.map((hit) => ({ key: bucketOf(hit), rule: hit.rule })).sort((a, b) => (a.key < b.key ? -1 : 1));
   const counted = await db.transaction().execute(async (trx) => {
+    // Read once the transaction holds its connection: a request may wait for it under load.
+    const now = new Date();
     const ends: { key: string; end: string }[] = [];
     for (const bucket of buckets) {
       const end = await store.countHit(trx, bucket.key, bucket.rule, now);
-      if (end === undefined) throw new LimitReached(secondsUntil(await store.windowEnd(trx, bucket.key), now));
+      if (end === undefined) {
+        // Measured after the row lock was granted, which may have taken a while.
+        const wait = secondsUntil(await store.windowEnd(trx, bucket.key), new Date());
+        throw new LimitReached(Math.min(wait, Math.ceil(bucket.rule.windowMs / 1000)));
+      }
       ends.push({ key: bucket.key, end });
     }
     return ends;
