@@ -2,6 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { clearSessionCookie, requireSession, requireUser } from '../auth/gate.js';
+import { throttleLimits } from '../auth/login-throttle.js';
 import { PASSWORD_MAX_LENGTH } from '../auth/passwords.js';
 import { deleteAccount, exportAccount } from './service.js';
 
@@ -18,7 +19,7 @@ export async function accountRoutes(parent: FastifyInstance): Promise<void> {
   parent.addHook('preHandler', requireSession);
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
   const { db, config } = app.ctx;
-  const limits = { maxFailures: config.loginMaxFailures, windowMinutes: config.loginWindowMinutes };
+  const limits = throttleLimits(config);
 
   app.get('/export', { schema: { querystring: ExportQuery } }, async (request, reply) => {
     const includeFiles = request.query.includeFiles === '1' || request.query.includeFiles === 'true';

@@ -134,7 +134,10 @@ export async function deleteAccount(
   if (account.password_hash !== null) await checkPassword(db, account, confirmation.password, confirmation.ip, limits);
   await db.transaction().execute(async (trx) => {
     // Counters naming the person (their email, their id) go with the account.
-    if (account.email !== null) await forgetEmailFailures(trx, account.email, limits);
+    if (account.email !== null) {
+      await forgetEmailFailures(trx, account.email, limits);
+      await store.deleteOldLoginFailures(trx, account.email);
+    }
     await forgetUser(trx, userId);
     await store.deleteUser(trx, userId);
   });

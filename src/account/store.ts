@@ -75,6 +75,11 @@ export function listFileContents(db: Kysely<DB>, userId: number) {
     .execute();
 }
 
+/** Failed logins written by versions before 0004 name the email (see migration 0004). */
+export async function deleteOldLoginFailures(db: Kysely<DB>, email: string): Promise<void> {
+  await db.deleteFrom('login_failures').where('subject', '=', `email:${email}`).execute();
+}
+
 /**
  * Deletes the user row; every table that holds the person's data references it (directly or
  * through a parent) with ON DELETE CASCADE, so one statement removes it all.

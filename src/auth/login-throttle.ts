@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { Config } from '../config.js';
 import type { DB } from '../db/schema.js';
 import { nowIso } from '../db/values.js';
 import { forgetBuckets, LimitReached, reserve, tooMany, type Hit, type Reservation } from '../limits/service.js';
@@ -12,6 +13,11 @@ export interface ThrottleLimits {
   maxFailures: number;
   windowMinutes: number;
 }
+
+export const throttleLimits = (config: Config): ThrottleLimits => ({
+  maxFailures: config.loginMaxFailures,
+  windowMinutes: config.loginWindowMinutes,
+});
 
 const budget = (name: string, limits: ThrottleLimits) => ({ name, max: limits.maxFailures, windowMs: limits.windowMinutes * 60_000 });
 const emailHit = (email: string, limits: ThrottleLimits): Hit => ({ rule: budget('password-checks-email', limits), subject: email });

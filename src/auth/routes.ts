@@ -6,6 +6,7 @@ import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './passwords.js';
 import { changePassword, createGuest, loginUser, registerUser, toPublicUser, type ClientInfo } from './service.js';
 import { deleteSession, revokeUserSessions } from './sessions.js';
 import { limitPerAddress } from '../limits/hooks.js';
+import { throttleLimits } from './login-throttle.js';
 
 const NewPassword = Type.String({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH });
 const Credentials = Type.Object(
@@ -25,7 +26,7 @@ const PasswordChange = Type.Object(
 export async function authRoutes(parent: FastifyInstance): Promise<void> {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
   const { db, config } = app.ctx;
-  const limits = { maxFailures: config.loginMaxFailures, windowMinutes: config.loginWindowMinutes };
+  const limits = throttleLimits(config);
   const client = (request: FastifyRequest): ClientInfo => ({
     ip: request.ip,
     userAgent: request.headers['user-agent'],
