@@ -95,6 +95,8 @@ for (const backend of BACKENDS) {
         await createEverything(fresh, client, user.id);
         // A failed login under the person's email is personal data too (the email is in it).
         await fresh.client().post('/api/auth/login', { email, password: 'wrong password!' });
+        // As a version before migration 0004 recorded it, during a rolling deploy.
+        await fresh.ctx.db.insertInto('login_failures').values({ subject: `email:${email}`, failed_at: new Date().toISOString() }).execute();
         const loggedInElsewhere = fresh.client();
         await loggedInElsewhere.post('/api/auth/login', { email, password });
 
