@@ -20,6 +20,16 @@ export interface CoachConfig {
   maxRetries: number;
 }
 
+/** Creations allowed per hour: guests and registrations per client address, the rest per user. */
+export interface RateLimits {
+  guestsPerHour: number;
+  registrationsPerHour: number;
+  chatMessagesPerHour: number;
+  uploadsPerHour: number;
+  resumesPerHour: number;
+  feedbackPerHour: number;
+}
+
 export interface Config {
   nodeEnv: string;
   production: boolean;
@@ -34,6 +44,7 @@ export interface Config {
   /** Failed logins allowed per email and per client address within the window. */
   loginMaxFailures: number;
   loginWindowMinutes: number;
+  rateLimits: RateLimits;
   /** How often the purge of expired rows runs, in seconds (0 turns it off). */
   purgeIntervalSeconds: number;
   /** Largest file upload accepted, in MiB (MAX_UPLOAD_MB); bigger ones get 413 and nothing is stored. */
@@ -174,6 +185,14 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy,
     loginMaxFailures: integer(env, 'LOGIN_MAX_FAILURES', 10, 1, 10_000),
     loginWindowMinutes: integer(env, 'LOGIN_WINDOW_MINUTES', 15, 1, 24 * 60),
+    rateLimits: {
+      guestsPerHour: integer(env, 'RATE_LIMIT_GUESTS_PER_HOUR', 30, 1, 1_000_000),
+      registrationsPerHour: integer(env, 'RATE_LIMIT_REGISTRATIONS_PER_HOUR', 20, 1, 1_000_000),
+      chatMessagesPerHour: integer(env, 'RATE_LIMIT_CHAT_MESSAGES_PER_HOUR', 200, 1, 1_000_000),
+      uploadsPerHour: integer(env, 'RATE_LIMIT_UPLOADS_PER_HOUR', 60, 1, 1_000_000),
+      resumesPerHour: integer(env, 'RATE_LIMIT_RESUMES_PER_HOUR', 100, 1, 1_000_000),
+      feedbackPerHour: integer(env, 'RATE_LIMIT_FEEDBACK_PER_HOUR', 100, 1, 1_000_000),
+    },
     purgeIntervalSeconds: integer(env, 'PURGE_INTERVAL_SECONDS', 3600, 0, 7 * 24 * 3600),
     maxUploadMb: integer(env, 'MAX_UPLOAD_MB', 10, 1, 100),
     guestTtlDays: integer(env, 'GUEST_TTL_DAYS', 30, 1, 3650),

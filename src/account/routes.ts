@@ -2,6 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { clearSessionCookie, requireSession, requireUser } from '../auth/gate.js';
+import { throttleLimits } from '../auth/login-throttle.js';
 import { PASSWORD_MAX_LENGTH } from '../auth/passwords.js';
 import { deleteAccount, exportAccount } from './service.js';
 
@@ -17,7 +18,8 @@ const Deletion = Type.Object(
 export async function accountRoutes(parent: FastifyInstance): Promise<void> {
   parent.addHook('preHandler', requireSession);
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
-  const { db } = app.ctx;
+  const { db, config } = app.ctx;
+  const limits = throttleLimits(config);
 
   app.get('/export', { schema: { querystring: ExportQuery } }, async (request, reply) => {
     const includeFiles = request.query.includeFiles === '1' || request.query.includeFiles === 'true';
@@ -26,7 +28,7 @@ export async function accountRoutes(parent: FastifyInstance): Promise<void> {
   });
 
   app.delete('/', { schema: { body: Deletion } }, async (request, reply) => {
-    await deleteAccount(db, requireUser(request).userId, request.body.password);
+    await deleteAccount(db, requireUser(request).userId, { password: request.body.password, ip: request.ip }, limits);
     clearSessionCookie(app, reply);
     return reply.code(204).send();
   });

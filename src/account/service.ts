@@ -1,17 +1,16 @@
 import type { Kysely } from 'kysely';
-import { emailSubject } from '../auth/login-throttle.js';
-import { verifyPassword } from '../auth/passwords.js';
+import { forgetEmailFailures, type ThrottleLimits } from '../auth/login-throttle.js';
+import { checkPassword } from '../auth/service.js';
+import { forgetUser } from '../limits/service.js';
 import type { DB } from '../db/schema.js';
 import { nowIso, readJson } from '../db/values.js';
-import { AppError } from '../errors.js';
+import { unauthenticated } from '../errors.js';
 import { toPublicFile } from '../files/service.js';
 import { toPublicMatch, toStatusChange } from '../jobs/service.js';
 import { toStoredFeedback } from '../resumes/service.js';
 import * as store from './store.js';
 
 export const EXPORT_FORMAT_VERSION = 1;
-
-const unauthenticated = () => new AppError(401, 'unauthenticated', 'Log in to continue.');
 
 function groupBy<T, K>(items: T[], key: (item: T) => K): Map<K, T[]> {
   const groups = new Map<K, T[]>();
@@ -124,14 +123,22 @@ export type AccountExport = Awaited<ReturnType<typeof exportAccount>>;
  * confirm with its password; a guest has none, and holding the guest's session is all the
  * proof of ownership there is, so a guest deletes without one.
  */
-export async function deleteAccount(db: Kysely<DB>, userId: number, password: string | undefined): Promise<void> {
+export async function deleteAccount(
+  db: Kysely<DB>,
+  userId: number,
+  confirmation: { password: string | undefined; ip: string },
+  limits: ThrottleLimits,
+): Promise<void> {
   const account = await store.findAccount(db, userId);
   if (!account) throw unauthenticated();
-  if (account.password_hash !== null) {
-    if (password === undefined || !(await verifyPassword(account.password_hash, password))) {
-      throw new AppError(401, 'invalid_credentials', 'The password is wrong.');
+  if (account.password_hash !== null) await checkPassword(db, account, confirmation.password, confirmation.ip, limits);
+  await db.transaction().execute(async (trx) => {
+    // Counters naming the person (their email, their id) go with the account.
+    if (account.email !== null) {
+      await forgetEmailFailures(trx, account.email, limits);
+      await store.deleteOldLoginFailures(trx, account.email);
     }
-  }
-  const subjects = account.email === null ? [] : [emailSubject(account.email)];
-  await db.transaction().execute((trx) => store.deleteUser(trx, userId, subjects));
+    await forgetUser(trx, userId);
+    await store.deleteUser(trx, userId);
+  });
 }

@@ -75,12 +75,15 @@ export function listFileContents(db: Kysely<DB>, userId: number) {
     .execute();
 }
 
+/** Failed logins written by versions before 0004 name the email (see migration 0004). */
+export async function deleteOldLoginFailures(db: Kysely<DB>, email: string): Promise<void> {
+  await db.deleteFrom('login_failures').where('subject', '=', `email:${email}`).execute();
+}
+
 /**
  * Deletes the user row; every table that holds the person's data references it (directly or
- * through a parent) with ON DELETE CASCADE, so one statement removes it all. Failed-login
- * rows are keyed by email text, not by id, so they are deleted by subject.
+ * through a parent) with ON DELETE CASCADE, so one statement removes it all.
  */
-export async function deleteUser(db: Kysely<DB>, userId: number, loginSubjects: string[]): Promise<void> {
-  if (loginSubjects.length > 0) await db.deleteFrom('login_failures').where('subject', 'in', loginSubjects).execute();
+export async function deleteUser(db: Kysely<DB>, userId: number): Promise<void> {
   await db.deleteFrom('users').where('id', '=', userId).execute();
 }

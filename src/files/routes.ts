@@ -7,6 +7,7 @@ import { AppError } from '../errors.js';
 import { IdParams } from '../http/schemas.js';
 import { excerpt } from '../http/text.js';
 import { assertValidText } from '../http/validation.js';
+import { limitPerUser } from '../limits/hooks.js';
 import { closeExtractionPool } from './extract-pool.js';
 import { asciiFallbackName } from './names.js';
 import { deleteFile, getFileContent, listFiles, saveUpload } from './service.js';
@@ -58,7 +59,7 @@ export async function filesRoutes(parent: FastifyInstance): Promise<void> {
   parent.addHook('preHandler', requireSession);
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
 
-  app.post('/', async (request, reply) => {
+  app.post('/', { preHandler: limitPerUser('uploads') }, async (request, reply) => {
     const userId = requireUser(request).userId;
     const upload = await readUpload(request, config.maxUploadMb);
     const file = await saveUpload(db, request.log, userId, upload);

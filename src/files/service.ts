@@ -3,7 +3,8 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import { nowIso, readBool } from '../db/values.js';
-import { AppError, notFound } from '../errors.js';
+import { onMissingReference } from '../db/errors.js';
+import { AppError, notFound, unauthenticated } from '../errors.js';
 import { detectDocumentType } from './detect.js';
 import { extractTextOffThread } from './extract-pool.js';
 import { displayName } from './names.js';
@@ -56,7 +57,7 @@ export async function saveUpload(
   } catch (error) {
     log.warn({ err: error, kind: type.kind }, 'text extraction failed; the file is kept without text');
   }
-  const row = await db.transaction().execute((trx) =>
+  const stored = db.transaction().execute((trx) =>
     store.insertFile(
       trx,
       {
@@ -71,6 +72,8 @@ export async function saveUpload(
       upload.bytes,
     ),
   );
+  // The account may have been deleted during the upload: 401, not a foreign-key 500.
+  const row = await onMissingReference(stored, unauthenticated);
   return toPublicFile(row, text !== null);
 }
 

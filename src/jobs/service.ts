@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import { nowIso, readBool, readJson } from '../db/values.js';
-import { notFound } from '../errors.js';
+import { onMissingReference } from '../db/errors.js';
+import { notFound, unauthenticated } from '../errors.js';
 import { listFileTexts } from '../files/service.js';
 import { findRole } from './catalogue.js';
 import { profileOf, rankRoles } from './matching.js';
@@ -90,7 +91,7 @@ export async function refreshMatches(
   const profile = profileOf(await matchingInput(db, userId));
   const ranked = rankRoles(profile);
   const now = nowIso();
-  await db.transaction().execute(async (trx) => {
+  const stored = db.transaction().execute(async (trx) => {
     for (const entry of ranked) {
       await store.upsertRankedMatch(
         trx,
@@ -109,6 +110,7 @@ export async function refreshMatches(
     }
     await store.retireUnranked(trx, userId, ranked.map((entry) => entry.role.id), now);
   });
+  await onMissingReference(stored, unauthenticated);
   const reason: RefreshReason = profile.size === 0 ? 'no_input' : ranked.length === 0 ? 'no_match' : null;
   return { matches: await listMatches(db, userId), reason };
 }

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { requireSession, requireUser } from '../auth/gate.js';
 import { Id, IdParams } from '../http/schemas.js';
+import { limitPerUser } from '../limits/hooks.js';
 import { createResume, deleteResume, getResume, listResumes, reviewAndStore } from './service.js';
 
 // Either content or fileId (checked in the service, which says which one is missing).
@@ -21,7 +22,7 @@ export async function resumesRoutes(parent: FastifyInstance): Promise<void> {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
   const { db } = app.ctx;
 
-  app.post('/', { schema: { body: NewResume } }, async (request, reply) => {
+  app.post('/', { schema: { body: NewResume }, preHandler: limitPerUser('resumes') }, async (request, reply) => {
     const resume = await createResume(db, requireUser(request).userId, request.body);
     return reply.code(201).send({ resume });
   });
@@ -37,7 +38,7 @@ export async function resumesRoutes(parent: FastifyInstance): Promise<void> {
     return reply.code(204).send();
   });
 
-  app.post('/:id/feedback', { schema: { params: IdParams } }, async (request, reply) => {
+  app.post('/:id/feedback', { schema: { params: IdParams }, preHandler: limitPerUser('feedback') }, async (request, reply) => {
     const feedback = await reviewAndStore(db, requireUser(request).userId, request.params.id);
     return reply.code(201).send({ feedback });
   });

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import { nowIso, readJson } from '../db/values.js';
+import { onMissingReference } from '../db/errors.js';
 import { AppError, invalidInput, notFound } from '../errors.js';
 import { getFileText } from '../files/service.js';
 import { findRole } from '../jobs/catalogue.js';
@@ -73,7 +74,8 @@ export async function createResume(db: Kysely<DB>, userId: number, input: NewRes
   if (!content.trim()) throw invalidInput('content must not be blank');
   if (input.jobMatchId != null) await requireMatch(db, userId, input.jobMatchId);
   const now = nowIso();
-  const row = await store.insertResume(db, {
+  // The file, the match or the account may be deleted between the checks above and the write.
+  const inserted = store.insertResume(db, {
     user_id: userId,
     name,
     content,
@@ -82,6 +84,7 @@ export async function createResume(db: Kysely<DB>, userId: number, input: NewRes
     created_at: now,
     updated_at: now,
   });
+  const row = await onMissingReference(inserted, () => notFound('file or job match'));
   return { ...toSummary(row), content: row.content, feedback: [] };
 }
 
@@ -111,10 +114,9 @@ export async function reviewAndStore(db: Kysely<DB>, userId: number, resumeId: n
     job = { id: match.id, title: match.title, missingSkills: role ? missingSkills(role, resume.content) : [] };
   }
   const feedback = reviewResume(resume.content, job);
-  const row = await store.insertFeedback(db, {
-    resume_id: resume.id,
-    feedback: JSON.stringify(feedback),
-    created_at: nowIso(),
-  });
+  const row = await onMissingReference(
+    store.insertFeedback(db, { resume_id: resume.id, feedback: JSON.stringify(feedback), created_at: nowIso() }),
+    () => notFound('résumé'),
+  );
   return toStoredFeedback(row);
 }

@@ -21,9 +21,22 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/**
+ * Every in-process request comes from 127.0.0.1, and a test file creates far more users and
+ * things than a person would in an hour; tests of the creation limits set their own.
+ */
+export const UNLIMITED: Config['rateLimits'] = {
+  guestsPerHour: 1_000_000,
+  registrationsPerHour: 1_000_000,
+  chatMessagesPerHour: 1_000_000,
+  uploadsPerHour: 1_000_000,
+  resumesPerHour: 1_000_000,
+  feedbackPerHour: 1_000_000,
+};
+
 /** The configuration tests run with: defaults, the test database, and any overrides. */
 export function testConfig(database: TestDatabase, overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({ LOG_LEVEL: 'silent' }), dataDir: database.dataDir, database: database.config, ...overrides };
+  return { ...loadConfig({ LOG_LEVEL: 'silent' }), dataDir: database.dataDir, database: database.config, rateLimits: UNLIMITED, ...overrides };
 }
 
 export interface TestAppOptions {
