@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import { nowIso } from '../db/values.js';
@@ -56,6 +57,26 @@ export async function seedChatMessage(db: Kysely<DB>, userId: number, role: 'use
       .execute();
   }
   return message.id;
+}
+
+/** A text file with its extracted text, written straight to the tables (no upload, no parsing). */
+export async function seedTextFile(db: Kysely<DB>, userId: number, text: string): Promise<number> {
+  const bytes = Buffer.from(text);
+  const file = await db
+    .insertInto('files')
+    .values({
+      user_id: userId,
+      name: 'notes.txt',
+      content_type: 'text/plain; charset=utf-8',
+      size: bytes.length,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      text_content: text,
+      created_at: nowIso(),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await db.insertInto('file_contents').values({ file_id: file.id, content: bytes }).execute();
+  return file.id;
 }
 
 /** Uploads bytes through the API as a browser would (multipart, field `file`). */
