@@ -5,11 +5,17 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { requireSession, requireUser } from '../auth/gate.js';
 import { AppError } from '../errors.js';
-import { closeExtractionPool } from './extract-pool.js';
+import { ExtractionPool } from './extract-pool.js';
+import { Gate } from './gate.js';
 import { asciiFallbackName } from './names.js';
 import { deleteFile, getFileContent, listFiles, saveUpload } from './service.js';
 
 export const FILE_FIELD = 'file';
+/**
+ * Uploads checked and written at once, per instance. Two keep the event loop and the database
+ * free for everything else while a burst of 10 MB uploads drains one after another.
+ */
+const UPLOADS_AT_ONCE = 2;
 const FileParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 
 const fileTooLarge = (maxMb: number) =>
@@ -42,14 +48,18 @@ export async function filesRoutes(parent: FastifyInstance): Promise<void> {
   await parent.register(multipart, {
     limits: { fileSize: maxBytes, files: 1, fields: 10, fieldSize: 1024, parts: 11, headerPairs: 100 },
   });
-  parent.addHook('onClose', closeExtractionPool);
+  const { extraction: limits } = config;
+  const archive = { maxUncompressedBytes: limits.archiveMaxUncompressedMb * 1024 * 1024, maxRatio: limits.archiveMaxRatio };
+  const extraction = new ExtractionPool({ ...limits, archive });
+  const uploads = { db, extraction, archive, maxStorageBytes: config.maxStorageMbPerUser * 1024 * 1024, gate: new Gate(UPLOADS_AT_ONCE) };
+  parent.addHook('onClose', () => extraction.close());
   parent.addHook('preHandler', requireSession);
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
 
   app.post('/', async (request, reply) => {
     const userId = requireUser(request).userId;
     const upload = await readUpload(request, config.maxUploadMb);
-    const file = await saveUpload(db, request.log, userId, upload);
+    const file = await saveUpload({ ...uploads, log: request.log }, userId, upload);
     return reply.code(201).send({ file });
   });
 

@@ -7,6 +7,7 @@ import { AppError, notFound } from '../errors.js';
 import { detectDocumentType } from './detect.js';
 import { checkArchive, type ArchiveLimits } from './archive.js';
 import type { ExtractionPool } from './extract-pool.js';
+import type { Gate } from './gate.js';
 import { displayName } from './names.js';
 import * as store from './store.js';
 
@@ -43,6 +44,8 @@ export interface UploadContext {
   extraction: ExtractionPool;
   archive: ArchiveLimits;
   maxStorageBytes: number;
+  /** Uploads doing their checks or their write (not their extraction) at once. */
+  gate: Gate;
 }
 
 const quotaExceeded = (maxStorageBytes: number, usedBytes: number) =>
@@ -67,15 +70,18 @@ export async function saveUpload(
   userId: number,
   upload: { name: string | undefined; bytes: Buffer },
 ): Promise<PublicFile> {
-  const { db, log } = ctx;
+  const { db, log, gate } = ctx;
   if (upload.bytes.length === 0) throw new AppError(400, 'empty_file', 'The file is empty.');
   const name = displayName(upload.name);
-  // Cheap early answer before any parsing; the transaction below is what holds under races.
-  const used = await store.storedBytes(db, userId);
-  if (used + upload.bytes.length > ctx.maxStorageBytes) throw quotaExceeded(ctx.maxStorageBytes, used);
-  checkArchive(upload.bytes, ctx.archive);
-  const type = await detectDocumentType(upload.bytes, name);
+  const type = await gate.run(async () => {
+    // Cheap early answer before any parsing; the transaction below is what holds under races.
+    const used = await store.storedBytes(db, userId);
+    if (used + upload.bytes.length > ctx.maxStorageBytes) throw quotaExceeded(ctx.maxStorageBytes, used);
+    checkArchive(upload.bytes, ctx.archive);
+    return detectDocumentType(upload.bytes, name);
+  });
   if (!type) throw unsupportedType();
+  // Outside the gate: documents wait for a thread in the extraction pool's own fair queue.
   let text: string | null = null;
   try {
     text = await ctx.extraction.extract(userId, type.kind, upload.bytes);
@@ -83,23 +89,25 @@ export async function saveUpload(
     if (error instanceof AppError) throw error;
     log.warn({ err: error, kind: type.kind }, 'text extraction failed; the file is kept without text');
   }
-  const sha256 = await sha256Hex(upload.bytes);
-  const row = await db.transaction().execute(async (trx) => {
-    const usedNow = await store.lockStoredBytes(trx, userId);
-    if (usedNow + upload.bytes.length > ctx.maxStorageBytes) throw quotaExceeded(ctx.maxStorageBytes, usedNow);
-    return store.insertFile(
-      trx,
-      {
-        user_id: userId,
-        name,
-        content_type: type.contentType,
-        size: upload.bytes.length,
-        sha256,
-        text_content: text,
-        created_at: nowIso(),
-      },
-      upload.bytes,
-    );
+  const row = await gate.run(async () => {
+    const sha256 = await sha256Hex(upload.bytes);
+    return db.transaction().execute(async (trx) => {
+      const usedNow = await store.lockStoredBytes(trx, userId);
+      if (usedNow + upload.bytes.length > ctx.maxStorageBytes) throw quotaExceeded(ctx.maxStorageBytes, usedNow);
+      return store.insertFile(
+        trx,
+        {
+          user_id: userId,
+          name,
+          content_type: type.contentType,
+          size: upload.bytes.length,
+          sha256,
+          text_content: text,
+          created_at: nowIso(),
+        },
+        upload.bytes,
+      );
+    });
   });
   return toPublicFile(row, text !== null);
 }

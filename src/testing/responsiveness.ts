@@ -7,42 +7,77 @@ import type { FastifyInstance } from 'fastify';
  */
 export const HEALTH_BOUND_MS = 500;
 
-export interface Responsiveness<T> {
+export interface HealthDuring<T> {
   result: T;
   /** The slowest `/health` answer while the work ran. */
   maxHealthMs: number;
   healthChecks: number;
-  /** The longest the event loop was blocked while the work ran. */
-  maxEventLoopDelayMs: number;
 }
 
-/**
- * Runs the work while asking `/health` over and over (one request at a time, in the same
- * process, so it queues behind whatever holds the event loop or the database), and measures
- * the event loop's delay meanwhile.
- */
-export async function measureResponsiveness<T>(app: FastifyInstance, work: () => Promise<T>): Promise<Responsiveness<T>> {
-  const delay = monitorEventLoopDelay({ resolution: 10 });
-  delay.enable();
+/** Runs the work while asking for `/health` over and over, one request at a time. */
+async function askHealthWhile<T>(askHealth: () => Promise<number>, work: () => Promise<T>): Promise<HealthDuring<T>> {
   let done = false;
   let maxHealthMs = 0;
   let healthChecks = 0;
   const probe = (async () => {
     while (!done) {
       const started = performance.now();
-      const response = await app.inject({ method: 'GET', url: '/health' });
-      if (response.statusCode !== 200) throw new Error(`/health answered ${response.statusCode}`);
+      const status = await askHealth();
+      if (status !== 200) throw new Error(`/health answered ${status}`);
       maxHealthMs = Math.max(maxHealthMs, performance.now() - started);
       healthChecks++;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   })();
   try {
-    const result = await work();
-    return { result, maxHealthMs, healthChecks, maxEventLoopDelayMs: delay.max / 1e6 };
+    return { result: await work(), maxHealthMs, healthChecks };
   } finally {
     done = true;
-    delay.disable();
     await probe;
   }
+}
+
+/**
+ * `/health` asked in the same process as the app (so it queues behind whatever holds the event
+ * loop or the database), and the longest the event loop was blocked, while the work runs.
+ */
+export async function measureResponsiveness<T>(
+  app: FastifyInstance,
+  work: () => Promise<T>,
+): Promise<HealthDuring<T> & { maxEventLoopDelayMs: number }> {
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
+  try {
+    const run = await askHealthWhile(async () => (await app.inject({ method: 'GET', url: '/health' })).statusCode, work);
+    return { ...run, maxEventLoopDelayMs: delay.max / 1e6 };
+  } finally {
+    delay.disable();
+  }
+}
+
+/**
+ * The slowest answer of each path of a server process, each asked over HTTP over and over
+ * while the work runs. A path that needs no database (the workbook flow) times the event loop
+ * alone; `/health` adds a database round trip.
+ */
+export async function measureLatencyOver<T>(
+  baseUrl: string,
+  paths: string[],
+  work: () => Promise<T>,
+): Promise<{ result: T; maxMs: Record<string, number>; checks: number }> {
+  const maxMs: Record<string, number> = {};
+  let checks = 0;
+  const run = await askHealthWhile(async () => {
+    let status = 200;
+    for (const path of paths) {
+      const started = performance.now();
+      const response = await fetch(`${baseUrl}${path}`);
+      await response.arrayBuffer();
+      maxMs[path] = Math.max(maxMs[path] ?? 0, performance.now() - started);
+      if (response.status !== 200) status = response.status;
+    }
+    checks++;
+    return status;
+  }, work);
+  return { result: run.result, maxMs, checks };
 }
