@@ -59,15 +59,14 @@ export async function seedChatMessage(db: Kysely<DB>, userId: number, role: 'use
   return message.id;
 }
 
-/** A text file with its extracted text, written straight to the tables (no upload, no parsing). */
-export async function seedTextFile(db: Kysely<DB>, userId: number, text: string): Promise<number> {
-  const bytes = Buffer.from(text);
+/** A file with its extracted text, written straight to the tables (no upload, no parsing). */
+export async function seedFile(db: Kysely<DB>, userId: number, bytes: Buffer, text: string | null): Promise<number> {
   const file = await db
     .insertInto('files')
     .values({
       user_id: userId,
-      name: 'notes.txt',
-      content_type: 'text/plain; charset=utf-8',
+      name: text === null ? 'scan.pdf' : 'notes.txt',
+      content_type: text === null ? 'application/pdf' : 'text/plain; charset=utf-8',
       size: bytes.length,
       sha256: createHash('sha256').update(bytes).digest('hex'),
       text_content: text,
@@ -78,6 +77,8 @@ export async function seedTextFile(db: Kysely<DB>, userId: number, text: string)
   await db.insertInto('file_contents').values({ file_id: file.id, content: bytes }).execute();
   return file.id;
 }
+
+export const seedTextFile = (db: Kysely<DB>, userId: number, text: string) => seedFile(db, userId, Buffer.from(text), text);
 
 /** Uploads bytes through the API as a browser would (multipart, field `file`). */
 export function uploadFile(client: TestClient, bytes: Buffer, name: string, declaredType?: string) {
