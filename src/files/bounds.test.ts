@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { processMemoryMb } from '../../bench/proc.js';
+import { describe, it } from 'node:test';
 import { loadConfig } from '../config.js';
 import { useTestApp, type TestClient } from '../testing/app.js';
-import { BACKENDS, createTestDatabase, type TestDatabase } from '../testing/databases.js';
-import { docxBomb, docxDocument, multipartBody, pdfDocument, slowPdf } from '../testing/fixtures.js';
+import { BACKENDS } from '../testing/databases.js';
+import { docxBomb, docxDocument, pdfDocument, slowPdf } from '../testing/fixtures.js';
 import { countRows, uploadFile } from '../testing/person-data.js';
-import { HEALTH_BOUND_MS, measureLatencyOver } from '../testing/responsiveness.js';
-import { HttpClient, startServerProcess, type ServerProcess } from '../testing/server-process.js';
 
 const MiB = 1024 * 1024;
 const defaults = loadConfig({}).extraction;
@@ -78,7 +75,9 @@ for (const backend of BACKENDS) {
   });
 
   describe(`fair extraction on ${backend}`, () => {
-    const limits = { ...defaults, timeoutMs: 5000, perUser: 2, maxQueued: 3 };
+    // Slow PDFs take pdf.js well over 10 s; an ordinary one well under, even on a loaded machine
+    // that must also start a new worker after the slow one is stopped.
+    const limits = { ...defaults, timeoutMs: 10_000, perUser: 2, maxQueued: 3 };
     const t = useTestApp(backend, { extraction: limits });
 
     it("one user's slow PDFs neither starve another user's PDF nor eat its timeout; the queue is bounded", async (tc) => {
@@ -133,47 +132,6 @@ for (const backend of BACKENDS) {
       const kept = results.find((r) => r.status === 201)!.response.body.file.id;
       assert.equal((await client.delete(`/api/files/${kept}`)).status, 204);
       assert.equal((await upload(client, text, 'd.txt')).status, 201);
-    });
-  });
-
-  describe(`many large text uploads to a server process on ${backend}`, () => {
-    let database: TestDatabase;
-    let server: ServerProcess;
-    before(async () => {
-      database = await createTestDatabase(backend);
-      server = await startServerProcess(database, { MAX_STORAGE_MB_PER_USER: '2000' });
-    });
-    after(async () => {
-      await server?.stop();
-      await database?.drop();
-    });
-
-    it('100 parallel 10 MiB text uploads leave the server answering', async (tc) => {
-      const client = new HttpClient(server.url);
-      assert.equal((await client.request('POST', '/api/auth/register', { email: 'load@example.org', password: 'correct horse battery' })).status, 201);
-      // One body for all: the point is the server's work, not the test's memory.
-      const body = multipartBody(Buffer.alloc(10 * MiB, 'Registered nurse, patient care. '), 'notes.txt');
-      const send = () =>
-        fetch(`${server.url}/api/files`, { method: 'POST', headers: { ...body.headers, cookie: client.cookie }, body: body.payload }).then(
-          async (response) => ({ status: response.status, body: (await response.json()) as any }),
-        );
-      const pid = server.child.pid!;
-      const before = processMemoryMb(pid, 'VmRSS');
-      const run = await measureLatencyOver(server.url, ['/api/ps101/flow', '/health'], () => Promise.all(Array.from({ length: 100 }, send)));
-      const peak = processMemoryMb(pid, 'VmHWM');
-      const flowMs = run.maxMs['/api/ps101/flow']!;
-      const healthMs = run.maxMs['/health']!;
-      tc.diagnostic(
-        `100 × 10 MiB: slowest /api/ps101/flow ${flowMs.toFixed(0)} ms, /health ${healthMs.toFixed(0)} ms over ${run.checks} checks; server RSS ${before.toFixed(0)} MB before, peak ${peak.toFixed(0)} MB`,
-      );
-      assert.deepEqual([...new Set(run.result.map((r) => r.status))], [201], JSON.stringify(run.result.find((r) => r.status !== 201)?.body));
-      assert.ok(run.result.every((r) => r.body.file.hasText));
-      // The event loop (a route without the database) is the server's own doing. /health also
-      // waits for the database, which is busy writing a gigabyte (on the shared test machine,
-      // PostgreSQL serves every engineer): that bound is looser, still far from the seconds
-      // this took before uploads were gated.
-      assert.ok(flowMs < HEALTH_BOUND_MS, `a route without the database took ${flowMs.toFixed(0)} ms`);
-      assert.ok(healthMs < 4 * HEALTH_BOUND_MS, `/health took ${healthMs.toFixed(0)} ms`);
     });
   });
 }

@@ -55,29 +55,11 @@ export async function measureResponsiveness<T>(
   }
 }
 
-/**
- * The slowest answer of each path of a server process, each asked over HTTP over and over
- * while the work runs. A path that needs no database (the workbook flow) times the event loop
- * alone; `/health` adds a database round trip.
- */
-export async function measureLatencyOver<T>(
-  baseUrl: string,
-  paths: string[],
-  work: () => Promise<T>,
-): Promise<{ result: T; maxMs: Record<string, number>; checks: number }> {
-  const maxMs: Record<string, number> = {};
-  let checks = 0;
-  const run = await askHealthWhile(async () => {
-    let status = 200;
-    for (const path of paths) {
-      const started = performance.now();
-      const response = await fetch(`${baseUrl}${path}`);
-      await response.arrayBuffer();
-      maxMs[path] = Math.max(maxMs[path] ?? 0, performance.now() - started);
-      if (response.status !== 200) status = response.status;
-    }
-    checks++;
-    return status;
+/** `/health` of a server process, asked over HTTP while the work runs. */
+export function measureHealthOver<T>(baseUrl: string, work: () => Promise<T>): Promise<HealthDuring<T>> {
+  return askHealthWhile(async () => {
+    const response = await fetch(`${baseUrl}/health`);
+    await response.arrayBuffer();
+    return response.status;
   }, work);
-  return { result: run.result, maxMs, checks };
 }
