@@ -146,6 +146,15 @@ interface ZipEntry {
   size: number;
 }
 
+/** Method, CRC, both sizes and the name's length: the same run in local and central headers. */
+function writeEntryFields(header: Buffer, at: number, entry: ZipEntry, nameLength: number): void {
+  header.writeUInt16LE(entry.method, at);
+  header.writeUInt32LE(entry.crc, at + 6);
+  header.writeUInt32LE(entry.data.length, at + 10);
+  header.writeUInt32LE(entry.size, at + 14);
+  header.writeUInt16LE(nameLength, at + 18);
+}
+
 /** A ZIP file from entries whose bytes are already compressed, with the sizes it is told to declare. */
 function zipArchive(entries: ZipEntry[]): Buffer {
   const parts: Buffer[] = [];
@@ -156,20 +165,12 @@ function zipArchive(entries: ZipEntry[]): Buffer {
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(entry.method, 8);
-    local.writeUInt32LE(entry.crc, 14);
-    local.writeUInt32LE(entry.data.length, 18);
-    local.writeUInt32LE(entry.size, 22);
-    local.writeUInt16LE(name.length, 26);
+    writeEntryFields(local, 8, entry, name.length);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(20, 4);
     central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(entry.method, 10);
-    central.writeUInt32LE(entry.crc, 16);
-    central.writeUInt32LE(entry.data.length, 20);
-    central.writeUInt32LE(entry.size, 24);
-    central.writeUInt16LE(name.length, 28);
+    writeEntryFields(central, 10, entry, name.length);
     central.writeUInt32LE(offset, 42);
     parts.push(local, name, entry.data);
     directory.push(central, name);
