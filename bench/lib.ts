@@ -45,6 +45,10 @@ export async function withBackend<T>(backend: Backend, fn: (b: BenchBackend) => 
     // The load comes from one address and a few users, far beyond what a person creates.
     RATE_LIMIT_REGISTRATIONS_PER_HOUR: '1000000',
     RATE_LIMIT_UPLOADS_PER_HOUR: '1000000',
+    // The upload scenario sends CONNECTIONS PDFs at once, for seconds, as one user.
+    MAX_STORAGE_MB_PER_USER: '100000',
+    EXTRACTION_MAX_PER_USER: '1000',
+    EXTRACTION_QUEUE_MAX: '1000',
   });
   const driver: Driver =
     database.config.backend === 'postgres'

@@ -30,6 +30,22 @@ export interface RateLimits {
   feedbackPerHour: number;
 }
 
+/** Limits on reading documents (see README, "Limits"). */
+export interface ExtractionConfig {
+  /** EXTRACTION_TIMEOUT_MS: parsing time of one document, from the moment a thread takes it. */
+  timeoutMs: number;
+  /** EXTRACTION_MAX_PER_USER: documents of one user waiting or being parsed at once. */
+  perUser: number;
+  /** EXTRACTION_QUEUE_MAX: documents waiting for a thread, all users together. */
+  maxQueued: number;
+  /** EXTRACTION_WORKER_HEAP_MB: V8 heap of one extraction thread. */
+  workerHeapMb: number;
+  /** ARCHIVE_MAX_UNCOMPRESSED_MB: what a DOCX or ODT may inflate to, in all. */
+  archiveMaxUncompressedMb: number;
+  /** ARCHIVE_MAX_RATIO: how much any large part of a DOCX or ODT may inflate. */
+  archiveMaxRatio: number;
+}
+
 export interface Config {
   nodeEnv: string;
   production: boolean;
@@ -49,6 +65,9 @@ export interface Config {
   purgeIntervalSeconds: number;
   /** Largest file upload accepted, in MiB (MAX_UPLOAD_MB); bigger ones get 413 and nothing is stored. */
   maxUploadMb: number;
+  /** File bytes one user may keep, in MiB (MAX_STORAGE_MB_PER_USER); past it uploads get 413 `quota_exceeded`. */
+  maxStorageMbPerUser: number;
+  extraction: ExtractionConfig;
   /** Guests (users without an email) inactive this long are deleted with their data. */
   guestTtlDays: number;
   coach: CoachConfig;
@@ -195,6 +214,15 @@ export function loadConfig(env: Env = process.env): Config {
     },
     purgeIntervalSeconds: integer(env, 'PURGE_INTERVAL_SECONDS', 3600, 0, 7 * 24 * 3600),
     maxUploadMb: integer(env, 'MAX_UPLOAD_MB', 10, 1, 100),
+    maxStorageMbPerUser: integer(env, 'MAX_STORAGE_MB_PER_USER', 200, 1, 1_000_000),
+    extraction: {
+      timeoutMs: integer(env, 'EXTRACTION_TIMEOUT_MS', 30_000, 1000, 600_000),
+      perUser: integer(env, 'EXTRACTION_MAX_PER_USER', 3, 1, 1000),
+      maxQueued: integer(env, 'EXTRACTION_QUEUE_MAX', 32, 1, 100_000),
+      workerHeapMb: integer(env, 'EXTRACTION_WORKER_HEAP_MB', 256, 64, 8192),
+      archiveMaxUncompressedMb: integer(env, 'ARCHIVE_MAX_UNCOMPRESSED_MB', 100, 1, 4096),
+      archiveMaxRatio: integer(env, 'ARCHIVE_MAX_RATIO', 100, 2, 100_000),
+    },
     guestTtlDays: integer(env, 'GUEST_TTL_DAYS', 30, 1, 3650),
     coach: coachConfig(env),
     http: httpLimits(env, trustProxy !== false),

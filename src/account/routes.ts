@@ -4,7 +4,8 @@ import { Type } from 'typebox';
 import { clearSessionCookie, requireSession, requireUser } from '../auth/gate.js';
 import { throttleLimits } from '../auth/login-throttle.js';
 import { PASSWORD_MAX_LENGTH } from '../auth/passwords.js';
-import { deleteAccount, exportAccount } from './service.js';
+import { exportAccount } from './export.js';
+import { deleteAccount } from './service.js';
 
 const ExportQuery = Type.Object(
   { includeFiles: Type.Optional(Type.Union([Type.Literal('1'), Type.Literal('0'), Type.Literal('true'), Type.Literal('false')])) },
@@ -23,8 +24,8 @@ export async function accountRoutes(parent: FastifyInstance): Promise<void> {
 
   app.get('/export', { schema: { querystring: ExportQuery } }, async (request, reply) => {
     const includeFiles = request.query.includeFiles === '1' || request.query.includeFiles === 'true';
-    const document = await exportAccount(db, requireUser(request).userId, { includeFiles });
-    return reply.header('cache-control', 'private, no-store').send(document);
+    const document = await exportAccount(db, request.log, requireUser(request).userId, { includeFiles });
+    return reply.header('cache-control', 'private, no-store').type('application/json; charset=utf-8').send(document);
   });
 
   app.delete('/', { schema: { body: Deletion } }, async (request, reply) => {

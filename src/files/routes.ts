@@ -8,11 +8,17 @@ import { IdParams } from '../http/schemas.js';
 import { excerpt } from '../http/text.js';
 import { assertValidText } from '../http/validation.js';
 import { limitPerUser } from '../limits/hooks.js';
-import { closeExtractionPool } from './extract-pool.js';
+import { ExtractionPool } from './extract-pool.js';
+import { Gate } from './gate.js';
 import { asciiFallbackName } from './names.js';
 import { deleteFile, getFileContent, listFiles, saveUpload } from './service.js';
 
 export const FILE_FIELD = 'file';
+/**
+ * Uploads checked and written at once, per instance. Two keep the event loop and the database
+ * free for everything else while a burst of 10 MB uploads drains one after another.
+ */
+const UPLOADS_AT_ONCE = 2;
 
 const fileTooLarge = (maxMb: number) =>
   new AppError(413, 'file_too_large', `The file is larger than ${maxMb} MB.`, { maxBytes: maxMb * 1024 * 1024 });
@@ -55,14 +61,18 @@ export async function filesRoutes(parent: FastifyInstance): Promise<void> {
   await parent.register(multipart, {
     limits: { fileSize: maxBytes, files: 1, fields: 10, fieldSize: 1024, parts: 11, headerPairs: 100 },
   });
-  parent.addHook('onClose', closeExtractionPool);
+  const { extraction: limits } = config;
+  const archive = { maxUncompressedBytes: limits.archiveMaxUncompressedMb * 1024 * 1024, maxRatio: limits.archiveMaxRatio };
+  const extraction = new ExtractionPool({ ...limits, archive });
+  const uploads = { db, extraction, archive, maxStorageBytes: config.maxStorageMbPerUser * 1024 * 1024, gate: new Gate(UPLOADS_AT_ONCE) };
+  parent.addHook('onClose', () => extraction.close());
   parent.addHook('preHandler', requireSession);
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
 
   app.post('/', { preHandler: limitPerUser('uploads') }, async (request, reply) => {
     const userId = requireUser(request).userId;
     const upload = await readUpload(request, config.maxUploadMb);
-    const file = await saveUpload(db, request.log, userId, upload);
+    const file = await saveUpload({ ...uploads, log: request.log }, userId, upload);
     return reply.code(201).send({ file });
   });
 

@@ -7,7 +7,7 @@ import { getFileText } from '../files/service.js';
 import { findRole } from '../jobs/catalogue.js';
 import { missingSkills } from '../jobs/matching.js';
 import { requireMatch } from '../jobs/service.js';
-import { reviewResume, type ResumeFeedback } from './feedback.js';
+import { MAX_REVIEW_CHARS, reviewResume, type ResumeFeedback } from './feedback.js';
 import * as store from './store.js';
 
 export interface ResumeSummary {
@@ -111,7 +111,7 @@ export async function reviewAndStore(db: Kysely<DB>, userId: number, resumeId: n
   if (resume.job_match_id !== null) {
     const match = await requireMatch(db, userId, resume.job_match_id);
     const role = findRole(match.role_id);
-    job = { id: match.id, title: match.title, missingSkills: role ? missingSkills(role, resume.content) : [] };
+    job = { id: match.id, title: match.title, missingSkills: role ? missingSkills(role, resume.content.slice(0, MAX_REVIEW_CHARS)) : [] };
   }
   const feedback = reviewResume(resume.content, job);
   const row = await onMissingReference(
