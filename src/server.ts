@@ -10,7 +10,11 @@ import { resumesRoutes } from './resumes/routes.js';
 import type { AppContext } from './http/context.js';
 import { registerErrorHandlers } from './http/error-handler.js';
 import { registerOriginCheck } from './http/origin-check.js';
+import { registerLoadShedding } from './http/pressure.js';
+import { registerRequestIdHeader, requestIdGenerator } from './http/request-id.js';
 import { validatorCompiler } from './http/validation.js';
+import { registerMetrics } from './metrics/metrics.js';
+import { metricsRoutes } from './metrics/routes.js';
 import { ps101Routes } from './ps101/routes.js';
 
 export interface ServerOptions {
@@ -28,6 +32,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
     // 503), and idle keep-alive connections are closed so the process can exit.
     return503OnClosing: false,
     forceCloseConnections: 'idle',
+    genReqId: requestIdGenerator(ctx.config.trustProxy),
   });
   app.setValidatorCompiler(validatorCompiler);
   app.decorate('ctx', ctx);
@@ -44,8 +49,12 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   });
 
   registerErrorHandlers(app);
+  registerRequestIdHeader(app);
+  await registerLoadShedding(app, ctx.config.pressure);
   registerOriginCheck(app);
   await app.register(cookie);
+  const metrics = registerMetrics(app, ctx.db);
+  if (ctx.config.metricsToken) await app.register(metricsRoutes, { registry: metrics, token: ctx.config.metricsToken });
 
   await app.register(healthRoutes);
   await app.register(authRoutes, { prefix: '/api/auth' });

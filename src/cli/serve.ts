@@ -4,6 +4,7 @@ import { createCoachProvider } from '../coach/index.js';
 import { openDatabase } from '../db/connection.js';
 import { migrateToLatest, migrationStatus } from '../db/migrate.js';
 import { assertPersistentInProduction, assessPersistence } from '../db/persistence.js';
+import { loggerOptions } from '../http/logging.js';
 import { startPurgeTimer } from '../maintenance/purge.js';
 import { buildServer } from '../server.js';
 
@@ -19,7 +20,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   assertPersistentInProduction(config, persistence);
   const database = openDatabase(config.database);
   const ctx = { db: database.db, backend: database.backend, config, persistence, coach: createCoachProvider(config.coach) };
-  const app = await buildServer(ctx, { logger: { level: config.logLevel } });
+  const app = await buildServer(ctx, { logger: loggerOptions(config.logLevel) });
   try {
     const results = await migrateToLatest(database.db);
     for (const result of results) app.log.info({ migration: result.migrationName }, 'migration applied');

@@ -38,3 +38,8 @@ export async function closeExtractionPool(): Promise<void> {
   pool = undefined;
   await closing?.destroy();
 }
+
+/** Documents waiting for a worker (the metrics' extraction queue length). */
+export function extractionQueueSize(): number {
+  return pool?.queueSize ?? 0;
+}
