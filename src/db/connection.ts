@@ -79,6 +79,12 @@ export function createPgPool(url: string, poolMax: number, statementTimeoutMs: n
   // An idle client whose server went away emits 'error' on the pool, which has already
   // discarded it; unhandled, the event would crash the process. The next query connects afresh.
   pool.on('error', () => {});
+  // A client checked out of the pool has no 'error' listener (pg-pool removes its own), so a
+  // connection cut between two statements of a transaction would crash the process. The
+  // client is then unusable: its next query fails (503) and the pool discards it on release.
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   return pool;
 }
 
