@@ -24,7 +24,6 @@ const PG_MESSAGES = [
   'timeout exceeded when trying to connect',
   'Client has encountered a connection error and is not queryable',
   'Client was closed and is not queryable',
-  'Cannot use a pool after calling end on the pool',
   'the database system is starting up',
   'the database system is shutting down',
 ];
