@@ -6,7 +6,7 @@ export class ConfigError extends Error {
 }
 
 export type DatabaseConfig =
-  | { backend: 'postgres'; url: string; poolMax: number; statementTimeoutMs: number }
+  | { backend: 'postgres'; url: string; poolMax: number; statementTimeoutMs: number; connectTimeoutMs?: number }
   | { backend: 'sqlite'; file: string; synchronous: 'full' | 'normal' };
 
 export interface CoachConfig {
@@ -46,6 +46,15 @@ export interface ExtractionConfig {
   archiveMaxRatio: number;
 }
 
+/** Load shedding (@fastify/under-pressure): past any threshold, requests get 503 `overloaded`. 0 turns one off. */
+export interface PressureConfig {
+  maxEventLoopDelayMs: number;
+  /** Share of the last sample interval the event loop was busy, 0–1. */
+  maxEventLoopUtilization: number;
+  maxHeapUsedMb: number;
+  maxRssMb: number;
+}
+
 export interface Config {
   nodeEnv: string;
   production: boolean;
@@ -71,6 +80,9 @@ export interface Config {
   /** Guests (users without an email) inactive this long are deleted with their data. */
   guestTtlDays: number;
   coach: CoachConfig;
+  pressure: PressureConfig;
+  /** Bearer token for GET /metrics (METRICS_TOKEN); null leaves /metrics off (404). */
+  metricsToken: string | null;
   http: HttpLimits;
 }
 
@@ -137,6 +149,7 @@ function databaseConfig(env: Env, dataDir: string): DatabaseConfig {
       url,
       poolMax: integer(env, 'DATABASE_POOL_MAX', 10, 1, 1000),
       statementTimeoutMs: integer(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 30_000, 100, 3_600_000),
+      connectTimeoutMs: integer(env, 'DATABASE_CONNECT_TIMEOUT_MS', 5_000, 100, 60_000),
     };
   }
   return {
@@ -184,6 +197,27 @@ function httpLimits(env: Env, behindProxy: boolean): HttpLimits {
   };
 }
 
+function pressureConfig(env: Env): PressureConfig {
+  const utilization = env.PRESSURE_MAX_EVENT_LOOP_UTILIZATION?.trim();
+  const maxEventLoopUtilization = utilization ? Number(utilization) : 0.98;
+  if (!Number.isFinite(maxEventLoopUtilization) || maxEventLoopUtilization < 0 || maxEventLoopUtilization > 1) {
+    throw new ConfigError(`PRESSURE_MAX_EVENT_LOOP_UTILIZATION=${utilization} is not a number from 0 to 1`);
+  }
+  return {
+    maxEventLoopDelayMs: integer(env, 'PRESSURE_MAX_EVENT_LOOP_DELAY_MS', 200, 0, 60_000),
+    maxEventLoopUtilization,
+    maxHeapUsedMb: integer(env, 'PRESSURE_MAX_HEAP_MB', 0, 0, 1_000_000),
+    maxRssMb: integer(env, 'PRESSURE_MAX_RSS_MB', 0, 0, 1_000_000),
+  };
+}
+
+function metricsToken(env: Env): string | null {
+  const token = env.METRICS_TOKEN?.trim();
+  if (!token) return null;
+  if (token.length < 16) throw new ConfigError('METRICS_TOKEN must be at least 16 characters (or unset it to turn /metrics off)');
+  return token;
+}
+
 /** Reads Mosaic's configuration from the environment; throws ConfigError on anything invalid. */
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = env.NODE_ENV?.trim() || 'development';
@@ -226,6 +260,8 @@ export function loadConfig(env: Env = process.env): Config {
     guestTtlDays: integer(env, 'GUEST_TTL_DAYS', 30, 1, 3650),
     coach: coachConfig(env),
     http: httpLimits(env, trustProxy !== false),
+    pressure: pressureConfig(env),
+    metricsToken: metricsToken(env),
   };
 }
 

@@ -11,9 +11,13 @@ import type { AppContext } from './http/context.js';
 import { capConnectionsPerAddress, clientErrorHandler, timeoutOptions } from './http/connections.js';
 import { frameworkErrorHandler, registerErrorHandlers } from './http/error-handler.js';
 import { registerOriginCheck } from './http/origin-check.js';
+import { registerLoadShedding } from './http/pressure.js';
+import { registerRequestIdHeader, requestIdGenerator } from './http/request-id.js';
 import { trackRoutes } from './http/route-table.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { registerInputRule, validatorCompiler } from './http/validation.js';
+import { registerMetrics } from './metrics/metrics.js';
+import { metricsRoutes } from './metrics/routes.js';
 import { ps101Routes } from './ps101/routes.js';
 
 export interface ServerOptions {
@@ -34,6 +38,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
     ...timeoutOptions(ctx.config.http),
     clientErrorHandler,
     frameworkErrors: frameworkErrorHandler,
+    genReqId: requestIdGenerator(ctx.config.trustProxy),
   });
   capConnectionsPerAddress(app.server, ctx.config.http.maxConnectionsPerAddress);
   app.setValidatorCompiler(validatorCompiler);
@@ -52,10 +57,14 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   });
 
   registerErrorHandlers(app, routes);
+  registerRequestIdHeader(app);
+  await registerLoadShedding(app, ctx.config.pressure);
   registerOriginCheck(app);
   registerInputRule(app);
   await registerSecurityHeaders(app, ctx.config.production);
   await app.register(cookie);
+  const metrics = registerMetrics(app, ctx.db);
+  if (ctx.config.metricsToken) await app.register(metricsRoutes, { registry: metrics, token: ctx.config.metricsToken });
 
   await app.register(healthRoutes);
   await app.register(authRoutes, { prefix: '/api/auth' });

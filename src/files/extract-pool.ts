@@ -155,3 +155,8 @@ export class ExtractionPool {
     await closing?.destroy();
   }
 }
+
+/** Documents waiting for a worker (the metrics' extraction queue length). */
+export function extractionQueueSize(): number {
+  return pool?.queueSize ?? 0;
+}

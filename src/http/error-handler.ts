@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
+import { replyIfDatabaseUnavailable } from './database-unavailable.js';
 import type { RouteTable } from './route-table.js';
 import { excerpt } from './text.js';
 
@@ -93,6 +94,7 @@ export function registerErrorHandlers(app: FastifyInstance, routes: RouteTable):
       const message = error instanceof SyntaxError ? 'The request body is not valid JSON.' : error.message;
       return sendError(reply, status, code, message);
     }
+    if (replyIfDatabaseUnavailable(error, request, reply)) return reply;
     request.log.error({ err: error }, 'request failed');
     if (status === 503) return sendError(reply, 503, 'unavailable', 'The service is unavailable; try again shortly.');
     return sendError(reply, 500, 'internal_error', 'Something went wrong on our side.');
