@@ -57,7 +57,14 @@ export class ExtractionPool {
   private queued = 0;
   private running = 0;
 
-  constructor(private readonly limits: ExtractionLimits) {}
+  constructor(private readonly limits: ExtractionLimits) {
+    openPools.add(this);
+  }
+
+  /** Documents waiting for a thread. */
+  get queueLength(): number {
+    return this.queued;
+  }
 
   /** The document's text; plain text needs no thread. Throws 429/503 AppErrors when full. */
   extract(userId: number, kind: DocumentKind, bytes: Uint8Array): Promise<string | null> {
@@ -150,13 +157,20 @@ export class ExtractionPool {
 
   /** Stops the workers (server shutdown). */
   async close(): Promise<void> {
+    openPools.delete(this);
     const closing = this.pool;
     this.pool = undefined;
     await closing?.destroy();
   }
 }
 
-/** Documents waiting for a worker (the metrics' extraction queue length). */
+// The pools of this process's apps (one in production), so metrics can read their queues
+// without the files module handing its pool around.
+const openPools = new Set<ExtractionPool>();
+
+/** Documents waiting for a worker in this process (the metrics' extraction queue length). */
 export function extractionQueueSize(): number {
-  return pool?.queueSize ?? 0;
+  let waiting = 0;
+  for (const pool of openPools) waiting += pool.queueLength;
+  return waiting;
 }
