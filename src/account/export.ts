@@ -76,14 +76,27 @@ function groupBy<T, K>(items: T[], key: (item: T) => K): Map<K, T[]> {
   return groups;
 }
 
-/** A file's entry with its bytes as base64, read and encoded a slice at a time. */
+/**
+ * A file's entry with its bytes as base64, encoded a slice at a time. PostgreSQL sends the
+ * bytes a slice per query (`substr` on bytea), so no query decodes 10 MB of hex at once.
+ * SQLite reads the blob whole (`substr` there would load the whole blob for every slice);
+ * one file at a time is still bounded by MAX_UPLOAD_MB, not by the account.
+ */
 async function writeFileWithContent(db: Kysely<DB>, out: JsonWriter, file: Record<string, unknown> & { id: number }) {
   const json = JSON.stringify(file);
   await out.write(`${json.slice(0, -1)},"contentBase64":"`);
-  for (let offset = 0; ; offset += FILE_SLICE_BYTES) {
-    const slice = await store.readFileContentSlice(db, file.id, offset, FILE_SLICE_BYTES);
-    if (slice.length > 0) await out.write(Buffer.from(slice.buffer, slice.byteOffset, slice.byteLength).toString('base64'));
-    if (slice.length < FILE_SLICE_BYTES) break;
+  const encode = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+  if (isPostgres(db)) {
+    for (let offset = 0; ; offset += FILE_SLICE_BYTES) {
+      const slice = await store.readFileContentSlice(db, file.id, offset, FILE_SLICE_BYTES);
+      if (slice.length > 0) await out.write(encode(slice));
+      if (slice.length < FILE_SLICE_BYTES) break;
+    }
+  } else {
+    const content = await store.readFileContent(db, file.id);
+    for (let offset = 0; offset < content.length; offset += FILE_SLICE_BYTES) {
+      await out.write(encode(content.subarray(offset, offset + FILE_SLICE_BYTES)));
+    }
   }
   await out.write('"}');
 }

@@ -64,6 +64,12 @@ export function listFiles(db: Kysely<DB>, userId: number, page: Page) {
   return db.selectFrom('files').selectAll().where('user_id', '=', userId).where('id', '>', page.after).orderBy('id').limit(page.limit).execute();
 }
 
+/** A file's content, whole. */
+export async function readFileContent(db: Kysely<DB>, fileId: number): Promise<Uint8Array> {
+  const row = await db.selectFrom('file_contents').select('content').where('file_id', '=', fileId).executeTakeFirst();
+  return row?.content ?? new Uint8Array();
+}
+
 /** `length` bytes of a file's content from byte `offset` (0-based); empty past the end. */
 export async function readFileContentSlice(db: Kysely<DB>, fileId: number, offset: number, length: number): Promise<Uint8Array> {
   const row = await db

@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import { nowIso, readBool, readJson } from '../db/values.js';
@@ -5,7 +6,8 @@ import { onMissingReference } from '../db/errors.js';
 import { notFound, unauthenticated } from '../errors.js';
 import { listFileTextHeads } from '../files/service.js';
 import { findRole } from './catalogue.js';
-import { profileOf, rankRoles } from './matching.js';
+import { rankRoles, type TermProfile } from './matching.js';
+import { addTermCounts } from './text.js';
 import * as store from './store.js';
 
 export const MATCH_STATUSES = ['saved', 'applied', 'interviewing', 'offer', 'rejected', 'archived'] as const;
@@ -112,7 +114,12 @@ export async function refreshMatches(
   db: Kysely<DB>,
   userId: number,
 ): Promise<{ matches: PublicJobMatch[]; reason: RefreshReason }> {
-  const profile = profileOf(await matchingInput(db, userId));
+  // One text at a time (each at most 20,000 characters), letting other requests run between.
+  const profile: TermProfile = new Map();
+  for (const text of await matchingInput(db, userId)) {
+    addTermCounts(profile, text);
+    await setImmediate();
+  }
   const ranked = rankRoles(profile);
   const now = nowIso();
   const stored = db.transaction().execute(async (trx) => {
