@@ -2,6 +2,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { loadConfig } from '../config.js';
 import { openDatabase, type Database } from '../db/connection.js';
 import { migrateToLatest, migrationStatus } from '../db/migrate.js';
+import { backupDatabase } from '../datacopy/backup.js';
 import { copyDatabase } from '../datacopy/copy.js';
 import { createProgressReporter } from '../datacopy/progress.js';
 import { formatVerification, verifyDatabases } from '../datacopy/verify.js';
@@ -76,6 +77,53 @@ export function registerDbCommands(program: Command): void {
       await printVerification(options.from, options.to);
     });
 
+  db.command('backup')
+    .description('write a verified SQLite snapshot of the live database (either backend) while it serves')
+    .option('--to <file>', 'the backup file (refused if it exists); default <dir>/mosaic-<UTC timestamp>.db')
+    .option('--dir <dir>', 'where a backup without --to goes', 'backups')
+    .option('--from <location>', 'the database to back up; default the configured one (DATABASE_URL or MOSAIC_DATA_DIR)')
+    .action(async (options: { to?: string; dir: string; from?: string }) => {
+      const progress = createProgressReporter(process.stderr, 2000, 'backup');
+      let result;
+      try {
+        result = await backupDatabase({
+          from: options.from ?? configuredLocation(),
+          dir: options.dir,
+          ...(options.to ? { to: options.to } : {}),
+          onProgress: (p) => progress.update(p),
+        });
+      } finally {
+        progress.stop();
+      }
+      console.log(formatVerification(result.verification));
+      console.log(
+        `backed up ${result.rows} rows in ${result.tables.length} tables (schema version ${result.schemaVersion}) ` +
+          `to ${result.file} (${result.bytes} bytes) in ${result.seconds.toFixed(1)} s`,
+      );
+    });
+
+  db.command('restore')
+    .description('copy a backup file into a database (postgres:// URL or SQLite file), then verify')
+    .requiredOption('--from <file>', 'the backup file (a SQLite file written by mosaic db backup)')
+    .requiredOption('--to <location>', 'the database to restore into: a postgres:// URL or a SQLite file')
+    .option('--replace', 'empty a non-empty target first, in the same transaction as the restore')
+    .action(async (options: { from: string; to: string; replace?: boolean }) => {
+      const progress = createProgressReporter(process.stderr, 2000, 'restore');
+      let result;
+      try {
+        result = await copyDatabase({
+          from: options.from,
+          to: options.to,
+          replace: options.replace ?? false,
+          onProgress: (p) => progress.update(p),
+        });
+      } finally {
+        progress.stop();
+      }
+      console.log(`restored ${result.rows} rows in ${result.tables.length} tables in ${result.seconds.toFixed(1)} s (schema version ${result.schemaVersion})`);
+      await printVerification(options.from, options.to);
+    });
+
   db.command('verify')
     .description('compare two databases table by table: row counts and content checksums')
     .requiredOption('--from <location>', 'one database: a postgres:// URL or a SQLite file')
@@ -87,6 +135,12 @@ async function printVerification(from: string, to: string): Promise<void> {
   const verification = await verifyDatabases(from, to);
   console.log(formatVerification(verification));
   if (!verification.ok) process.exitCode = 4;
+}
+
+/** The configured database as `db copy` names locations: the URL, or the SQLite file. */
+function configuredLocation(): string {
+  const database = loadConfig().database;
+  return database.backend === 'postgres' ? database.url : database.file;
 }
 
 function positiveInteger(raw: string): number {
