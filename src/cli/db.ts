@@ -82,7 +82,8 @@ export function registerDbCommands(program: Command): void {
     .option('--to <file>', 'the backup file (refused if it exists); default <dir>/mosaic-<UTC timestamp>.db')
     .option('--dir <dir>', 'where a backup without --to goes', 'backups')
     .option('--from <location>', 'the database to back up; default the configured one (DATABASE_URL or MOSAIC_DATA_DIR)')
-    .action(async (options: { to?: string; dir: string; from?: string }) => {
+    .option('--keep <n>', 'after a verified backup into --dir, delete all but the newest n backups there', positiveInteger)
+    .action(async (options: { to?: string; dir: string; from?: string; keep?: number }) => {
       const progress = createProgressReporter(process.stderr, 2000, 'backup');
       let result;
       try {
@@ -90,6 +91,7 @@ export function registerDbCommands(program: Command): void {
           from: options.from ?? configuredLocation(),
           dir: options.dir,
           ...(options.to ? { to: options.to } : {}),
+          ...(options.keep ? { keep: options.keep } : {}),
           onProgress: (p) => progress.update(p),
         });
       } finally {
@@ -100,6 +102,7 @@ export function registerDbCommands(program: Command): void {
         `backed up ${result.rows} rows in ${result.tables.length} tables (schema version ${result.schemaVersion}) ` +
           `to ${result.file} (${result.bytes} bytes) in ${result.seconds.toFixed(1)} s`,
       );
+      for (const file of result.pruned) console.log(`deleted old backup ${file}`);
     });
 
   db.command('restore')

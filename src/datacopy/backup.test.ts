@@ -9,6 +9,8 @@ import { BACKENDS, createTestDatabase, type TestDatabase } from '../testing/data
 import { multipartBody } from '../testing/fixtures.js';
 import { runMosaic } from '../testing/mosaic-cli.js';
 import { HttpClient, startServerProcess, type ServerProcess } from '../testing/server-process.js';
+import { openDatabase } from '../db/connection.js';
+import { migrateToLatest } from '../db/migrate.js';
 import { backupDatabase, defaultBackupName } from './backup.js';
 import { verifyDatabases } from './verify.js';
 
@@ -154,7 +156,7 @@ for (const source of BACKENDS) {
   });
 }
 
-describe('mosaic db backup refusals', () => {
+describe('mosaic db backup files', () => {
   it('never overwrites a file, and leaves nothing behind when the source is missing', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mosaic-backup-'));
     try {
@@ -165,6 +167,27 @@ describe('mosaic db backup refusals', () => {
       await assert.rejects(backupDatabase({ from: path.join(dir, 'missing.db'), dir: path.join(dir, 'out') }), /no SQLite database/);
       assert.deepEqual(fs.readdirSync(path.join(dir, 'out')), []);
       assert.equal(defaultBackupName(new Date('2026-03-04T05:06:07.890Z')), 'mosaic-20260304T050607Z.db');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps the newest --keep backups of its directory and touches no other file', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mosaic-backup-'));
+    try {
+      const source = path.join(dir, 'live.db');
+      const live = openDatabase({ backend: 'sqlite', file: source, synchronous: 'full' });
+      await migrateToLatest(live.db);
+      await live.close();
+      const backups = path.join(dir, 'backups');
+      fs.mkdirSync(backups);
+      fs.writeFileSync(path.join(backups, 'notes.txt'), 'not a backup');
+      const days = ['2026-01-01', '2026-01-02', '2026-01-03'];
+      for (const day of days) {
+        const result = await backupDatabase({ from: source, dir: backups, keep: 2, now: new Date(`${day}T03:00:00Z`) });
+        assert.ok(result.verification.ok);
+      }
+      assert.deepEqual(fs.readdirSync(backups).sort(), ['mosaic-20260102T030000Z.db', 'mosaic-20260103T030000Z.db', 'notes.txt']);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -12,6 +12,8 @@ export interface BackupOptions {
   /** Where a backup without `to` goes. */
   dir?: string;
   onProgress?: (progress: CopyProgress) => void;
+  /** After a verified backup into `dir`, delete all but this many newest `mosaic-<timestamp>.db` there. */
+  keep?: number;
   /** Now, for the default file name (a test pins it). */
   now?: Date;
 }
@@ -24,7 +26,11 @@ export interface BackupResult {
   bytes: number;
   seconds: number;
   verification: Verification;
+  /** Older backups deleted by `keep`. */
+  pruned: string[];
 }
+
+const BACKUP_NAME = /^mosaic-\d{8}T\d{6}Z\.db$/;
 
 /** The backup's copy does not match the snapshot it was taken from; nothing was kept. */
 export class BackupVerificationError extends Error {
@@ -62,6 +68,17 @@ function sealBackupFile(file: string): void {
   } finally {
     fs.closeSync(handle);
   }
+}
+
+/**
+ * Keeps the newest `keep` backups of a directory (by the timestamp in their names) and deletes
+ * the rest. Only names `mosaic db backup` gives are touched, so other files there are safe.
+ */
+export function pruneBackups(dir: string, keep: number): string[] {
+  const names = fs.readdirSync(dir).filter((name) => BACKUP_NAME.test(name)).sort();
+  const old = names.slice(0, Math.max(0, names.length - keep));
+  for (const name of old) fs.rmSync(path.join(dir, name));
+  return old.map((name) => path.join(dir, name));
 }
 
 function fsyncDirectory(dir: string): void {
@@ -105,6 +122,7 @@ export async function backupDatabase(options: BackupOptions): Promise<BackupResu
     sealBackupFile(partial);
     fs.renameSync(partial, file);
     fsyncDirectory(path.dirname(file));
+    const pruned = options.keep !== undefined && !options.to ? pruneBackups(path.dirname(file), options.keep) : [];
     return {
       file,
       rows: copy.rows,
@@ -113,6 +131,7 @@ export async function backupDatabase(options: BackupOptions): Promise<BackupResu
       bytes: fs.statSync(file).size,
       seconds: (performance.now() - started) / 1000,
       verification,
+      pruned,
     };
   } catch (error) {
     removeSqliteFiles(partial);
