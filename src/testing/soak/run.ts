@@ -56,7 +56,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const random = new SeededRandom(options.seed);
   const ledger = new Ledger();
   const clients = options.clients ?? 4;
-  const [killMin, killMax] = options.killAfterMs ?? [300, 2500];
+  const [killMin, killMax] = options.killAfterMs ?? [500, 4000];
   const deadline = Date.now() + (options.maxSeconds ?? Infinity) * 1000;
   const database = await createTestDatabase(options.backend);
   const people: Person[] = [];
