@@ -16,18 +16,18 @@ export async function checkPeopleThroughApi(people: Person[], workload: Workload
   for (const person of people) {
     // Settles what got no answer, and checks the workbook of everyone still there.
     await workload.settle(person);
-    const me = await person.client.request('GET', '/api/auth/me');
+    const me = await person.look('GET', '/api/auth/me');
     if (person.state === 'deleted' || person.state === 'never created') {
       ledger.check(me.status === 401, () => `person ${person.number} (${person.state}): their session answers ${me.status}`);
       if (person.email) {
-        const login = await person.client.request('POST', '/api/auth/login', { email: person.email, password: person.password });
+        const login = await person.look('POST', '/api/auth/login', { email: person.email, password: person.password });
         ledger.check(login.status === 401, () => `person ${person.number} (${person.state}): login answers ${login.status}`);
       }
       continue;
     }
     ledger.check(me.status === 200 && me.body.user.id === person.userId, () => `person ${person.number}: the acknowledged session answers ${me.status}`);
     if (person.email) {
-      const login = await person.client.request('POST', '/api/auth/login', { email: person.email, password: person.password });
+      const login = await person.look('POST', '/api/auth/login', { email: person.email, password: person.password });
       ledger.check(login.status === 200, () => `person ${person.number}: login answers ${login.status}`);
     }
     await checkFiles(person, ledger);
@@ -38,13 +38,13 @@ export async function checkPeopleThroughApi(people: Person[], workload: Workload
 }
 
 async function checkFiles(person: Person, ledger: Ledger): Promise<void> {
-  const { files: listed } = (await person.client.request('GET', '/api/files')).body as { files: { id: number; sha256: string; size: number }[] };
+  const { files: listed } = (await person.look('GET', '/api/files')).body as { files: { id: number; sha256: string; size: number }[] };
   const listedByHash = new Map(listed.map((f) => [f.sha256, f]));
   for (const file of listed) {
     const known = person.files.get(file.sha256);
     ledger.check(!person.refusedUploads.has(file.sha256), () => `person ${person.number}: a refused upload (415) is stored as file ${file.id}`);
     ledger.check(known !== undefined && known.state !== 'deleted', () => `person ${person.number}: file ${file.id} is listed but was ${known ? 'deleted (204)' : 'never uploaded'}`);
-    const content = await person.client.request('GET', `/api/files/${file.id}/content`);
+    const content = await person.look('GET', `/api/files/${file.id}/content`);
     ledger.check(
       content.status === 200 && sha256(content.raw) === file.sha256 && content.raw.length === known?.size,
       () => `person ${person.number}: file ${file.id} downloads ${content.status}, ${content.raw.length} bytes, sha256 ${sha256(content.raw)}; expected ${known?.size} bytes, ${file.sha256}`,
@@ -55,7 +55,7 @@ async function checkFiles(person: Person, ledger: Ledger): Promise<void> {
       ledger.check(listedByHash.get(file.sha256)?.id === file.id, () => `person ${person.number}: acknowledged file ${file.id} (${file.sha256}) is missing`);
     }
     if (file.state === 'deleted') {
-      const content = await person.client.request('GET', `/api/files/${file.id}/content`);
+      const content = await person.look('GET', `/api/files/${file.id}/content`);
       ledger.check(content.status === 404, () => `person ${person.number}: deleted file ${file.id} downloads ${content.status}`);
     }
   }
@@ -64,7 +64,7 @@ async function checkFiles(person: Person, ledger: Ledger): Promise<void> {
 async function checkChat(person: Person, ledger: Ledger): Promise<void> {
   const messages: { id: number; role: string; content: string }[] = [];
   for (let cursor: string | null = null; ; ) {
-    const page = await person.client.request('GET', `/api/chat/messages?limit=100${cursor ? `&before=${cursor}` : ''}`);
+    const page = await person.look('GET', `/api/chat/messages?limit=100${cursor ? `&before=${cursor}` : ''}`);
     messages.push(...page.body.messages);
     cursor = page.body.nextCursor;
     if (!cursor) break;
@@ -74,7 +74,7 @@ async function checkChat(person: Person, ledger: Ledger): Promise<void> {
   for (const message of messages) {
     if (message.role === 'user') ledger.check(sent.has(message.content), () => `person ${person.number}: message ${message.id} was never sent`);
   }
-  const { history } = (await person.client.request('GET', '/api/chat/metrics?limit=500')).body as { history: { messageId: number }[] };
+  const { history } = (await person.look('GET', '/api/chat/metrics?limit=500')).body as { history: { messageId: number }[] };
   const scored = new Set(history.map((h) => h.messageId));
   for (const exchange of person.chats) {
     if (exchange.outcome !== 'acknowledged') continue;
@@ -88,7 +88,7 @@ async function checkChat(person: Person, ledger: Ledger): Promise<void> {
 async function checkMatches(person: Person, ledger: Ledger): Promise<void> {
   for (const [id, match] of person.matches) {
     if (match.status === null) continue;
-    const found = await person.client.request('GET', `/api/jobs/matches/${id}`);
+    const found = await person.look('GET', `/api/jobs/matches/${id}`);
     const history: { toStatus: string }[] = found.body.match?.history ?? [];
     ledger.check(
       found.status === 200 && found.body.match.status === match.status && history.length === match.events && history.at(-1)?.toStatus === match.status,
@@ -98,10 +98,10 @@ async function checkMatches(person: Person, ledger: Ledger): Promise<void> {
 }
 
 async function checkResumes(person: Person, ledger: Ledger): Promise<void> {
-  const { resumes: listed } = (await person.client.request('GET', '/api/resumes')).body as { resumes: { id: number }[] };
+  const { resumes: listed } = (await person.look('GET', '/api/resumes')).body as { resumes: { id: number }[] };
   const known = new Map(person.resumes.filter((r) => r.id !== undefined).map((r) => [r.id!, r]));
   for (const { id } of listed) {
-    const full = (await person.client.request('GET', `/api/resumes/${id}`)).body.resume as { content: string; feedback: unknown[] };
+    const full = (await person.look('GET', `/api/resumes/${id}`)).body.resume as { content: string; feedback: unknown[] };
     const resume = known.get(id) ?? person.resumes.find((r) => r.state === 'maybe present' && r.content === full.content);
     ledger.check(resume !== undefined && resume.state !== 'deleted', () => `person ${person.number}: résumé ${id} is listed but was ${resume ? 'deleted (204)' : 'never created'}`);
     if (!resume) continue;

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { HttpClient } from '../server-process.js';
 
+const LOOK_ATTEMPTS = 10;
+
 export const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
 
 /**
@@ -84,6 +86,19 @@ export class Person {
   /** Points this person's client at a restarted server (a new port each cycle). */
   moveTo(baseUrl: string): void {
     this.client.baseUrl = baseUrl;
+  }
+
+  /**
+   * A look at the server (a read, or a login during checks). A 429 or 503 means the server shed
+   * or rate-limited the request, not what it holds: it is waited out (bounded) and asked again.
+   */
+  async look(method: string, path: string, body?: unknown): ReturnType<HttpClient['request']> {
+    for (let attempt = 1; ; attempt++) {
+      const response = await this.client.request(method, path, body);
+      if ((response.status !== 429 && response.status !== 503) || attempt === LOOK_ATTEMPTS) return response;
+      const retryAfter = Number(response.headers.get('retry-after'));
+      await new Promise((resolve) => setTimeout(resolve, 1000 * (retryAfter > 0 ? Math.min(retryAfter, 5) : 1)));
+    }
   }
 
   get active(): boolean {
