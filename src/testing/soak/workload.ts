@@ -1,6 +1,6 @@
 import { elfExecutable, pdfDocument } from '../fixtures.js';
 import type { Ledger, WriteKind } from './ledger.js';
-import { Person, sha256, type TrackedMatch, type Workbook } from './people.js';
+import { Person, sha256, type TrackedFile, type TrackedMatch, type Workbook } from './people.js';
 import type { SeededRandom } from './random.js';
 
 /** The process died under the request: a connection refused was never sent, anything else is unknown. */
@@ -135,30 +135,27 @@ export class Workload {
       }
       case 'file deletion': {
         const file = this.random.pick(present);
-        try {
-          const response = await this.#send(person, kind, 'DELETE', `/api/files/${file.id}`, undefined, [204]);
-          if (response.status === 204) file.state = 'deleted';
-        } catch (error) {
-          if (error instanceof ServerGone && error.sent) file.state = 'maybe deleted';
-          throw error;
-        }
-        return;
+        return this.#delete(person, kind, `/api/files/${file.id}`, file);
       }
       case 'résumé deletion': {
         const resume = this.random.pick(resumes);
-        try {
-          const response = await this.#send(person, kind, 'DELETE', `/api/resumes/${resume.id}`, undefined, [204]);
-          if (response.status === 204) resume.state = 'deleted';
-        } catch (error) {
-          if (error instanceof ServerGone && error.sent) resume.state = 'maybe deleted';
-          throw error;
-        }
-        return;
+        return this.#delete(person, kind, `/api/resumes/${resume.id}`, resume);
       }
       case 'account deletion':
         return this.#deleteAccount(person);
       default:
         throw new Error(`no workload for ${kind}`);
+    }
+  }
+
+  /** Deletes a file or résumé; with no answer, it may be gone or not (the checks accept either, whole). */
+  async #delete(person: Person, kind: WriteKind, path: string, item: { state: TrackedFile['state'] }): Promise<void> {
+    try {
+      const response = await this.#send(person, kind, 'DELETE', path, undefined, [204]);
+      if (response.status === 204) item.state = 'deleted';
+    } catch (error) {
+      if (error instanceof ServerGone && error.sent) item.state = 'maybe deleted';
+      throw error;
     }
   }
 
