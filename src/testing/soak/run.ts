@@ -14,14 +14,19 @@ export interface SoakOptions {
   seed: number;
   /** People writing at once. */
   clients?: number;
-  /** The kill comes this long after the server answers /health: a random time in [min, max] ms. */
+  /** The kill comes this long after the server answers /health (or after `warmUp`): a random time in [min, max] ms. */
   killAfterMs?: [number, number];
+  /**
+   * Holds the kill's timer back until the writes so far satisfy this (checked every 50 ms, for
+   * at most 2 minutes), so a test on a slow machine still gets the writes it asserts on.
+   */
+  warmUp?: (ledger: Ledger, cycle: number) => boolean;
   /** No new cycle starts after this many seconds (the checks still run). */
   maxSeconds?: number;
   /** Where progress lines go. */
   log?: (line: string) => void;
   /** Runs after the last kill, before the checks (a test damages the data here to see them fail). */
-  beforeChecks?: (database: TestDatabase) => Promise<void>;
+  beforeChecks?: (database: TestDatabase, people: readonly Person[]) => Promise<void>;
 }
 
 export interface SoakReport {
@@ -76,24 +81,31 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       const before = ledger.totals();
       const killAfter = random.int(killMin, killMax);
       let killed = false;
-      const kill = setTimeout(() => {
-        killed = true;
-        running.child.kill('SIGKILL');
-      }, killAfter);
+      let kill: NodeJS.Timeout | undefined;
+      const armed = waitFor(() => killed || !options.warmUp || options.warmUp(ledger, cycle), WARM_UP_LIMIT_MS).then(() => {
+        kill = setTimeout(() => {
+          killed = true;
+          running.child.kill('SIGKILL');
+        }, killAfter);
+      });
       await Promise.all(Array.from({ length: clients }, (_, worker) => runWorker(worker, url, people, workload, random, () => killed)));
+      // The clients stop only at the kill; stopping before it means the server died on its own.
+      ledger.check(killed, () => `cycle ${cycle}: the server stopped answering before it was killed:\n${running.output().slice(-2000)}`);
+      killed = true;
+      await armed;
       clearTimeout(kill);
       const exit = await running.stop('SIGKILL');
       server = undefined;
       cycles = cycle;
       const after = ledger.totals();
       log(
-        `soak ${options.backend}: cycle ${cycle}/${options.cycles}: killed (${exit}) ${killAfter} ms after start; ` +
+        `soak ${options.backend}: cycle ${cycle}/${options.cycles}: killed (${exit}) ${killAfter} ms after ${options.warmUp ? 'warm-up' : 'start'}; ` +
           `${after.acknowledged - before.acknowledged} acknowledged, ${after.failed - before.failed} failed, ` +
           `${after.unknown - before.unknown} unknown; ${people.length} people`,
       );
     }
 
-    await options.beforeChecks?.(database);
+    await options.beforeChecks?.(database, people);
     server = await startServerProcess(database, SOAK_SERVER_ENV);
     for (const person of people) person.moveTo(server.url);
     await checkPeopleThroughApi(people, workload, ledger);
@@ -106,6 +118,14 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     await server?.stop('SIGKILL');
     await database.drop();
   }
+}
+
+const WARM_UP_LIMIT_MS = 120_000;
+
+/** Resolves once `condition` holds, or after `limitMs` whatever it says. */
+async function waitFor(condition: () => boolean, limitMs: number): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  while (!condition() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
 }
 
 async function checkStoredData(database: TestDatabase, people: Person[], ledger: Ledger): Promise<void> {
