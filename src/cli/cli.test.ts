@@ -1,32 +1,9 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { openDatabase } from '../db/connection.js';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../testing/databases.js';
+import { runMosaic as mosaic } from '../testing/mosaic-cli.js';
 import { databaseEnv } from '../testing/server-process.js';
-
-const BIN = fileURLToPath(new URL('../../bin/mosaic.js', import.meta.url));
-const run = promisify(execFile);
-
-interface Outcome {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function mosaic(args: string[], env: Record<string, string | undefined> = {}): Promise<Outcome> {
-  const fullEnv: Record<string, string | undefined> = { ...process.env, LOG_LEVEL: 'warn', ...env };
-  if (!('DATABASE_URL' in env)) delete fullEnv.DATABASE_URL;
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: fullEnv, timeout: 60_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof failed.code === 'number' ? failed.code : -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
-  }
-}
 
 describe('mosaic command line', () => {
   it('documents each command with --help', async () => {

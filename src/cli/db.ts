@@ -2,7 +2,8 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { loadConfig } from '../config.js';
 import { openDatabase, type Database } from '../db/connection.js';
 import { migrateToLatest, migrationStatus } from '../db/migrate.js';
-import { copyDatabase } from '../datacopy/copy.js';
+import { backupDatabase } from '../datacopy/backup.js';
+import { copyDatabase, type CopyOptions, type CopyProgress } from '../datacopy/copy.js';
 import { createProgressReporter } from '../datacopy/progress.js';
 import { formatVerification, verifyDatabases } from '../datacopy/verify.js';
 
@@ -57,24 +58,48 @@ export function registerDbCommands(program: Command): void {
     .option('--replace', 'empty a non-empty target first, in the same transaction as the copy')
     .option('--resume', 'commit per batch; a rerun continues after the last committed row of each table')
     .option('--batch-size <rows>', 'rows per batch', positiveInteger)
-    .action(async (options: { from: string; to: string; replace?: boolean; resume?: boolean; batchSize?: number }) => {
-      const progress = createProgressReporter();
-      let result;
-      try {
-        result = await copyDatabase({
-          from: options.from,
-          to: options.to,
-          replace: options.replace ?? false,
-          resume: options.resume ?? false,
-          ...(options.batchSize ? { batchRows: options.batchSize } : {}),
-          onProgress: (p) => progress.update(p),
-        });
-      } finally {
-        progress.stop();
-      }
-      console.log(`copied ${result.rows} rows in ${result.tables.length} tables in ${result.seconds.toFixed(1)} s (schema version ${result.schemaVersion})`);
-      await printVerification(options.from, options.to);
+    .action((options: { from: string; to: string; replace?: boolean; resume?: boolean; batchSize?: number }) =>
+      copyThenVerify('copy', {
+        from: options.from,
+        to: options.to,
+        replace: options.replace ?? false,
+        resume: options.resume ?? false,
+        ...(options.batchSize ? { batchRows: options.batchSize } : {}),
+      }),
+    );
+
+  db.command('backup')
+    .description('write a verified SQLite snapshot of the live database (either backend) while it serves')
+    .option('--to <file>', 'the backup file (refused if it exists); default <dir>/mosaic-<UTC timestamp>.db')
+    .option('--dir <dir>', 'where a backup without --to goes', 'backups')
+    .option('--from <location>', 'the database to back up; default the configured one (DATABASE_URL or MOSAIC_DATA_DIR)')
+    .option('--keep <n>', 'after a verified backup into --dir, delete all but the newest n backups there', positiveInteger)
+    .action(async (options: { to?: string; dir: string; from?: string; keep?: number }) => {
+      const result = await withProgress('backup', (onProgress) =>
+        backupDatabase({
+          from: options.from ?? configuredLocation(),
+          dir: options.dir,
+          ...(options.to ? { to: options.to } : {}),
+          ...(options.keep ? { keep: options.keep } : {}),
+          onProgress,
+        }),
+      );
+      console.log(formatVerification(result.verification));
+      console.log(
+        `backed up ${result.rows} rows in ${result.tables.length} tables (schema version ${result.schemaVersion}) ` +
+          `to ${result.file} (${result.bytes} bytes) in ${result.seconds.toFixed(1)} s`,
+      );
+      for (const file of result.pruned) console.log(`deleted old backup ${file}`);
     });
+
+  db.command('restore')
+    .description('copy a backup file into a database (postgres:// URL or SQLite file), then verify')
+    .requiredOption('--from <file>', 'the backup file (a SQLite file written by mosaic db backup)')
+    .requiredOption('--to <location>', 'the database to restore into: a postgres:// URL or a SQLite file')
+    .option('--replace', 'empty a non-empty target first, in the same transaction as the restore')
+    .action((options: { from: string; to: string; replace?: boolean }) =>
+      copyThenVerify('restore', { from: options.from, to: options.to, replace: options.replace ?? false }),
+    );
 
   db.command('verify')
     .description('compare two databases table by table: row counts and content checksums')
@@ -83,10 +108,36 @@ export function registerDbCommands(program: Command): void {
     .action(async (options: { from: string; to: string }) => printVerification(options.from, options.to));
 }
 
+/** Runs a copy with a progress bar (or lines) on stderr labelled `label`. */
+async function withProgress<T>(label: string, run: (onProgress: (progress: CopyProgress) => void) => Promise<T>): Promise<T> {
+  const progress = createProgressReporter(process.stderr, 2000, label);
+  try {
+    return await run((p) => progress.update(p));
+  } finally {
+    progress.stop();
+  }
+}
+
+/** `db copy` and `db restore`: the copy, its summary line, then the verification table. */
+async function copyThenVerify(label: 'copy' | 'restore', options: CopyOptions): Promise<void> {
+  const result = await withProgress(label, (onProgress) => copyDatabase({ ...options, onProgress }));
+  console.log(
+    `${label === 'copy' ? 'copied' : 'restored'} ${result.rows} rows in ${result.tables.length} tables in ${result.seconds.toFixed(1)} s ` +
+      `(schema version ${result.schemaVersion})`,
+  );
+  await printVerification(options.from, options.to);
+}
+
 async function printVerification(from: string, to: string): Promise<void> {
   const verification = await verifyDatabases(from, to);
   console.log(formatVerification(verification));
   if (!verification.ok) process.exitCode = 4;
+}
+
+/** The configured database as `db copy` names locations: the URL, or the SQLite file. */
+function configuredLocation(): string {
+  const database = loadConfig().database;
+  return database.backend === 'postgres' ? database.url : database.file;
 }
 
 function positiveInteger(raw: string): number {

@@ -30,6 +30,11 @@ export interface CopyOptions {
   batchRows?: number;
   batchBytes?: number;
   onProgress?: (progress: CopyProgress) => void;
+  /**
+   * An open reader of `from` whose snapshot has begun, to copy from instead of opening one; the
+   * caller closes it. A backup verifies against this same snapshot while the server writes on.
+   */
+  source?: SourceReader;
   /** Called after each batch is written (and committed, with resume); a test interrupts a copy here. */
   afterBatch?: (batch: { table: string; number: number; rows: number }) => void | Promise<void>;
 }
@@ -133,9 +138,9 @@ export async function copyDatabase(options: CopyOptions): Promise<CopyResult> {
     await targetDb.close();
     targetDb = undefined;
 
-    reader = openReader(options.from);
+    reader = options.source ?? openReader(options.from);
     writer = openWriter(options.to);
-    await reader.begin();
+    if (!options.source) await reader.begin();
     if (!options.replace && !options.resume) await refuseNonEmpty(writer, tables, targetLabel);
 
     const totals = new Map<string, number>();
@@ -195,7 +200,7 @@ export async function copyDatabase(options: CopyOptions): Promise<CopyResult> {
     }
     return { tables: copied, rows, schemaVersion, seconds: (performance.now() - started) / 1000 };
   } finally {
-    await reader?.close().catch(() => {});
+    if (!options.source) await reader?.close().catch(() => {});
     await writer?.close().catch(() => {});
     await targetDb?.close().catch(() => {});
     await sourceDb.close().catch(() => {});

@@ -15,13 +15,18 @@ function rate(rows: number, since: number): number {
  * Copy progress on stderr: a bar with rows/s and ETA on a terminal; otherwise (logs, CI) a
  * plain line every `intervalMs`, so a long copy is visibly alive without flooding the log.
  */
-export function createProgressReporter(stream: NodeJS.WriteStream = process.stderr, intervalMs = 2000): ProgressReporter {
+export function createProgressReporter(
+  stream: NodeJS.WriteStream = process.stderr,
+  intervalMs = 2000,
+  /** What the bar and lines are labelled with: `copy`, `backup`, `restore`. */
+  label = 'copy',
+): ProgressReporter {
   const started = performance.now();
   if (stream.isTTY) {
     const bar = new cliProgress.SingleBar(
       {
         stream,
-        format: 'copy [{bar}] {percentage}% | {value}/{total} rows | {rate} rows/s | ETA {eta_formatted} | {table}',
+        format: `${label} [{bar}] {percentage}% | {value}/{total} rows | {rate} rows/s | ETA {eta_formatted} | {table}`,
         etaBuffer: 50,
         hideCursor: true,
       },
@@ -47,7 +52,7 @@ export function createProgressReporter(stream: NodeJS.WriteStream = process.stde
     const left = p.totalRows - p.rows;
     const eta = perSecond > 0 && left > 0 ? `, ETA ${Math.ceil(left / perSecond)}s` : '';
     const percent = p.totalRows > 0 ? Math.floor((100 * p.rows) / p.totalRows) : 100;
-    stream.write(`copy: ${p.rows}/${p.totalRows} rows (${percent}%), ${perSecond} rows/s${eta}; table ${p.table}\n`);
+    stream.write(`${label}: ${p.rows}/${p.totalRows} rows (${percent}%), ${perSecond} rows/s${eta}; table ${p.table}\n`);
     lastLine = performance.now();
   };
   return {

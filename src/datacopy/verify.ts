@@ -1,7 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { migrationStatus } from '../db/migrate.js';
 import { DEFAULT_BATCH_BYTES, DEFAULT_BATCH_ROWS, openLocation, openReader } from './copy.js';
-import type { BatchLimits } from './endpoints.js';
+import type { BatchLimits, SourceReader } from './endpoints.js';
 import { introspectTables, planTables } from './tables.js';
 import {
   booleanValue,
@@ -67,10 +67,11 @@ function hashCell(hash: Hash, kind: Kind, cell: Cell): void {
   hash.update(`${text.length}:${text}`);
 }
 
-async function checksumSide(location: string, tables: CopyTable[], limits: BatchLimits) {
-  const reader = openReader(location);
+/** Checksums every table of `location`, or of `snapshot` (an open reader of it, left open) when given. */
+async function checksumSide(location: string, tables: CopyTable[], limits: BatchLimits, snapshot?: SourceReader) {
+  const reader = snapshot ?? openReader(location);
   try {
-    await reader.begin();
+    if (!snapshot) await reader.begin();
     const results = new Map<string, { rows: number; checksum: string }>();
     for (const table of tables) {
       const hash = createHash('sha256');
@@ -90,7 +91,7 @@ async function checksumSide(location: string, tables: CopyTable[], limits: Batch
     }
     return results;
   } finally {
-    await reader.close();
+    if (!snapshot) await reader.close();
   }
 }
 
@@ -101,7 +102,12 @@ async function checksumSide(location: string, tables: CopyTable[], limits: Batch
 export async function verifyDatabases(
   from: string,
   to: string,
-  options: { batchRows?: number; batchBytes?: number } = {},
+  options: {
+    batchRows?: number;
+    batchBytes?: number;
+    /** Read `from` through this open snapshot (the one a backup copied from), not a fresh one. */
+    fromSnapshot?: SourceReader;
+  } = {},
 ): Promise<Verification> {
   const limits = { rows: options.batchRows ?? DEFAULT_BATCH_ROWS, bytes: options.batchBytes ?? DEFAULT_BATCH_BYTES };
   const a = openLocation(from, true);
@@ -124,7 +130,10 @@ export async function verifyDatabases(
       } catch (error) {
         return { ...verification, problem: (error as Error).message };
       }
-      const [sideA, sideB] = await Promise.all([checksumSide(from, tables, limits), checksumSide(to, tables, limits)]);
+      const [sideA, sideB] = await Promise.all([
+        checksumSide(from, tables, limits, options.fromSnapshot),
+        checksumSide(to, tables, limits),
+      ]);
       verification.tables = tables.map((table) => {
         const x = sideA.get(table.name)!;
         const y = sideB.get(table.name)!;

@@ -75,24 +75,33 @@ export async function startServerProcess(
 /** A tiny fetch client with a cookie jar, for talking to a real server process. */
 export class HttpClient {
   cookie = '';
+  /** Sent with every request (e.g. an `x-forwarded-for` address of its own). */
+  headers: Record<string, string> = {};
   constructor(public baseUrl: string) {}
 
-  async request(method: string, path: string, body?: unknown): Promise<{ status: number; body: any; headers: Headers }> {
-    const headers: Record<string, string> = {};
+  /** A JSON body, or a multipart form (FormData); `raw` holds the body's bytes. */
+  async request(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: any; headers: Headers; raw: Buffer }> {
+    const headers: Record<string, string> = { ...this.headers };
     if (this.cookie) headers.cookie = this.cookie;
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    const form = body instanceof FormData;
+    if (body !== undefined && !form) headers['content-type'] = 'application/json';
     const response = await fetch(`${this.baseUrl}${path}`, {
       method,
       headers,
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      ...(body !== undefined ? { body: form ? body : JSON.stringify(body) } : {}),
     });
     const setCookie = response.headers.getSetCookie().find((c) => c.startsWith('mosaic_session='));
     if (setCookie) {
       const value = setCookie.split(';')[0]!;
       this.cookie = value === 'mosaic_session=' ? '' : value;
     }
-    const text = await response.text();
+    const raw = Buffer.from(await response.arrayBuffer());
     const type = response.headers.get('content-type') ?? '';
-    return { status: response.status, body: type.includes('json') && text ? JSON.parse(text) : text, headers: response.headers };
+    const parsed = type.includes('json') && raw.length > 0 ? JSON.parse(raw.toString('utf8')) : raw.toString('utf8');
+    return { status: response.status, body: parsed, headers: response.headers, raw };
   }
 }
