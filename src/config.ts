@@ -6,7 +6,14 @@ export class ConfigError extends Error {
 }
 
 export type DatabaseConfig =
-  | { backend: 'postgres'; url: string; poolMax: number; statementTimeoutMs: number }
+  | {
+      backend: 'postgres';
+      url: string;
+      poolMax: number;
+      statementTimeoutMs: number;
+      /** Named (prepared once per connection) statements; off for PgBouncer transaction pooling before 1.21. */
+      namedStatements?: boolean;
+    }
   | { backend: 'sqlite'; file: string; synchronous: 'full' | 'normal' };
 
 export interface CoachConfig {
@@ -94,6 +101,7 @@ function databaseConfig(env: Env, dataDir: string): DatabaseConfig {
       url,
       poolMax: integer(env, 'DATABASE_POOL_MAX', 10, 1, 1000),
       statementTimeoutMs: integer(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 30_000, 100, 3_600_000),
+      namedStatements: oneOf(env, 'DATABASE_NAMED_STATEMENTS', 'true', ['true', 'false'] as const) === 'true',
     };
   }
   return {

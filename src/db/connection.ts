@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, SqliteAdapter, SqliteDialect, sql, type Dialec
 import pg from 'pg';
 import { maskDatabaseUrl, type DatabaseConfig } from '../config.js';
 import type { DB } from './schema.js';
+import { cachingSqliteDatabase, namedStatementPool } from './prepared.js';
 import { SqliteValuesPlugin } from './values.js';
 
 export type Backend = DatabaseConfig['backend'];
@@ -93,12 +94,14 @@ class MosaicSqliteDialect extends SqliteDialect {
 export function openDatabase(config: DatabaseConfig): Database {
   if (config.backend === 'postgres') {
     const pool = createPgPool(config.url, config.poolMax, config.statementTimeoutMs);
-    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<DB>({
+      dialect: new PostgresDialect({ pool: config.namedStatements === false ? pool : namedStatementPool(pool) }),
+    });
     return { db, backend: 'postgres', location: maskDatabaseUrl(config.url), close: () => db.destroy() };
   }
   const sqlite = openSqlite(config.file, config.synchronous);
   const db = new Kysely<DB>({
-    dialect: new MosaicSqliteDialect({ database: sqlite }),
+    dialect: new MosaicSqliteDialect({ database: cachingSqliteDatabase(sqlite) }),
     plugins: [new SqliteValuesPlugin()],
   });
   return { db, backend: 'sqlite', location: path.resolve(config.file), close: () => db.destroy() };
