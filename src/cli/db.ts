@@ -2,9 +2,6 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { loadConfig } from '../config.js';
 import { openDatabase, type Database } from '../db/connection.js';
 import { migrateToLatest, migrationStatus } from '../db/migrate.js';
-import { copyDatabase } from '../datacopy/copy.js';
-import { createProgressReporter } from '../datacopy/progress.js';
-import { formatVerification, verifyDatabases } from '../datacopy/verify.js';
 
 async function withDatabase<T>(run: (database: Database) => Promise<T>): Promise<T> {
   const database = openDatabase(loadConfig().database);
@@ -58,6 +55,11 @@ export function registerDbCommands(program: Command): void {
     .option('--resume', 'commit per batch; a rerun continues after the last committed row of each table')
     .option('--batch-size <rows>', 'rows per batch', positiveInteger)
     .action(async (options: { from: string; to: string; replace?: boolean; resume?: boolean; batchSize?: number }) => {
+      // The copy modules load only for these commands, not in every `mosaic serve`.
+      const [{ copyDatabase }, { createProgressReporter }] = await Promise.all([
+        import('../datacopy/copy.js'),
+        import('../datacopy/progress.js'),
+      ]);
       const progress = createProgressReporter();
       let result;
       try {
@@ -84,6 +86,7 @@ export function registerDbCommands(program: Command): void {
 }
 
 async function printVerification(from: string, to: string): Promise<void> {
+  const { formatVerification, verifyDatabases } = await import('../datacopy/verify.js');
   const verification = await verifyDatabases(from, to);
   console.log(formatVerification(verification));
   if (!verification.ok) process.exitCode = 4;

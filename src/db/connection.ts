@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteAdapter, SqliteDialect, sql, type DialectAdapter } from 'kysely';
-import pg from 'pg';
 import { maskDatabaseUrl, type DatabaseConfig } from '../config.js';
 import type { DB } from './schema.js';
 import { cachingSqliteDatabase, namedStatementPool } from './prepared.js';
@@ -16,53 +15,6 @@ export interface Database {
   /** Where the data lives, fit for logs (password masked). */
   location: string;
   close(): Promise<void>;
-}
-
-const PG_INT8 = 20;
-const PG_JSON = 114;
-const PG_JSONB = 3802;
-const PG_TIMESTAMPTZ = 1184;
-
-/**
- * Type parsers that make PostgreSQL rows look like SQLite rows: ids as numbers, timestamps
- * as ISO strings, JSON as text. Kysely never converts values, so this is the one place
- * where the two backends are made to agree.
- */
-export const pgTypes = {
-  getTypeParser(oid: number, format?: 'text' | 'binary') {
-    if (format === 'binary') return pg.types.getTypeParser(oid, 'binary');
-    switch (oid) {
-      case PG_INT8:
-        return (value: string) => {
-          const n = Number(value);
-          if (!Number.isSafeInteger(n)) throw new RangeError(`int8 value ${value} is beyond 2^53`);
-          return n;
-        };
-      case PG_TIMESTAMPTZ:
-        return (value: string) => new Date(value).toISOString();
-      case PG_JSON:
-      case PG_JSONB:
-        return (value: string) => value;
-      default:
-        return pg.types.getTypeParser(oid, 'text');
-    }
-  },
-} as pg.CustomTypesConfig;
-
-export function createPgPool(url: string, poolMax: number, statementTimeoutMs: number): pg.Pool {
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: poolMax,
-    statement_timeout: statementTimeoutMs,
-    connectionTimeoutMillis: 10_000,
-    idleTimeoutMillis: 30_000,
-    application_name: 'mosaic',
-    types: pgTypes,
-  });
-  // An idle client whose server went away emits 'error' on the pool; unhandled, it would
-  // crash the process. The next query gets a fresh connection instead.
-  pool.on('error', () => {});
-  return pool;
 }
 
 export function openSqlite(file: string, synchronous: 'full' | 'normal' = 'full'): BetterSqlite3.Database {
@@ -93,10 +45,14 @@ class MosaicSqliteDialect extends SqliteDialect {
 
 export function openDatabase(config: DatabaseConfig): Database {
   if (config.backend === 'postgres') {
-    const pool = createPgPool(config.url, config.poolMax, config.statementTimeoutMs);
-    const db = new Kysely<DB>({
-      dialect: new PostgresDialect({ pool: config.namedStatements === false ? pool : namedStatementPool(pool) }),
-    });
+    // pg (~15 MB resident) is loaded only when PostgreSQL is configured; Kysely opens the
+    // pool on the first query.
+    const openPool = async () => {
+      const { createPgPool } = await import('./postgres.js');
+      const pool = createPgPool(config.url, config.poolMax, config.statementTimeoutMs);
+      return config.namedStatements === false ? pool : namedStatementPool(pool);
+    };
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: openPool }) });
     return { db, backend: 'postgres', location: maskDatabaseUrl(config.url), close: () => db.destroy() };
   }
   const sqlite = openSqlite(config.file, config.synchronous);

@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import type { DocumentKind } from './detect.js';
 import { extractText } from './extract.js';
 
@@ -8,7 +8,9 @@ const EXTRACTION_TIMEOUT_MS = 30_000;
 
 let pool: Piscina | undefined;
 
-function extractionPool(): Piscina {
+// piscina is loaded with the first document to parse, not at start (resident memory).
+async function extractionPool(): Promise<Piscina> {
+  const { Piscina } = await import('piscina');
   // Under tsx (a checkout, the tests) the worker is the TypeScript source and needs tsx's
   // loader; from dist/ it is plain JavaScript.
   const fromSource = import.meta.url.endsWith('.ts');
@@ -27,9 +29,9 @@ function extractionPool(): Piscina {
  * The document's text, extracted off the event loop: PDF and DOCX parsing are CPU-bound and
  * would otherwise stall every other request of the instance. Plain text needs no thread.
  */
-export function extractTextOffThread(kind: DocumentKind, bytes: Uint8Array): Promise<string | null> {
+export async function extractTextOffThread(kind: DocumentKind, bytes: Uint8Array): Promise<string | null> {
   if (kind !== 'pdf' && kind !== 'docx') return extractText(kind, bytes);
-  return extractionPool().run({ kind, bytes }, { signal: AbortSignal.timeout(EXTRACTION_TIMEOUT_MS) });
+  return (await extractionPool()).run({ kind, bytes }, { signal: AbortSignal.timeout(EXTRACTION_TIMEOUT_MS) });
 }
 
 /** Stops the workers (server shutdown). */
