@@ -9,6 +9,7 @@ import { jobsRoutes } from './jobs/routes.js';
 import { resumesRoutes } from './resumes/routes.js';
 import type { AppContext } from './http/context.js';
 import { registerErrorHandlers } from './http/error-handler.js';
+import { registerOpenApi } from './http/openapi.js';
 import { registerOriginCheck } from './http/origin-check.js';
 import { validatorCompiler } from './http/validation.js';
 import { ps101Routes } from './ps101/routes.js';
@@ -55,6 +56,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   registerErrorHandlers(app);
   registerOriginCheck(app);
   await app.register(cookie);
+  await registerOpenApi(app);
 
   await app.register(healthRoutes);
   await app.register(authRoutes, { prefix: '/api/auth' });

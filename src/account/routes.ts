@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { clearSessionCookie, requireSession, requireUser } from '../auth/gate.js';
 import { PASSWORD_MAX_LENGTH } from '../auth/passwords.js';
+import { NoContent } from '../http/schemas.js';
+import { AccountExport } from './responses.js';
 import { deleteAccount, exportAccount } from './service.js';
 
 const ExportQuery = Type.Object(
@@ -19,13 +21,13 @@ export async function accountRoutes(parent: FastifyInstance): Promise<void> {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
   const { db } = app.ctx;
 
-  app.get('/export', { schema: { querystring: ExportQuery } }, async (request, reply) => {
+  app.get('/export', { schema: { querystring: ExportQuery, response: { 200: AccountExport } } }, async (request, reply) => {
     const includeFiles = request.query.includeFiles === '1' || request.query.includeFiles === 'true';
     const document = await exportAccount(db, requireUser(request).userId, { includeFiles });
     return reply.header('cache-control', 'private, no-store').send(document);
   });
 
-  app.delete('/', { schema: { body: Deletion } }, async (request, reply) => {
+  app.delete('/', { schema: { body: Deletion, response: { 204: NoContent } } }, async (request, reply) => {
     await deleteAccount(db, requireUser(request).userId, request.body.password);
     clearSessionCookie(app, reply);
     return reply.code(204).send();

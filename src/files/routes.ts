@@ -7,6 +7,8 @@ import { requireSession, requireUser } from '../auth/gate.js';
 import { AppError } from '../errors.js';
 import { closeExtractionPool } from './extract-pool.js';
 import { asciiFallbackName } from './names.js';
+import { NoContent } from '../http/schemas.js';
+import { FileContent, FileList, FileResponse } from './responses.js';
 import { deleteFile, getFileContent, listFiles, saveUpload } from './service.js';
 
 export const FILE_FIELD = 'file';
@@ -46,16 +48,16 @@ export async function filesRoutes(parent: FastifyInstance): Promise<void> {
   parent.addHook('preHandler', requireSession);
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
 
-  app.post('/', async (request, reply) => {
+  app.post('/', { schema: { response: { 201: FileResponse } } }, async (request, reply) => {
     const userId = requireUser(request).userId;
     const upload = await readUpload(request, config.maxUploadMb);
     const file = await saveUpload(db, request.log, userId, upload);
     return reply.code(201).send({ file });
   });
 
-  app.get('/', async (request) => ({ files: await listFiles(db, requireUser(request).userId) }));
+  app.get('/', { schema: { response: { 200: FileList } } }, async (request) => ({ files: await listFiles(db, requireUser(request).userId) }));
 
-  app.get('/:id/content', { schema: { params: FileParams } }, async (request, reply) => {
+  app.get('/:id/content', { schema: { params: FileParams, response: { 200: FileContent } } }, async (request, reply) => {
     const file = await getFileContent(db, requireUser(request).userId, request.params.id);
     return reply
       .type(file.contentType)
@@ -68,7 +70,7 @@ export async function filesRoutes(parent: FastifyInstance): Promise<void> {
       .send(file.content);
   });
 
-  app.delete('/:id', { schema: { params: FileParams } }, async (request, reply) => {
+  app.delete('/:id', { schema: { params: FileParams, response: { 204: NoContent } } }, async (request, reply) => {
     await deleteFile(db, requireUser(request).userId, request.params.id);
     return reply.code(204).send();
   });

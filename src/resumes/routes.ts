@@ -2,6 +2,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { requireSession, requireUser } from '../auth/gate.js';
+import { NoContent } from '../http/schemas.js';
+import { FeedbackResponse, ResumeList, ResumeResponse } from './responses.js';
 import { createResume, deleteResume, getResume, listResumes, reviewAndStore } from './service.js';
 
 const ResumeParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
@@ -22,23 +24,23 @@ export async function resumesRoutes(parent: FastifyInstance): Promise<void> {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
   const { db } = app.ctx;
 
-  app.post('/', { schema: { body: NewResume } }, async (request, reply) => {
+  app.post('/', { schema: { body: NewResume, response: { 201: ResumeResponse } } }, async (request, reply) => {
     const resume = await createResume(db, requireUser(request).userId, request.body);
     return reply.code(201).send({ resume });
   });
 
-  app.get('/', async (request) => ({ resumes: await listResumes(db, requireUser(request).userId) }));
+  app.get('/', { schema: { response: { 200: ResumeList } } }, async (request) => ({ resumes: await listResumes(db, requireUser(request).userId) }));
 
-  app.get('/:id', { schema: { params: ResumeParams } }, async (request) => ({
+  app.get('/:id', { schema: { params: ResumeParams, response: { 200: ResumeResponse } } }, async (request) => ({
     resume: await getResume(db, requireUser(request).userId, request.params.id),
   }));
 
-  app.delete('/:id', { schema: { params: ResumeParams } }, async (request, reply) => {
+  app.delete('/:id', { schema: { params: ResumeParams, response: { 204: NoContent } } }, async (request, reply) => {
     await deleteResume(db, requireUser(request).userId, request.params.id);
     return reply.code(204).send();
   });
 
-  app.post('/:id/feedback', { schema: { params: ResumeParams } }, async (request, reply) => {
+  app.post('/:id/feedback', { schema: { params: ResumeParams, response: { 201: FeedbackResponse } } }, async (request, reply) => {
     const feedback = await reviewAndStore(db, requireUser(request).userId, request.params.id);
     return reply.code(201).send({ feedback });
   });
