@@ -4,7 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteAdapter, SqliteDialect, sql, type DialectAdapter } from 'kysely';
 import { maskDatabaseUrl, type DatabaseConfig } from '../config.js';
 import type { DB } from './schema.js';
-import { cachingSqliteDatabase, namedStatementPool } from './prepared.js';
+import { cachingSqliteDatabase, namedStatementPool, STATEMENT_CACHE_SIZE } from './prepared.js';
 import { SqliteValuesPlugin } from './values.js';
 
 export type Backend = DatabaseConfig['backend'];
@@ -50,7 +50,8 @@ export function openDatabase(config: DatabaseConfig): Database {
     const openPool = async () => {
       const { createPgPool } = await import('./postgres.js');
       const pool = createPgPool(config.url, config.poolMax, config.statementTimeoutMs);
-      return config.namedStatements === false ? pool : namedStatementPool(pool);
+      // Unnamed only (capacity 0) for PgBouncer transaction pooling; binary COPY still works.
+      return namedStatementPool(pool, config.namedStatements === false ? 0 : STATEMENT_CACHE_SIZE);
     };
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: openPool }) });
     return { db, backend: 'postgres', location: maskDatabaseUrl(config.url), close: () => db.destroy() };

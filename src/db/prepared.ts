@@ -42,12 +42,53 @@ export function cachingSqliteDatabase(database: BetterSqlite3.Database, capacity
 // prepares afresh; only a column-changing migration under a running instance causes it.
 const PLAN_RESULT_TYPE_CHANGED = '0A000';
 
+// `COPY (select …) TO STDOUT (FORMAT binary)`: bytea travels as hex text in a normal result
+// (twice the bytes, then decoded in JavaScript: 1 MB took 42 ms wall and 10 ms of Node CPU,
+// against 6 ms and 2 ms this way). pg's own `binary: true` result mode corrupts bytea.
+const BINARY_COPY_OUT = /^copy\s*\(.*\)\s*to\s+stdout\s*\(\s*format\s+binary\s*\)\s*$/is;
+
+/** A row of a binary COPY: each field's raw bytes in the type's binary format (bytea: the bytes), or null. */
+export interface BinaryCopyRow {
+  fields: (Buffer | null)[];
+}
+
+async function copyOutBinary(client: pg.PoolClient, sql: string): Promise<BinaryCopyRow[]> {
+  const { to } = await import('pg-copy-streams');
+  const chunks: Buffer[] = [];
+  await new Promise<void>((resolve, reject) => {
+    const stream = client.query(to(sql));
+    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+    stream.on('error', reject);
+    stream.on('end', resolve);
+  });
+  const data = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+  // Header: 11-byte signature, 32-bit flags, 32-bit extension length and the extension.
+  let offset = 15 + 4 + data.readInt32BE(15);
+  const rows: BinaryCopyRow[] = [];
+  for (;;) {
+    const count = data.readInt16BE(offset);
+    offset += 2;
+    if (count === -1) return rows;
+    const fields: (Buffer | null)[] = [];
+    for (let i = 0; i < count; i++) {
+      const length = data.readInt32BE(offset);
+      offset += 4;
+      fields.push(length === -1 ? null : data.subarray(offset, offset + length));
+      if (length > 0) offset += length;
+    }
+    rows.push({ fields });
+  }
+}
+
 /**
  * A pg pool for Kysely's PostgresDialect that sends parameterized statements as named
  * prepared statements (named by a hash of the SQL text), so each connection parses and plans
  * a query once. Only the first `capacity` distinct texts get names: pg never forgets a
  * connection's prepared statements, so the cap bounds server memory per connection; later
  * texts run unnamed as before.
+ *
+ * A `COPY (…) TO STDOUT (FORMAT binary)` statement (no parameters: COPY takes none) answers
+ * rows of raw field bytes (`BinaryCopyRow`), for reading bytea without its hex text form.
  *
  * Named statements live in one server session, which PgBouncer's transaction pooling does not
  * guarantee before PgBouncer 1.21 (`max_prepared_statements`): `DATABASE_NAMED_STATEMENTS=false`
@@ -67,6 +108,9 @@ export function namedStatementPool(pool: pg.Pool, capacity = STATEMENT_CACHE_SIZ
   const wrap = (client: pg.PoolClient): PostgresPoolClient => {
     let stale = false;
     const query = async (sql: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<unknown>> => {
+      if (parameters.length === 0 && BINARY_COPY_OUT.test(sql)) {
+        return { command: 'SELECT', rowCount: null, rows: await copyOutBinary(client, sql) } as unknown as PostgresQueryResult<unknown>;
+      }
       const name = parameters.length > 0 ? nameOf(sql) : undefined;
       try {
         const result = await client.query({ text: sql, values: parameters as unknown[], ...(name ? { name } : {}) });
