@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
-import type { PostgresCursor, PostgresPool, PostgresPoolClient, PostgresQueryResult, SqliteDatabase } from 'kysely';
+import type { Compilable, CompiledQuery, Kysely, PostgresCursor, PostgresPool, PostgresPoolClient, PostgresQueryResult, SqliteDatabase } from 'kysely';
 import type pg from 'pg';
 
 /**
@@ -143,5 +143,34 @@ export function namedStatementPool(pool: pg.Pool, capacity = STATEMENT_CACHE_SIZ
       return wrapper;
     },
     end: () => pool.end(),
+  };
+}
+
+/**
+ * A Kysely query built and compiled once per database instead of on every call. Profiles of
+ * who-am-I on SQLite put Kysely's building, plugin transform and compiling at 15–30 % of busy
+ * time for a query whose SQL never changes. `build` is called once with placeholder values,
+ * which must be used only as bound values (no branching on them); each call then runs the
+ * cached SQL with the real values in their places.
+ */
+export function compiledOnce<DB, Row, Args extends unknown[]>(
+  build: (db: Kysely<DB>, ...args: Args) => Compilable<Row>,
+): (db: Kysely<DB>, ...args: Args) => Promise<Row[]> {
+  const cache = new WeakMap<Kysely<DB>, { compiled: CompiledQuery<Row>; positions: number[] }>();
+  return async (db, ...args) => {
+    let entry = cache.get(db);
+    if (!entry) {
+      const placeholders = args.map((_, i) => `\u0000mosaic-placeholder-${i}`) as Args;
+      const compiled = build(db, ...placeholders).compile();
+      const positions = compiled.parameters.map((value) => placeholders.indexOf(value as never));
+      if (positions.some((p) => p === -1) || new Set(positions).size !== args.length) {
+        throw new Error('compiledOnce: every argument must appear as a bound value, and only those');
+      }
+      entry = { compiled, positions };
+      cache.set(db, entry);
+    }
+    const { compiled, positions } = entry;
+    const result = await db.executeQuery<Row>({ ...compiled, parameters: positions.map((p) => args[p]) });
+    return result.rows;
   };
 }
