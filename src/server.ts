@@ -29,8 +29,8 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
     // 503), and idle keep-alive connections are closed so the process can exit.
     return503OnClosing: false,
     forceCloseConnections: 'idle',
-    // Fastify's two info lines per request cost a fifth of who-am-I's time in profiles; the
-    // access line below is written at debug level only (errors are logged by the handler).
+    // Fastify's two info lines per request are work on every request at the default level;
+    // the access line below is written at debug level only (errors are logged by the handler).
     logController: new LogController({ disableRequestLogging: true }),
   });
   app.setValidatorCompiler(validatorCompiler);
