@@ -92,7 +92,7 @@ export async function benchFiles(b: BenchBackend): Promise<FileBenchResult> {
     ],
     notes: [
       `${b.backend}: server RSS ${mb(baseline)} MB before, peak ${mb(peak)} MB during ${CONNECTIONS} concurrent 1 MB uploads: ` +
-        `growth ${format((peak - baseline) / inFlightMb, 2)}× the ${inFlightMb} MB in flight (target ≤ 3×)`,
+        `growth ${format((peak - baseline) / inFlightMb, 2)}× the ${format(inFlightMb, 0)} MB in flight (target ≤ 3×)`,
     ],
   };
 }
