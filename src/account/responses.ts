@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { Exchange } from '../chat/responses.js';
-import { Id, NullableString, NullableTimestamp, Timestamp } from '../http/schemas.js';
+import { Id, NullableString, NullableTimestamp, Timestamp } from '../http/response-schemas.js';
 import { PublicFile } from '../files/responses.js';
 import { MatchDetail } from '../jobs/responses.js';
 import { Resume } from '../resumes/responses.js';

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { clearSessionCookie, requireSession, requireUser } from '../auth/gate.js';
 import { PASSWORD_MAX_LENGTH } from '../auth/passwords.js';
-import { NoContent } from '../http/schemas.js';
+import { NoContent } from '../http/response-schemas.js';
 import { AccountExport } from './responses.js';
 import { deleteAccount, exportAccount } from './service.js';
 

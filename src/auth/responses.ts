@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { Id, NullableString, Timestamp } from '../http/schemas.js';
+import { Id, NullableString, Timestamp } from '../http/response-schemas.js';
 
 export const PublicUser = Type.Object({
   id: Id,

@@ -6,7 +6,7 @@ import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './passwords.js';
 import { changePassword, createGuest, loginUser, registerUser, toPublicUser, type ClientInfo } from './service.js';
 import { UserResponse } from './responses.js';
 import { deleteSession, revokeUserSessions } from './sessions.js';
-import { NoContent } from '../http/schemas.js';
+import { NoContent } from '../http/response-schemas.js';
 
 const NewPassword = Type.String({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH });
 const Credentials = Type.Object(

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { Id, NullableString, OrNull, Timestamp } from '../http/schemas.js';
+import { Id, NullableString, OrNull, Timestamp } from '../http/response-schemas.js';
 
 const Message = Type.Object({
   id: Id,

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { Id, Timestamp } from '../http/schemas.js';
+import { Id, Timestamp } from '../http/response-schemas.js';
 
 export const PublicFile = Type.Object({
   id: Id,

@@ -7,7 +7,7 @@ import { requireSession, requireUser } from '../auth/gate.js';
 import { AppError } from '../errors.js';
 import { closeExtractionPool } from './extract-pool.js';
 import { asciiFallbackName } from './names.js';
-import { NoContent } from '../http/schemas.js';
+import { NoContent } from '../http/response-schemas.js';
 import { FileContent, FileList, FileResponse } from './responses.js';
 import { deleteFile, getFileContent, listFiles, saveUpload } from './service.js';
 

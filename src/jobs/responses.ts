@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { Id, NullableInteger, NullableString, Timestamp } from '../http/schemas.js';
+import { Id, NullableInteger, NullableString, Timestamp } from '../http/response-schemas.js';
 import { MATCH_STATUSES } from './service.js';
 
 const Status = Type.Unsafe<(typeof MATCH_STATUSES)[number]>({ type: 'string', enum: [...MATCH_STATUSES] });

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { Id, NullableInteger, NullableTimestamp, StringMap, Timestamp } from '../http/schemas.js';
+import { Id, NullableInteger, NullableTimestamp, StringMap, Timestamp } from '../http/response-schemas.js';
 
 export const Flow = Type.Object({
   version: Type.Integer(),

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { Id, NullableInteger, OrNull, Timestamp } from '../http/schemas.js';
+import { Id, NullableInteger, OrNull, Timestamp } from '../http/response-schemas.js';
 
 const summaryFields = {
   id: Id,

@@ -2,7 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { requireSession, requireUser } from '../auth/gate.js';
-import { NoContent } from '../http/schemas.js';
+import { NoContent } from '../http/response-schemas.js';
 import { FeedbackResponse, ResumeList, ResumeResponse } from './responses.js';
 import { createResume, deleteResume, getResume, listResumes, reviewAndStore } from './service.js';
 
