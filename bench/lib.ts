@@ -1,15 +1,47 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
-import { createPgPool, openSqlite, type Backend } from '../src/db/connection.js';
+import { openSqlite, type Backend } from '../src/db/connection.js';
+import { createPgPool } from '../src/db/postgres.js';
 import { createTestDatabase, type TestDatabase } from '../src/testing/databases.js';
 import { freePort } from '../src/testing/ports.js';
 import { HttpClient, startServerProcess, type ServerProcess } from '../src/testing/server-process.js';
 
-export const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
-export const DURATION_SECONDS = Number(process.env.BENCH_DURATION ?? 5);
+/** Each measurement runs at each of these concurrencies (BENCH_CONNECTIONS, default 20,50). */
+export const CONNECTION_LEVELS = (process.env.BENCH_CONNECTIONS ?? '20,50').split(',').map(Number);
+/** The concurrency of set-up work and single-level measurements (the first level). */
+export const CONNECTIONS = CONNECTION_LEVELS[0]!;
+export const DURATION_SECONDS = Number(process.env.BENCH_DURATION ?? 4);
+
+/**
+ * The machine has two cores and the load generator must not steal the server's: the server
+ * (and the bare Fastify server) run pinned to SERVER_CPU, this process (autocannon and the
+ * driver ceilings) to the other. Route and ceiling thus both get one core for their
+ * JavaScript; PostgreSQL floats over both, as in production.
+ */
+export const SERVER_CPU = 0;
+export const LOAD_CPU = 1;
+const canPin = (() => {
+  try {
+    execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+/** Pins a process (all its threads) to one CPU when taskset exists; says whether it did. */
+export function pinProcess(pid: number, cpu: number): boolean {
+  if (!canPin) return false;
+  execFileSync('taskset', ['-a', '-cp', String(cpu), String(pid)], { stdio: 'ignore' });
+  return true;
+}
+
+/** Environment of a server process run as in production: the compiled build, 4 MB young generation. */
+export const PRODUCTION_RUN_ENV = { MOSAIC_RUN_DIST: '1', NODE_OPTIONS: '--max-semi-space-size=4' };
 
 export interface Measurement {
   rps: number;
@@ -38,6 +70,7 @@ export interface BenchBackend {
 export async function withBackend<T>(backend: Backend, fn: (b: BenchBackend) => Promise<T>): Promise<T> {
   const database = await createTestDatabase(backend);
   const server = await startServerProcess(database, {
+    ...PRODUCTION_RUN_ENV,
     LOG_LEVEL: 'warn',
     PURGE_INTERVAL_SECONDS: '0',
     // The login-timing measurement fails on purpose many times from one address.
@@ -54,6 +87,7 @@ export async function withBackend<T>(backend: Backend, fn: (b: BenchBackend) => 
     database.config.backend === 'postgres'
       ? { backend: 'postgres', pool: createPgPool(database.config.url, 10, 30_000) }
       : { backend: 'sqlite', sqlite: openSqlite(database.config.file, 'full') };
+  pinProcess(server.child.pid!, SERVER_CPU);
   let users = 0;
   const newUser = async () => {
     const client = new HttpClient(server.url);
@@ -76,13 +110,13 @@ export async function withBackend<T>(backend: Backend, fn: (b: BenchBackend) => 
 
 export type RouteLoad = Omit<autocannon.Options, 'url' | 'connections' | 'duration'> & { path: string };
 
-/** autocannon against a route of a running server, with the run's concurrency and duration. */
-export async function loadRoute(baseUrl: string, load: RouteLoad): Promise<Measurement> {
+/** autocannon against a route of a running server, for the run's duration. */
+export async function loadRoute(baseUrl: string, load: RouteLoad, connections = CONNECTIONS): Promise<Measurement> {
   const { path, ...options } = load;
   const result = await autocannon({
     ...options,
     url: `${baseUrl}${path}`,
-    connections: CONNECTIONS,
+    connections,
     duration: DURATION_SECONDS,
   });
   const statuses = Object.entries(result.statusCodeStats ?? {}).filter(([code]) => !code.startsWith('2'));
@@ -107,7 +141,10 @@ function percentile(sorted: Float64Array, p: number): number {
  * route doing the same database work could reach. (better-sqlite3 is synchronous, so on SQLite
  * the workers take turns, exactly as the server's requests do.)
  */
-export async function loadDriver(operation: (worker: number) => Promise<unknown> | unknown): Promise<Measurement> {
+export async function loadDriver(
+  operation: (worker: number) => Promise<unknown> | unknown,
+  connections = CONNECTIONS,
+): Promise<Measurement> {
   const latencies: number[] = [];
   let errors = 0;
   const end = performance.now() + DURATION_SECONDS * 1000;
@@ -125,7 +162,7 @@ export async function loadDriver(operation: (worker: number) => Promise<unknown>
     }
   };
   const started = performance.now();
-  await Promise.all(Array.from({ length: CONNECTIONS }, (_, i) => worker(i)));
+  await Promise.all(Array.from({ length: connections }, (_, i) => worker(i)));
   const seconds = (performance.now() - started) / 1000;
   const sorted = Float64Array.from(latencies).sort();
   return { rps: latencies.length / seconds, p99Ms: percentile(sorted, 99), errors };
@@ -135,9 +172,10 @@ export async function loadDriver(operation: (worker: number) => Promise<unknown>
 export async function withEmptyServer<T>(fn: (url: string) => Promise<T>): Promise<T> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', new URL('./empty-server.ts', import.meta.url).pathname], {
-    env: { ...process.env, PORT: String(port) },
+    env: { ...process.env, PORT: String(port), NODE_OPTIONS: PRODUCTION_RUN_ENV.NODE_OPTIONS },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  pinProcess(child.pid!, SERVER_CPU);
   await new Promise<void>((resolve, reject) => {
     child.stdout.once('data', () => resolve());
     child.once('exit', (code) => reject(new Error(`empty server exited ${code}`)));
@@ -156,27 +194,65 @@ export function format(n: number, digits = 0): string {
 export interface Row {
   backend: string;
   scenario: string;
+  connections: number;
   route: Measurement;
   ceiling: Measurement;
   ceilingName: string;
+  /** The bare Fastify route of the same kind (empty, or 1 MB), measured at the same concurrency. */
+  fastify?: Measurement;
+  /** The target this row is held to, for the table's last column. */
+  target?: { ratioAtLeast?: number; ofFastifyAtLeast?: number; p99Below?: number };
+}
+
+/** Each measurement at every concurrency level of the run. */
+export async function atEachLevel(measure: (connections: number) => Promise<Row | Row[]>): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const connections of CONNECTION_LEVELS) rows.push(...[await measure(connections)].flat());
+  return rows;
+}
+
+function verdict(r: Row): string {
+  if (!r.target) return '';
+  const ratio = r.route.rps / r.ceiling.rps;
+  const misses: string[] = [];
+  if (r.target.ratioAtLeast !== undefined && ratio < r.target.ratioAtLeast) misses.push(`ratio < ${r.target.ratioAtLeast}`);
+  if (r.target.ofFastifyAtLeast !== undefined && r.fastify && r.route.rps / r.fastify.rps < r.target.ofFastifyAtLeast) {
+    misses.push(`of Fastify < ${r.target.ofFastifyAtLeast}`);
+  }
+  if (r.target.p99Below !== undefined && r.route.p99Ms >= r.target.p99Below) misses.push(`p99 ≥ ${r.target.p99Below}`);
+  return misses.length === 0 ? 'met' : `MISSED (${misses.join(', ')})`;
 }
 
 export function printRows(rows: Row[]): void {
-  const header = ['backend', 'scenario', 'route req/s', 'route p99 ms', 'ceiling', 'ceiling ops/s', 'ceiling p99 ms', 'route/ceiling', 'errors'];
+  const header = ['backend', 'scenario', 'conn', 'route req/s', 'p99 ms', 'ceiling', 'ceiling ops/s', 'ratio', 'of Fastify', 'errors', 'target'];
   const lines = rows.map((r) => [
     r.backend,
     r.scenario,
+    String(r.connections),
     format(r.route.rps),
     format(r.route.p99Ms, 1),
     r.ceilingName,
     format(r.ceiling.rps),
-    format(r.ceiling.p99Ms, 1),
     format(r.route.rps / r.ceiling.rps, 2),
+    r.fastify ? format(r.route.rps / r.fastify.rps, 2) : '',
     String(r.route.errors + r.ceiling.errors),
+    verdict(r),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   const render = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
   console.log(render(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const line of lines) console.log(render(line));
+}
+
+/** The same figures as JSON, so runs can be compared (bench/results/ is ignored by git). */
+export function writeResults(file: string, results: { machine: string; rows: Row[]; notes: string[] }): void {
+  fs.mkdirSync(new URL('.', `file://${file}`).pathname, { recursive: true });
+  const rows = results.rows.map((r) => ({
+    ...r,
+    ratio: Number((r.route.rps / r.ceiling.rps).toFixed(3)),
+    ofFastify: r.fastify ? Number((r.route.rps / r.fastify.rps).toFixed(3)) : null,
+    verdict: verdict(r) || null,
+  }));
+  fs.writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), ...results, rows }, null, 2)}\n`);
 }

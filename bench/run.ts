@@ -1,59 +1,113 @@
-// `npm run bench`: each scenario against a real server process on each backend, next to a
-// ceiling measured in the same run (the same work straight through the driver, or an empty
-// Fastify route), printed with the ratio. BENCH_BACKENDS, BENCH_CONNECTIONS, BENCH_DURATION
-// (seconds) tune it; PostgreSQL comes from TEST_DATABASE_URL (default: the local server).
+// `npm run bench`: each scenario against a real `mosaic serve` process (the compiled build, as
+// production runs it) on each backend, next to a ceiling measured in the same run (the same
+// statements straight through the driver, or a bare Fastify route), at each concurrency of
+// BENCH_CONNECTIONS (default 20,50). Prints one table and writes it to bench/results/latest.json.
+// BENCH_BACKENDS, BENCH_SCENARIOS (comma-separated names below), BENCH_DURATION (seconds)
+// tune it; PostgreSQL comes from TEST_DATABASE_URL (default: the local server).
 import os from 'node:os';
 import type { Backend } from '../src/db/connection.js';
-import { CONNECTIONS, DURATION_SECONDS, loadRoute, printRows, withBackend, withEmptyServer, type Row } from './lib.js';
+import {
+  CONNECTION_LEVELS,
+  DURATION_SECONDS,
+  LOAD_CPU,
+  loadRoute,
+  pinProcess,
+  printRows,
+  withBackend,
+  withEmptyServer,
+  writeResults,
+  type BenchBackend,
+  type Measurement,
+  type Row,
+} from './lib.js';
+import { processMemoryMb } from './proc.js';
 import { benchAuthMe, benchLoginTiming } from './scenarios/auth-me.js';
 import { benchChatPage } from './scenarios/chat-page.js';
+import { benchChatWrite } from './scenarios/chat-write.js';
 import { benchFiles } from './scenarios/files.js';
+import { benchLists } from './scenarios/lists.js';
+import { benchLoginStorm } from './scenarios/login-storm.js';
 import { benchMatchRefresh } from './scenarios/match-refresh.js';
 import { benchPs101Autosave } from './scenarios/ps101-autosave.js';
 
 process.env.TEST_DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/postgres';
 const backends = (process.env.BENCH_BACKENDS ?? 'sqlite,postgres').split(',') as Backend[];
 
-console.log(
-  `Mosaic benchmark: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), Node ${process.version}, ` +
-    `${CONNECTIONS} connections, ${DURATION_SECONDS} s per measurement\n`,
-);
+type Outcome = Row[] | { rows?: Row[]; notes?: string[] } | string;
+const SCENARIOS: Record<string, (b: BenchBackend) => Promise<Outcome>> = {
+  'idle-rss': async (b) => {
+    // Idle: started, migrated, one /health answered; nothing parsed or uploaded yet.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const rss = processMemoryMb(b.server.child.pid!, 'VmRSS');
+    return `${b.backend}: idle server RSS after start ${rss.toFixed(0)} MB (target ≤ 100 MB on SQLite)`;
+  },
+  'auth-me': benchAuthMe,
+  'ps101-autosave': benchPs101Autosave,
+  'chat-page': benchChatPage,
+  'chat-write': benchChatWrite,
+  lists: benchLists,
+  files: benchFiles,
+  'login-storm': benchLoginStorm,
+  'match-refresh': benchMatchRefresh,
+  'login-timing': benchLoginTiming,
+};
+const selected = process.env.BENCH_SCENARIOS ? process.env.BENCH_SCENARIOS.split(',').map((s) => s.trim()) : Object.keys(SCENARIOS);
+const unknown = selected.filter((name) => !(name in SCENARIOS));
+if (unknown.length > 0) {
+  console.error(`bench: unknown scenario ${unknown.join(', ')}; known: ${Object.keys(SCENARIOS).join(', ')}`);
+  process.exit(2);
+}
+
+const pinned = pinProcess(process.pid, LOAD_CPU);
+const machine =
+  `${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), Node ${process.version}, ` +
+  `${CONNECTION_LEVELS.join(' and ')} connections, ${DURATION_SECONDS} s per measurement, ` +
+  (pinned ? 'server pinned to CPU 0, load generator and driver ceilings to CPU 1' : 'no taskset: processes not pinned');
+console.log(`Mosaic benchmark: ${machine}\n`);
 
 const rows: Row[] = [];
 const notes: string[] = [];
-const { empty, megabyte } = await withEmptyServer(async (url) => ({
-  empty: await loadRoute(url, { path: '/empty' }),
-  megabyte: await loadRoute(url, { path: '/megabyte' }),
-}));
-console.log(`empty Fastify route: ${Math.round(empty.rps)} req/s, p99 ${empty.p99Ms} ms (HTTP stack ceiling)`);
-console.log(`Fastify route sending 1 MB from memory: ${Math.round(megabyte.rps)} req/s, p99 ${megabyte.p99Ms} ms (download ceiling)\n`);
+const empty = new Map<number, Measurement>();
+const megabyte = new Map<number, Measurement>();
+await withEmptyServer(async (url) => {
+  for (const connections of CONNECTION_LEVELS) {
+    empty.set(connections, await loadRoute(url, { path: '/empty' }, connections));
+    megabyte.set(connections, await loadRoute(url, { path: '/megabyte' }, connections));
+    console.log(
+      `bare Fastify at ${connections} connections: empty route ${Math.round(empty.get(connections)!.rps)} req/s, ` +
+        `1 MB route ${Math.round(megabyte.get(connections)!.rps)} req/s`,
+    );
+  }
+});
 
 for (const backend of backends) {
   await withBackend(backend, async (b) => {
-    for (const scenario of [benchAuthMe, benchPs101Autosave, benchChatPage]) {
-      const row = await scenario(b);
-      rows.push(row);
-      console.log(`${backend}: ${row.scenario} done`);
+    for (const name of selected) {
+      const started = Date.now();
+      const outcome = await SCENARIOS[name]!(b);
+      if (typeof outcome === 'string') notes.push(outcome);
+      else if (Array.isArray(outcome)) rows.push(...outcome);
+      else {
+        rows.push(...(outcome.rows ?? []));
+        notes.push(...(outcome.notes ?? []));
+      }
+      console.log(`${backend}: ${name} done (${((Date.now() - started) / 1000).toFixed(0)} s)`);
     }
-    const files = await benchFiles(b);
-    rows.push(...files.rows);
-    notes.push(...files.notes);
-    console.log(`${backend}: files done`);
-    notes.push(await benchMatchRefresh(b));
-    notes.push(await benchLoginTiming(b));
-    console.log(`${backend}: match refresh done`);
   });
+}
+
+// Uploads have no fair HTTP-stack ceiling here (the load generator sending 1 MB bodies).
+for (const row of rows) {
+  if (row.scenario.startsWith('POST /api/files') || row.ceilingName === '(itself)') continue;
+  const bare = row.scenario.startsWith('GET /api/files/') ? megabyte : empty;
+  const fastify = bare.get(row.connections);
+  if (fastify) row.fastify = fastify;
 }
 
 console.log('');
 printRows(rows);
-console.log('');
-// Uploads have no fair HTTP-stack ceiling here (autocannon sending 1 MB bodies); they are
-// compared with the driver insert only.
-for (const row of rows.filter((r) => !r.scenario.startsWith('POST /api/files'))) {
-  const download = row.scenario.startsWith('GET /api/files/');
-  const ceiling = download ? megabyte : empty;
-  console.log(`${row.backend} ${row.scenario}: ${(row.route.rps / ceiling.rps).toFixed(2)} of the ${download ? '1 MB' : 'empty'} Fastify route`);
-}
-console.log('');
+console.log('\n"ratio" is route/ceiling; "of Fastify" is route/bare Fastify route (empty, or 1 MB for downloads) at the same concurrency.\n');
 for (const note of notes) console.log(note);
+const file = new URL('./results/latest.json', import.meta.url).pathname;
+writeResults(file, { machine, rows, notes });
+console.log(`\nwritten to ${file}`);

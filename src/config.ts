@@ -6,7 +6,16 @@ export class ConfigError extends Error {
 }
 
 export type DatabaseConfig =
-  | { backend: 'postgres'; url: string; poolMax: number; statementTimeoutMs: number; connectTimeoutMs?: number }
+  | {
+      backend: 'postgres';
+      url: string;
+      poolMax: number;
+      statementTimeoutMs: number;
+      /** DATABASE_CONNECT_TIMEOUT_MS: connecting, and waiting for a pooled connection. */
+      connectTimeoutMs?: number;
+      /** Named (prepared once per connection) statements; off for PgBouncer transaction pooling before 1.21. */
+      namedStatements?: boolean;
+    }
   | { backend: 'sqlite'; file: string; synchronous: 'full' | 'normal' };
 
 export interface CoachConfig {
@@ -150,6 +159,7 @@ function databaseConfig(env: Env, dataDir: string): DatabaseConfig {
       poolMax: integer(env, 'DATABASE_POOL_MAX', 10, 1, 1000),
       statementTimeoutMs: integer(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 30_000, 100, 3_600_000),
       connectTimeoutMs: integer(env, 'DATABASE_CONNECT_TIMEOUT_MS', 5_000, 100, 60_000),
+      namedStatements: oneOf(env, 'DATABASE_NAMED_STATEMENTS', 'true', ['true', 'false'] as const) === 'true',
     };
   }
   return {

@@ -1,5 +1,5 @@
 import cookie from '@fastify/cookie';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { accountRoutes } from './account/routes.js';
 import { authRoutes } from './auth/routes.js';
 import { filesRoutes } from './files/routes.js';
@@ -10,6 +10,7 @@ import { resumesRoutes } from './resumes/routes.js';
 import type { AppContext } from './http/context.js';
 import { capConnectionsPerAddress, clientErrorHandler, timeoutOptions } from './http/connections.js';
 import { frameworkErrorHandler, registerErrorHandlers } from './http/error-handler.js';
+import { registerOpenApi } from './http/openapi.js';
 import { registerOriginCheck } from './http/origin-check.js';
 import { registerLoadShedding } from './http/pressure.js';
 import { registerRequestIdHeader, requestIdGenerator } from './http/request-id.js';
@@ -39,6 +40,9 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
     clientErrorHandler,
     frameworkErrors: frameworkErrorHandler,
     genReqId: requestIdGenerator(ctx.config.trustProxy),
+    // Fastify's two info lines per request are work on every request at the default level;
+    // the access line below is written at debug level only (errors are logged by the handler).
+    logController: new LogController({ disableRequestLogging: true }),
   });
   capConnectionsPerAddress(app.server, ctx.config.http.maxConnectionsPerAddress);
   app.setValidatorCompiler(validatorCompiler);
@@ -56,6 +60,12 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
     if (closing) reply.header('connection', 'close');
   });
 
+  if (app.log.level === 'debug' || app.log.level === 'trace') {
+    app.addHook('onResponse', async (request, reply) => {
+      request.log.debug({ method: request.method, url: request.url, statusCode: reply.statusCode, ms: reply.elapsedTime }, 'request');
+    });
+  }
+
   registerErrorHandlers(app, routes);
   registerRequestIdHeader(app);
   await registerLoadShedding(app, ctx.config.pressure);
@@ -65,6 +75,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   await app.register(cookie);
   const metrics = registerMetrics(app, ctx.db);
   if (ctx.config.metricsToken) await app.register(metricsRoutes, { registry: metrics, token: ctx.config.metricsToken });
+  await registerOpenApi(app);
 
   await app.register(healthRoutes);
   await app.register(authRoutes, { prefix: '/api/auth' });

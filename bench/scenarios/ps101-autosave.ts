@@ -1,5 +1,6 @@
 import { nowIso } from '../../src/db/values.js';
-import { CONNECTIONS, loadDriver, loadRoute, type BenchBackend, type Row } from '../lib.js';
+import { readTarget, sessionLookupFor } from './auth-me.js';
+import { atEachLevel, CONNECTION_LEVELS, loadDriver, loadRoute, type BenchBackend, type Row } from '../lib.js';
 
 const ANSWER = 'I want work where I can see the difference I make. '.repeat(40).slice(0, 2048);
 
@@ -7,8 +8,8 @@ const ANSWER = 'I want work where I can see the difference I make. '.repeat(40).
  * Workbook autosave: PUT /api/ps101 with a 2 KB answer, each connection its own user with its
  * own revision (as separate people typing), against the same read-merge-write by the driver.
  */
-export async function benchPs101Autosave(b: BenchBackend): Promise<Row> {
-  const clients = await Promise.all(Array.from({ length: CONNECTIONS }, () => b.newUser()));
+export async function benchPs101Autosave(b: BenchBackend): Promise<Row[]> {
+  const clients = await Promise.all(Array.from({ length: Math.max(...CONNECTION_LEVELS) }, () => b.newUser()));
   const revisions: number[] = [];
   for (const client of clients) {
     const first = await client.request('PUT', '/api/ps101', { answers: { '1.1': ANSWER }, revision: 0 });
@@ -19,6 +20,11 @@ export async function benchPs101Autosave(b: BenchBackend): Promise<Row> {
   // instead: a request takes a user nobody is writing as, its response gives the user back
   // with the new revision. With one request in flight per connection, one user each suffices.
   const free = clients.map((_, user) => user);
+  const userIds: number[] = [];
+  for (const client of clients) userIds.push((await client.request('GET', '/api/auth/me')).body.user.id);
+  const driver = b.driver;
+  const lookups = clients.map((client) => sessionLookupFor(b, client.cookie));
+  return atEachLevel(async (connections) => {
   const route = await loadRoute(b.server.url, {
     path: '/api/ps101',
     requests: [
@@ -42,13 +48,11 @@ export async function benchPs101Autosave(b: BenchBackend): Promise<Row> {
         },
       },
     ],
-  });
+  }, connections);
 
-  const userIds: number[] = [];
-  for (const client of clients) userIds.push((await client.request('GET', '/api/auth/me')).body.user.id);
-  const driver = b.driver;
   const ceiling = await loadDriver(async (worker) => {
     const userId = userIds[worker % userIds.length]!;
+    await lookups[worker % lookups.length]!();
     const now = nowIso();
     if (driver.backend === 'postgres') {
       const client = await driver.pool.connect();
@@ -71,6 +75,7 @@ export async function benchPs101Autosave(b: BenchBackend): Promise<Row> {
         .prepare('update ps101_runs set answers = ?, revision = revision + 1, updated_at = ? where user_id = ? and archived_at is null and revision = ?')
         .run(JSON.stringify(answers), now, userId, row.revision);
     }
+  }, connections);
+  return { backend: b.backend, scenario: 'PUT /api/ps101 (2 KB answer)', connections, route, ceiling, ceilingName: 'driver lookup + read + update', target: readTarget(b.backend, connections) };
   });
-  return { backend: b.backend, scenario: 'PUT /api/ps101 (2 KB answer)', route, ceiling, ceilingName: 'driver read+update' };
 }

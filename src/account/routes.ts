@@ -4,7 +4,9 @@ import { Type } from 'typebox';
 import { clearSessionCookie, requireSession, requireUser } from '../auth/gate.js';
 import { throttleLimits } from '../auth/login-throttle.js';
 import { PASSWORD_MAX_LENGTH } from '../auth/passwords.js';
+import { NoContent } from '../http/response-schemas.js';
 import { exportAccount } from './export.js';
+import { AccountExport } from './responses.js';
 import { deleteAccount } from './service.js';
 
 const ExportQuery = Type.Object(
@@ -22,13 +24,14 @@ export async function accountRoutes(parent: FastifyInstance): Promise<void> {
   const { db, config } = app.ctx;
   const limits = throttleLimits(config);
 
-  app.get('/export', { schema: { querystring: ExportQuery } }, async (request, reply) => {
+  app.get('/export', { schema: { querystring: ExportQuery, response: { 200: AccountExport } } }, async (request, reply) => {
     const includeFiles = request.query.includeFiles === '1' || request.query.includeFiles === 'true';
     const document = await exportAccount(db, request.log, requireUser(request).userId, { includeFiles });
-    return reply.header('cache-control', 'private, no-store').type('application/json; charset=utf-8').send(document);
+    // A stream bypasses the response serializer: the schema documents the streamed document.
+    return reply.header('cache-control', 'private, no-store').type('application/json; charset=utf-8').send(document as never);
   });
 
-  app.delete('/', { schema: { body: Deletion } }, async (request, reply) => {
+  app.delete('/', { schema: { body: Deletion, response: { 204: NoContent } } }, async (request, reply) => {
     await deleteAccount(db, requireUser(request).userId, { password: request.body.password, ip: request.ip }, limits);
     clearSessionCookie(app, reply);
     return reply.code(204).send();

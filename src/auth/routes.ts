@@ -4,7 +4,9 @@ import { Type } from 'typebox';
 import { clearSessionCookie, loadSession, requireSession, requireUser, setSessionCookie } from './gate.js';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './passwords.js';
 import { changePassword, createGuest, loginUser, registerUser, toPublicUser, type ClientInfo } from './service.js';
+import { UserResponse } from './responses.js';
 import { deleteSession, revokeUserSessions } from './sessions.js';
+import { NoContent } from '../http/response-schemas.js';
 import { limitPerAddress } from '../limits/hooks.js';
 import { throttleLimits } from './login-throttle.js';
 
@@ -33,27 +35,27 @@ export async function authRoutes(parent: FastifyInstance): Promise<void> {
     ttlDays: config.sessionTtlDays,
   });
 
-  app.post('/register', { schema: { body: Credentials }, preHandler: [loadSession, limitPerAddress('registrations')] }, async (request, reply) => {
+  app.post('/register', { schema: { body: Credentials, response: { 201: UserResponse } }, preHandler: [loadSession, limitPerAddress('registrations')] }, async (request, reply) => {
     const guestUserId = request.auth?.email === null ? request.auth.userId : undefined;
     const issued = await registerUser(db, { ...request.body, guestUserId }, client(request));
     setSessionCookie(app, reply, issued.token, issued.expiresAt);
     return reply.code(201).send({ user: issued.user });
   });
 
-  app.post('/guest', { preHandler: limitPerAddress('guests') }, async (request, reply) => {
+  app.post('/guest', { schema: { response: { 201: UserResponse } }, preHandler: limitPerAddress('guests') }, async (request, reply) => {
     const issued = await createGuest(db, client(request));
     setSessionCookie(app, reply, issued.token, issued.expiresAt);
     return reply.code(201).send({ user: issued.user });
   });
 
-  app.post('/login', { schema: { body: LoginCredentials } }, async (request, reply) => {
+  app.post('/login', { schema: { body: LoginCredentials, response: { 200: UserResponse } } }, async (request, reply) => {
     const issued = await loginUser(db, request.body, client(request), limits);
     setSessionCookie(app, reply, issued.token, issued.expiresAt);
     return { user: issued.user };
   });
 
   // Logging out ends this session only; the user's data is never touched.
-  app.post('/logout', { preHandler: loadSession }, async (request, reply) => {
+  app.post('/logout', { schema: { response: { 204: NoContent } }, preHandler: loadSession }, async (request, reply) => {
     if (request.auth) await deleteSession(db, request.auth.sessionId);
     clearSessionCookie(app, reply);
     return reply.code(204).send();
@@ -63,19 +65,19 @@ export async function authRoutes(parent: FastifyInstance): Promise<void> {
     gated.addHook('preHandler', requireSession);
     const typed = gated.withTypeProvider<TypeBoxTypeProvider>();
 
-    typed.post('/logout-all', async (request, reply) => {
+    typed.post('/logout-all', { schema: { response: { 204: NoContent } } }, async (request, reply) => {
       await revokeUserSessions(db, requireUser(request).userId);
       clearSessionCookie(app, reply);
       return reply.code(204).send();
     });
 
     // The session lookup already joined the user: who-am-I costs one query.
-    typed.get('/me', async (request) => {
+    typed.get('/me', { schema: { response: { 200: UserResponse } } }, async (request) => {
       const auth = requireUser(request);
       return { user: toPublicUser({ id: auth.userId, email: auth.email, created_at: auth.userCreatedAt }) };
     });
 
-    typed.post('/password', { schema: { body: PasswordChange } }, async (request, reply) => {
+    typed.post('/password', { schema: { body: PasswordChange, response: { 204: NoContent } } }, async (request, reply) => {
       const auth = requireUser(request);
       await changePassword(db, { userId: auth.userId, sessionId: auth.sessionId, ip: request.ip }, request.body, limits);
       return reply.code(204).send();

@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { DB, SessionsTable, UsersTable } from '../db/schema.js';
+import { compiledOnce } from '../db/prepared.js';
 
 export type UserRow = Selectable<UsersTable>;
 export type SessionRow = Selectable<SessionsTable>;
@@ -60,8 +61,9 @@ export function insertSession(
 }
 
 /** The session with this token hash and its user, in one round trip. */
-export function findSessionByTokenHash(db: Kysely<DB>, tokenHash: string) {
-  return db
+// Every authenticated request runs this lookup: compiled once (see db/prepared.ts).
+const sessionByTokenHash = compiledOnce((db: Kysely<DB>, tokenHash: string) =>
+  db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
     .select([
@@ -73,8 +75,11 @@ export function findSessionByTokenHash(db: Kysely<DB>, tokenHash: string) {
       'users.email as email',
       'users.created_at as userCreatedAt',
     ])
-    .where('sessions.token_hash', '=', tokenHash)
-    .executeTakeFirst();
+    .where('sessions.token_hash', '=', tokenHash),
+);
+
+export async function findSessionByTokenHash(db: Kysely<DB>, tokenHash: string) {
+  return (await sessionByTokenHash(db, tokenHash))[0];
 }
 
 export async function extendSession(

@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { requireSession, requireUser } from '../auth/gate.js';
 import { limitPerUser } from '../limits/hooks.js';
+import { Exchange, MessagePage, MetricsHistory } from './responses.js';
 import { getMetrics, listMessages, MAX_PAGE_SIZE, METRICS_HISTORY, sendMessage } from './service.js';
 
 // Emptiness and length are checked by the service, which answers empty_message / message_too_long.
@@ -26,16 +27,16 @@ export async function chatRoutes(parent: FastifyInstance): Promise<void> {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
   const { db, coach } = app.ctx;
 
-  app.post('/messages', { schema: { body: NewMessage }, preHandler: limitPerUser('chatMessages') }, async (request, reply) => {
+  app.post('/messages', { schema: { body: NewMessage, response: { 201: Exchange } }, preHandler: limitPerUser('chatMessages') }, async (request, reply) => {
     const exchange = await sendMessage(db, coach, requireUser(request).userId, request.body.content, request.log);
     return reply.code(201).send(exchange);
   });
 
-  app.get('/messages', { schema: { querystring: PageQuery } }, async (request) =>
+  app.get('/messages', { schema: { querystring: PageQuery, response: { 200: MessagePage } } }, async (request) =>
     listMessages(db, requireUser(request).userId, request.query),
   );
 
-  app.get('/metrics', { schema: { querystring: MetricsQuery } }, async (request) =>
+  app.get('/metrics', { schema: { querystring: MetricsQuery, response: { 200: MetricsHistory } } }, async (request) =>
     getMetrics(db, requireUser(request).userId, request.query.limit ?? METRICS_HISTORY),
   );
 }

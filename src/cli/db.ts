@@ -2,10 +2,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { loadConfig } from '../config.js';
 import { openDatabase, type Database } from '../db/connection.js';
 import { migrateToLatest, migrationStatus } from '../db/migrate.js';
-import { backupDatabase } from '../datacopy/backup.js';
-import { copyDatabase, type CopyOptions, type CopyProgress } from '../datacopy/copy.js';
-import { createProgressReporter } from '../datacopy/progress.js';
-import { formatVerification, verifyDatabases } from '../datacopy/verify.js';
+import type { CopyOptions, CopyProgress } from '../datacopy/copy.js';
 
 async function withDatabase<T>(run: (database: Database) => Promise<T>): Promise<T> {
   const database = openDatabase(loadConfig().database);
@@ -75,6 +72,7 @@ export function registerDbCommands(program: Command): void {
     .option('--from <location>', 'the database to back up; default the configured one (DATABASE_URL or MOSAIC_DATA_DIR)')
     .option('--keep <n>', 'after a verified backup into --dir, delete all but the newest n backups there', positiveInteger)
     .action(async (options: { to?: string; dir: string; from?: string; keep?: number }) => {
+      const [{ backupDatabase }, { formatVerification }] = await Promise.all([import('../datacopy/backup.js'), import('../datacopy/verify.js')]);
       const result = await withProgress('backup', (onProgress) =>
         backupDatabase({
           from: options.from ?? configuredLocation(),
@@ -110,6 +108,8 @@ export function registerDbCommands(program: Command): void {
 
 /** Runs a copy with a progress bar (or lines) on stderr labelled `label`. */
 async function withProgress<T>(label: string, run: (onProgress: (progress: CopyProgress) => void) => Promise<T>): Promise<T> {
+  // The copy modules load only for these commands, not in every `mosaic serve`.
+  const { createProgressReporter } = await import('../datacopy/progress.js');
   const progress = createProgressReporter(process.stderr, 2000, label);
   try {
     return await run((p) => progress.update(p));
@@ -120,6 +120,7 @@ async function withProgress<T>(label: string, run: (onProgress: (progress: CopyP
 
 /** `db copy` and `db restore`: the copy, its summary line, then the verification table. */
 async function copyThenVerify(label: 'copy' | 'restore', options: CopyOptions): Promise<void> {
+  const { copyDatabase } = await import('../datacopy/copy.js');
   const result = await withProgress(label, (onProgress) => copyDatabase({ ...options, onProgress }));
   console.log(
     `${label === 'copy' ? 'copied' : 'restored'} ${result.rows} rows in ${result.tables.length} tables in ${result.seconds.toFixed(1)} s ` +
@@ -129,6 +130,7 @@ async function copyThenVerify(label: 'copy' | 'restore', options: CopyOptions): 
 }
 
 async function printVerification(from: string, to: string): Promise<void> {
+  const { formatVerification, verifyDatabases } = await import('../datacopy/verify.js');
   const verification = await verifyDatabases(from, to);
   console.log(formatVerification(verification));
   if (!verification.ok) process.exitCode = 4;

@@ -1,5 +1,4 @@
 import { Option, type Command } from 'commander';
-import { formatCheckRows, passed, persistenceAfter, persistenceBefore } from '../persistence-check/run.js';
 
 export function registerVerifyPersistence(program: Command): void {
   program
@@ -9,6 +8,7 @@ export function registerVerifyPersistence(program: Command): void {
     .addOption(new Option('--phase <phase>', 'before the redeploy (write a canary) or after it (check it)').choices(['before', 'after']).makeOptionMandatory())
     .option('--state-file <path>', 'where the canary credentials and what was written are kept (mode 0600)', '.mosaic-canary.json')
     .action(async (options: { url: string; phase: 'before' | 'after'; stateFile: string }) => {
+      const { formatCheckRows, passed, persistenceAfter, persistenceBefore } = await import('../persistence-check/run.js');
       const run = options.phase === 'before' ? persistenceBefore : persistenceAfter;
       const rows = await run({ url: options.url, stateFile: options.stateFile });
       console.log(formatCheckRows(rows));

@@ -1,4 +1,4 @@
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { PS101_FLOW, promptText, stepOf } from '../ps101/flow.js';
 import type { CoachContext, CoachProvider, CoachReply } from './provider.js';
@@ -63,32 +63,41 @@ export function chatMessages(context: CoachContext): ChatCompletionMessageParam[
 /** A coach backed by any OpenAI-compatible chat-completions endpoint, through the official client. */
 export class OpenAiCoach implements CoachProvider {
   readonly name: string;
-  readonly #client: OpenAI;
+  #client: Promise<OpenAI> | undefined;
 
   constructor(private readonly options: OpenAiCoachOptions) {
     this.name = options.model;
-    this.#client = new OpenAI({
-      apiKey: options.apiKey,
-      baseURL: options.apiUrl,
-      timeout: options.timeoutMs,
-      maxRetries: options.maxRetries,
-    });
+  }
+
+  // The client library (~13 MB resident) is loaded with the first message, not at start.
+  #openClient(): Promise<OpenAI> {
+    this.#client ??= import('openai').then(
+      ({ default: OpenAI }) =>
+        new OpenAI({
+          apiKey: this.options.apiKey,
+          baseURL: this.options.apiUrl,
+          timeout: this.options.timeoutMs,
+          maxRetries: this.options.maxRetries,
+        }),
+    );
+    return this.#client;
   }
 
   async reply(context: CoachContext): Promise<CoachReply> {
     const messages = chatMessages(context);
+    const client = await this.#openClient();
     let content = '';
     if (this.options.stream) {
       // The client's timeout ends when the headers arrive; a stream that stalls afterwards is
       // cut off by this deadline covering every attempt.
       const signal = AbortSignal.timeout(this.options.timeoutMs * (this.options.maxRetries + 1));
-      const stream = await this.#client.chat.completions.create(
+      const stream = await client.chat.completions.create(
         { model: this.options.model, messages, stream: true },
         { signal },
       );
       for await (const chunk of stream) content += chunk.choices[0]?.delta?.content ?? '';
     } else {
-      const completion = await this.#client.chat.completions.create({ model: this.options.model, messages });
+      const completion = await client.chat.completions.create({ model: this.options.model, messages });
       content = completion.choices[0]?.message?.content ?? '';
     }
     content = content.trim();

@@ -15,9 +15,10 @@ import {
   type RootOperationNode,
   type UnknownRow,
 } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import { maskDatabaseUrl, type DatabaseConfig } from '../config.js';
 import type { DB } from './schema.js';
+import { cachingSqliteDatabase, namedStatementPool, STATEMENT_CACHE_SIZE } from './prepared.js';
 import { SqliteFileGuard } from './unavailable.js';
 import { SqliteValuesPlugin } from './values.js';
 
@@ -29,63 +30,6 @@ export interface Database {
   /** Where the data lives, fit for logs (password masked). */
   location: string;
   close(): Promise<void>;
-}
-
-const PG_INT8 = 20;
-const PG_JSON = 114;
-const PG_JSONB = 3802;
-const PG_TIMESTAMPTZ = 1184;
-
-/**
- * Type parsers that make PostgreSQL rows look like SQLite rows: ids as numbers, timestamps
- * as ISO strings, JSON as text. Kysely never converts values, so this is the one place
- * where the two backends are made to agree.
- */
-export const pgTypes = {
-  getTypeParser(oid: number, format?: 'text' | 'binary') {
-    if (format === 'binary') return pg.types.getTypeParser(oid, 'binary');
-    switch (oid) {
-      case PG_INT8:
-        return (value: string) => {
-          const n = Number(value);
-          if (!Number.isSafeInteger(n)) throw new RangeError(`int8 value ${value} is beyond 2^53`);
-          return n;
-        };
-      case PG_TIMESTAMPTZ:
-        return (value: string) => new Date(value).toISOString();
-      case PG_JSON:
-      case PG_JSONB:
-        return (value: string) => value;
-      default:
-        return pg.types.getTypeParser(oid, 'text');
-    }
-  },
-} as pg.CustomTypesConfig;
-
-export function createPgPool(url: string, poolMax: number, statementTimeoutMs: number, connectTimeoutMs = 5_000): pg.Pool {
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: poolMax,
-    statement_timeout: statementTimeoutMs,
-    // Bounds both opening a connection and waiting for a free one in the pool, so a request
-    // meets a stopped or saturated database with an error (503) in seconds, never a hang.
-    connectionTimeoutMillis: connectTimeoutMs,
-    idleTimeoutMillis: 30_000,
-    // Detects a peer that vanished without closing the connection (host down, network cut).
-    keepAlive: true,
-    application_name: 'mosaic',
-    types: pgTypes,
-  });
-  // An idle client whose server went away emits 'error' on the pool, which has already
-  // discarded it; unhandled, the event would crash the process. The next query connects afresh.
-  pool.on('error', () => {});
-  // A client checked out of the pool has no 'error' listener (pg-pool removes its own), so a
-  // connection cut between two statements of a transaction would crash the process. The
-  // client is then unusable: its next query fails (503) and the pool discards it on release.
-  pool.on('connect', (client) => {
-    client.on('error', () => {});
-  });
-  return pool;
 }
 
 // The pool behind each PostgreSQL Kysely instance, for the metrics' size/idle/waiting gauges.
@@ -154,15 +98,22 @@ class MosaicSqliteDialect extends SqliteDialect {
 
 export function openDatabase(config: DatabaseConfig): Database {
   if (config.backend === 'postgres') {
-    const pool = createPgPool(config.url, config.poolMax, config.statementTimeoutMs, config.connectTimeoutMs);
-    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
-    pools.set(db, pool);
+    // pg (~15 MB resident) is loaded only when PostgreSQL is configured; Kysely opens the
+    // pool on the first query.
+    const openPool = async () => {
+      const { createPgPool } = await import('./postgres.js');
+      const pool = createPgPool(config.url, config.poolMax, config.statementTimeoutMs, config.connectTimeoutMs);
+      pools.set(db, pool);
+      // Unnamed only (capacity 0) for PgBouncer transaction pooling; binary COPY still works.
+      return namedStatementPool(pool, config.namedStatements === false ? 0 : STATEMENT_CACHE_SIZE);
+    };
+    const db: Kysely<DB> = new Kysely<DB>({ dialect: new PostgresDialect({ pool: openPool }) });
     return { db, backend: 'postgres', location: maskDatabaseUrl(config.url), close: () => db.destroy() };
   }
   const sqlite = openSqlite(config.file, config.synchronous);
   const guard = new SqliteFileGuard(config.file);
   const db = new Kysely<DB>({
-    dialect: new MosaicSqliteDialect({ database: sqlite }),
+    dialect: new MosaicSqliteDialect({ database: cachingSqliteDatabase(sqlite) }),
     plugins: [new SqliteValuesPlugin(), new SqliteFileGuardPlugin(guard)],
   });
   sqliteGuards.set(db, guard);

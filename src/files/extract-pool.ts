@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import { AppError } from '../errors.js';
 import type { ArchiveLimits } from './archive.js';
 import type { DocumentKind } from './detect.js';
@@ -123,7 +123,7 @@ export class ExtractionPool {
       count(this.runningPerUser, userId, +1);
       this.threadPool()
         // The clock starts now that a thread takes the job.
-        .run(job.task, { signal: AbortSignal.timeout(this.limits.timeoutMs) })
+        .then((pool) => pool.run(job.task, { signal: AbortSignal.timeout(this.limits.timeoutMs) }))
         .then(job.resolve, job.reject)
         .finally(() => {
           this.running--;
@@ -135,7 +135,9 @@ export class ExtractionPool {
     }
   }
 
-  private threadPool(): Piscina {
+  private async threadPool(): Promise<Piscina> {
+    // piscina is loaded with the first document to parse, not at start (resident memory).
+    const { Piscina } = await import('piscina');
     // Under tsx (a checkout, the tests) the worker is the TypeScript source and needs tsx's
     // loader; from dist/ it is plain JavaScript.
     const fromSource = import.meta.url.endsWith('.ts');

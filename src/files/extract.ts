@@ -1,4 +1,3 @@
-import mammoth from 'mammoth';
 import { assertInflatesWithin, type ArchiveLimits } from './archive.js';
 import type { DocumentKind } from './detect.js';
 
@@ -41,6 +40,8 @@ async function pdfText(bytes: Uint8Array): Promise<string> {
 
 async function docxText(bytes: Uint8Array, archive: ArchiveLimits): Promise<string> {
   assertInflatesWithin(bytes, archive);
+  // Loaded on first use: mammoth costs ~15 MB of resident memory an idle server need not hold.
+  const { default: mammoth } = await import('mammoth');
   const result = await mammoth.extractRawText({ buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) });
   return result.value;
 }

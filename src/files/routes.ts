@@ -11,6 +11,8 @@ import { limitPerUser } from '../limits/hooks.js';
 import { ExtractionPool } from './extract-pool.js';
 import { Gate } from './gate.js';
 import { asciiFallbackName } from './names.js';
+import { NoContent } from '../http/response-schemas.js';
+import { FileContent, FileList, FileResponse } from './responses.js';
 import { deleteFile, getFileContent, listFiles, saveUpload } from './service.js';
 
 export const FILE_FIELD = 'file';
@@ -69,16 +71,16 @@ export async function filesRoutes(parent: FastifyInstance): Promise<void> {
   parent.addHook('preHandler', requireSession);
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
 
-  app.post('/', { preHandler: limitPerUser('uploads') }, async (request, reply) => {
+  app.post('/', { schema: { response: { 201: FileResponse } }, preHandler: limitPerUser('uploads') }, async (request, reply) => {
     const userId = requireUser(request).userId;
     const upload = await readUpload(request, config.maxUploadMb);
     const file = await saveUpload({ ...uploads, log: request.log }, userId, upload);
     return reply.code(201).send({ file });
   });
 
-  app.get('/', async (request) => ({ files: await listFiles(db, requireUser(request).userId) }));
+  app.get('/', { schema: { response: { 200: FileList } } }, async (request) => ({ files: await listFiles(db, requireUser(request).userId) }));
 
-  app.get('/:id/content', { schema: { params: IdParams } }, async (request, reply) => {
+  app.get('/:id/content', { schema: { params: IdParams, response: { 200: FileContent } } }, async (request, reply) => {
     const file = await getFileContent(db, requireUser(request).userId, request.params.id);
     return reply
       .type(file.contentType)
@@ -91,7 +93,7 @@ export async function filesRoutes(parent: FastifyInstance): Promise<void> {
       .send(file.content);
   });
 
-  app.delete('/:id', { schema: { params: IdParams } }, async (request, reply) => {
+  app.delete('/:id', { schema: { params: IdParams, response: { 204: NoContent } } }, async (request, reply) => {
     await deleteFile(db, requireUser(request).userId, request.params.id);
     return reply.code(204).send();
   });

@@ -3,6 +3,25 @@ import { checkDatabaseFile } from '../db/connection.js';
 import { schemaHealth } from '../db/migrate.js';
 import { sendError } from '../http/error-handler.js';
 import { alwaysAdmitted, pressureReport } from '../http/pressure.js';
+import { Type } from 'typebox';
+
+const Health = Type.Object({
+  status: Type.Literal('ok'),
+  database: Type.Object({
+    backend: Type.Union([Type.Literal('sqlite'), Type.Literal('postgres')]),
+    schemaVersion: Type.Integer(),
+    pendingMigrations: Type.Integer(),
+    persistent: Type.Boolean({ description: 'whether the data survives a redeploy' }),
+    persistence: Type.String({ description: 'why it does or does not' }),
+  }),
+  pressure: Type.Object({
+    underPressure: Type.Boolean(),
+    eventLoopDelayMs: Type.Number(),
+    eventLoopUtilization: Type.Number(),
+    heapUsedBytes: Type.Integer(),
+    rssBytes: Type.Integer(),
+  }),
+});
 
 /**
  * `GET /health`: 200 while the database answers, 503 when it does not (load balancers take the
@@ -10,7 +29,7 @@ import { alwaysAdmitted, pressureReport } from '../http/pressure.js';
  * taking every overloaded instance out would turn a spike into an outage.
  */
 export async function healthRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/health', { config: alwaysAdmitted }, async (request, reply) => {
+  app.get('/health', { config: alwaysAdmitted, schema: { response: { 200: Health } } }, async (request, reply) => {
     const { db, backend } = app.ctx;
     try {
       checkDatabaseFile(db);

@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import { requireSession, requireUser } from '../auth/gate.js';
 import { IdParams } from '../http/schemas.js';
 import { PS101_FLOW, STEP_COUNT } from './flow.js';
+import { Flow, RunDetail, RunList, WorkbookState } from './responses.js';
 import { getWorkbook, getWorkbookRun, listWorkbookRuns, restartWorkbook, updateWorkbook } from './service.js';
 
 // Lengths, counts and prompt keys are checked by the service, which answers with precise codes
@@ -26,25 +27,25 @@ export async function ps101Routes(parent: FastifyInstance): Promise<void> {
   const { db } = app.ctx;
 
   // The flow is the same for everyone and needs no login.
-  app.get('/flow', async () => PS101_FLOW);
+  app.get('/flow', { schema: { response: { 200: Flow } } }, async () => PS101_FLOW);
 
   app.register(async (gated) => {
     gated.addHook('preHandler', requireSession);
     const typed = gated.withTypeProvider<TypeBoxTypeProvider>();
 
-    typed.get('/', async (request) => getWorkbook(db, requireUser(request).userId));
+    typed.get('/', { schema: { response: { 200: WorkbookState } } }, async (request) => getWorkbook(db, requireUser(request).userId));
 
-    typed.put('/', { schema: { body: WorkbookUpdateBody }, bodyLimit: WORKBOOK_BODY_LIMIT }, async (request) =>
+    typed.put('/', { schema: { body: WorkbookUpdateBody, response: { 200: WorkbookState } }, bodyLimit: WORKBOOK_BODY_LIMIT }, async (request) =>
       updateWorkbook(db, requireUser(request).userId, request.body),
     );
 
-    typed.post('/restart', async (request, reply) =>
+    typed.post('/restart', { schema: { response: { 201: WorkbookState } } }, async (request, reply) =>
       reply.code(201).send(await restartWorkbook(db, requireUser(request).userId)),
     );
 
-    typed.get('/runs', async (request) => ({ runs: await listWorkbookRuns(db, requireUser(request).userId) }));
+    typed.get('/runs', { schema: { response: { 200: RunList } } }, async (request) => ({ runs: await listWorkbookRuns(db, requireUser(request).userId) }));
 
-    typed.get('/runs/:id', { schema: { params: IdParams } }, async (request) => ({
+    typed.get('/runs/:id', { schema: { params: IdParams, response: { 200: RunDetail } } }, async (request) => ({
       run: await getWorkbookRun(db, requireUser(request).userId, request.params.id),
     }));
   });

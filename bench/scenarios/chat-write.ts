@@ -1,0 +1,82 @@
+import { nowIso } from '../../src/db/values.js';
+import { atEachLevel, loadDriver, loadRoute, type BenchBackend, type Row } from '../lib.js';
+import { readTarget, sessionLookupFor } from './auth-me.js';
+
+const CONTENT = 'I want to apply for two data analyst roles by Friday and ask a former colleague for advice.';
+
+// What POST /api/chat/messages runs with the offline coach, in the same order: the message
+// committed on its own, the workbook and the last 20 messages as context, the person's
+// recent message times for momentum, then reply and metrics in one transaction.
+const SQL = {
+  insertMessage: 'insert into chat_messages (user_id, role, content, provider, created_at) values ($1, $2, $3, $4, $5) returning *',
+  workbook: 'select * from ps101_runs where user_id = $1 and archived_at is null',
+  recent: 'select * from chat_messages where user_id = $1 order by id desc limit 20',
+  times: "select created_at from chat_messages where user_id = $1 and role = 'user' and created_at > $2 order by id desc limit 1000",
+  insertMetrics:
+    'insert into coach_metrics (user_id, message_id, clarity, action, momentum, created_at) values ($1, $2, $3, $4, $5, $6) returning *',
+};
+const sqlite = (text: string) => text.replace(/\$\d+/g, '?');
+
+/** POST /api/chat/messages with the offline coach, against its statements by driver. */
+export async function benchChatWrite(b: BenchBackend): Promise<Row[]> {
+  const client = await b.newUser();
+  const userId = (await client.request('GET', '/api/auth/me')).body.user.id as number;
+  const lookup = sessionLookupFor(b, client.cookie);
+  const driver = b.driver;
+  const prepared =
+    driver.backend === 'sqlite'
+      ? Object.fromEntries(Object.entries(SQL).map(([name, text]) => [name, driver.sqlite.prepare(sqlite(text))]))
+      : null;
+  const write = async () => {
+    await lookup();
+    const now = nowIso();
+    const since = nowIso(new Date(Date.now() - 7 * 86_400_000));
+    if (driver.backend === 'postgres') {
+      await driver.pool.query(SQL.insertMessage, [userId, 'user', CONTENT, null, now]);
+      await driver.pool.query(SQL.workbook, [userId]);
+      await driver.pool.query(SQL.recent, [userId]);
+      await driver.pool.query(SQL.times, [userId, since]);
+      const connection = await driver.pool.connect();
+      try {
+        await connection.query('begin');
+        const { rows } = await connection.query(SQL.insertMessage, [userId, 'coach', CONTENT, 'offline', now]);
+        await connection.query(SQL.insertMetrics, [userId, rows[0].id, 50, 50, 50, now]);
+        await connection.query('commit');
+      } finally {
+        connection.release();
+      }
+      return;
+    }
+    const s = prepared!;
+    s.insertMessage!.get(userId, 'user', CONTENT, null, now);
+    s.workbook!.get(userId);
+    s.recent!.all(userId);
+    s.times!.all(userId, since);
+    driver.sqlite.transaction(() => {
+      const reply = s.insertMessage!.get(userId, 'coach', CONTENT, 'offline', now) as { id: number };
+      s.insertMetrics!.get(userId, reply.id, 50, 50, 50, now);
+    })();
+  };
+  return atEachLevel(async (connections) => {
+    const route = await loadRoute(
+      b.server.url,
+      {
+        path: '/api/chat/messages',
+        method: 'POST',
+        headers: { cookie: client.cookie, 'content-type': 'application/json' },
+        body: JSON.stringify({ content: CONTENT }),
+      },
+      connections,
+    );
+    const ceiling = await loadDriver(write, connections);
+    return {
+      backend: b.backend,
+      scenario: 'POST /api/chat/messages (offline coach)',
+      connections,
+      route,
+      ceiling,
+      ceilingName: 'driver, same statements',
+      target: readTarget(b.backend, connections),
+    };
+  });
+}

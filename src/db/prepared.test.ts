@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import BetterSqlite3 from 'better-sqlite3';
+import { sql } from 'kysely';
+import { createTestDatabase, BACKENDS, type TestDatabase } from '../testing/databases.js';
+import { openDatabase, type Database } from './connection.js';
+import { migrateToLatest } from './migrate.js';
+import { cachingSqliteDatabase, compiledOnce, type BinaryCopyRow } from './prepared.js';
+
+describe('SQLite statement cache', () => {
+  it('prepares each SQL text once and evicts the least recently used beyond its capacity', () => {
+    const sqlite = new BetterSqlite3(':memory:');
+    const cached = cachingSqliteDatabase(sqlite, 2);
+    const a = cached.prepare('select 1');
+    assert.equal(cached.prepare('select 1'), a);
+    const b = cached.prepare('select 2');
+    cached.prepare('select 1'); // now "select 2" is the least recently used
+    cached.prepare('select 3');
+    assert.equal(cached.prepare('select 1'), a);
+    assert.notEqual(cached.prepare('select 2'), b);
+    cached.close();
+  });
+});
+
+const userByEmail = compiledOnce((db: Database['db'], email: string) =>
+  db.selectFrom('users').select(['id', 'email']).where('email', '=', email),
+);
+
+for (const backend of BACKENDS) {
+  describe(`data layer caches on ${backend}`, () => {
+    let testDatabase: TestDatabase;
+    let database: Database;
+    before(async () => {
+      testDatabase = await createTestDatabase(backend);
+      database = openDatabase(testDatabase.config);
+      await migrateToLatest(database.db);
+    });
+    after(async () => {
+      await database.close();
+      await testDatabase.drop();
+    });
+
+    it('runs a compiled-once query with each call’s own values', async () => {
+      const now = new Date().toISOString();
+      for (const email of ['a@example.org', 'b@example.org']) {
+        await database.db
+          .insertInto('users')
+          .values({ email, password_hash: 'x', created_at: now, updated_at: now, last_active_at: now })
+          .execute();
+      }
+      assert.equal((await userByEmail(database.db, 'a@example.org'))[0]?.email, 'a@example.org');
+      assert.equal((await userByEmail(database.db, 'b@example.org'))[0]?.email, 'b@example.org');
+      assert.deepEqual(await userByEmail(database.db, 'nobody@example.org'), []);
+    });
+
+    if (backend === 'postgres') {
+      it('sends parameterized queries as named statements, prepared once per connection', async () => {
+        const names = await database.db.connection().execute(async (connection) => {
+          await userByEmail(connection, 'a@example.org');
+          await userByEmail(connection, 'b@example.org');
+          const { rows } = await sql<{ name: string }>`select name from pg_prepared_statements where name like 'mosaic_%'`.execute(connection);
+          return rows.map((row) => row.name);
+        });
+        assert.ok(names.length >= 1);
+        assert.equal(new Set(names).size, names.length);
+      });
+
+      it('reads bytea exactly through a binary COPY', async () => {
+        const bytes = randomBytes(300_000);
+        const copied = await database.db.connection().execute(async (connection) => {
+          await sql`create temporary table blobs (id int, content bytea)`.execute(connection);
+          await sql`insert into blobs values (1, ${bytes}), (2, ${Buffer.alloc(0)}), (3, null)`.execute(connection);
+          return (await sql<BinaryCopyRow>`copy (select content from blobs order by id) to stdout (format binary)`.execute(connection)).rows;
+        });
+        assert.equal(copied.length, 3);
+        assert.ok(copied[0]!.fields[0]!.equals(bytes));
+        assert.equal(copied[1]!.fields[0]!.length, 0);
+        assert.equal(copied[2]!.fields[0], null);
+      });
+    }
+  });
+}
