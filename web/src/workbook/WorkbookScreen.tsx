@@ -27,10 +27,11 @@ export default function WorkbookScreen() {
     );
   }
   if (!flow.data || !workbook.data || !me.data) return <p role="status">Loading the workbook…</p>;
-  // A new key after a restart gives the fresh run its own autosave queue.
+  // A new key after a restart gives the fresh run its own autosave queue. (Not the run id: the
+  // first save creates the run, and the queue that made it must stay.)
   return (
     <WorkbookEditor
-      key={`${workbook.data.runId ?? 'new'}-${run}`}
+      key={run}
       user={me.data}
       flow={flow.data}
       initial={workbook.data}
