@@ -20,9 +20,12 @@ import { registerInputRule, validatorCompiler } from './http/validation.js';
 import { registerMetrics } from './metrics/metrics.js';
 import { metricsRoutes } from './metrics/routes.js';
 import { ps101Routes } from './ps101/routes.js';
+import { registerWebApp, WEB_ROOT } from './web/static.js';
 
 export interface ServerOptions {
   logger?: FastifyServerOptions['logger'];
+  /** The built web app served at `/` (default web/dist); null serves none. */
+  webRoot?: string | null;
 }
 
 /** Builds the HTTP application around an open database. Listening is the caller's business. */
@@ -85,5 +88,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   await app.register(accountRoutes, { prefix: '/api/me' });
   await app.register(ps101Routes, { prefix: '/api/ps101' });
   await app.register(chatRoutes, { prefix: '/api/chat' });
+  const webRoot = options.webRoot === undefined ? WEB_ROOT : options.webRoot;
+  if (webRoot) await registerWebApp(app, webRoot);
   return app;
 }

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
+import { APP_PAGE, isAppPageRequest } from '../web/static.js';
 import { replyIfDatabaseUnavailable } from './database-unavailable.js';
 import type { RouteTable } from './route-table.js';
 import { excerpt } from './text.js';
@@ -103,6 +104,8 @@ export function registerErrorHandlers(app: FastifyInstance, routes: RouteTable):
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '/';
     if (methodNotAllowed(routes, request, reply, path)) return reply;
+    // A reload of a client-side route (/workbook, /files…) gets the web app's page.
+    if (app.hasReplyDecorator('sendFile') && isAppPageRequest(request)) return reply.sendFile(APP_PAGE);
     return sendError(reply, 404, 'not_found', `No route for ${excerpt(request.method, 20)} ${excerpt(path)}.`);
   });
 }
