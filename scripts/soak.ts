@@ -3,7 +3,7 @@
 // then every acknowledged write is checked. PostgreSQL comes from TEST_DATABASE_URL (an admin
 // URL; a database is created and dropped) or a throwaway embedded one. Exit 1 on any problem.
 import { Command, InvalidArgumentError } from 'commander';
-import { bootEmbeddedPostgres } from '../src/testing/embedded-postgres.js';
+import { bootThrowawayPostgres } from '../src/testing/embedded-postgres.js';
 import { runSoak, type SoakReport } from '../src/testing/soak/run.js';
 
 function whole(minimum: number) {
@@ -34,9 +34,9 @@ for (const backend of backends) {
 const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
 console.log(`soak: seed ${seed} (rerun the same choices with --seed ${seed})`);
 
-let embedded: Awaited<ReturnType<typeof bootEmbeddedPostgres>> | undefined;
+let embedded: Awaited<ReturnType<typeof bootThrowawayPostgres>> | undefined;
 if (backends.includes('postgres') && !process.env.TEST_DATABASE_URL) {
-  embedded = await bootEmbeddedPostgres();
+  embedded = await bootThrowawayPostgres();
   process.env.TEST_DATABASE_URL = embedded.url;
 }
 
@@ -55,7 +55,7 @@ try {
     );
   }
 } finally {
-  await embedded?.stop();
+  await embedded?.destroy();
 }
 
 let problems = 0;

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { bootEmbeddedPostgres } from '../src/testing/embedded-postgres.js';
+import { bootThrowawayPostgres } from '../src/testing/embedded-postgres.js';
 
 function findTests(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -26,9 +26,10 @@ if (files.length === 0) {
 }
 
 const backends = (process.env.TEST_BACKENDS ?? 'sqlite,postgres').split(',');
-let embedded: Awaited<ReturnType<typeof bootEmbeddedPostgres>> | undefined;
+let embedded: Awaited<ReturnType<typeof bootThrowawayPostgres>> | undefined;
 if (backends.includes('postgres') && !process.env.TEST_DATABASE_URL) {
-  embedded = await bootEmbeddedPostgres();
+  console.log('test: booting a throwaway PostgreSQL (TEST_DATABASE_URL is not set)');
+  embedded = await bootThrowawayPostgres();
   process.env.TEST_DATABASE_URL = embedded.url;
 }
 
@@ -39,5 +40,5 @@ const child = spawn(
   { stdio: 'inherit', env: process.env },
 );
 const code: number = await new Promise((resolve) => child.on('exit', (status, signal) => resolve(status ?? (signal ? 1 : 0))));
-await embedded?.stop();
+await embedded?.destroy();
 process.exit(code);

