@@ -8,6 +8,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../testing/databases.js';
 import { multipartBody } from '../testing/fixtures.js';
 import { runMosaic } from '../testing/mosaic-cli.js';
+import { RATE_LIMITS_RAISED } from '../testing/rate-limits.js';
 import { HttpClient, startServerProcess, type ServerProcess } from '../testing/server-process.js';
 import { openDatabase } from '../db/connection.js';
 import { migrateToLatest } from '../db/migrate.js';
@@ -86,7 +87,7 @@ for (const source of BACKENDS) {
     });
 
     it('backs up under writes into a verified SQLite file, and restores it into every backend', async () => {
-      server = await startServerProcess(database);
+      server = await startServerProcess(database, RATE_LIMITS_RAISED);
       const seeded = await seedPeople(server.url);
       const load = writeLoad(server.url);
       // Let the load get going, so the backup's snapshot starts in the middle of it.
