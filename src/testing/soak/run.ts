@@ -1,5 +1,6 @@
 import { openDatabase, type Backend } from '../../db/connection.js';
 import { createTestDatabase, type TestDatabase } from '../databases.js';
+import { RATE_LIMITS_RAISED } from '../rate-limits.js';
 import { HttpClient, startServerProcess, type ServerProcess } from '../server-process.js';
 import { checkDatabase, checkPeopleThroughApi } from './checks.js';
 import { Ledger } from './ledger.js';
@@ -43,20 +44,14 @@ export interface SoakReport {
  * also sends from an address of its own through `x-forwarded-for`, believed with TRUST_PROXY.
  */
 export const SOAK_SERVER_ENV: Record<string, string | undefined> = {
+  ...RATE_LIMITS_RAISED,
   TRUST_PROXY: 'true',
   COACH_API_URL: undefined,
   COACH_API_KEY: undefined,
   PURGE_INTERVAL_SECONDS: '0',
-  // The soak tests durability, not the creation limits: a few clients write far more per hour
-  // than a person, and its deliberate wrong passwords must not lock its people out.
+  // Its deliberate wrong passwords and parallel PDFs must not lock its people out.
   LOGIN_MAX_FAILURES: '10000',
   EXTRACTION_MAX_PER_USER: '1000',
-  RATE_LIMIT_GUESTS_PER_HOUR: '1000000',
-  RATE_LIMIT_REGISTRATIONS_PER_HOUR: '1000000',
-  RATE_LIMIT_CHAT_MESSAGES_PER_HOUR: '1000000',
-  RATE_LIMIT_UPLOADS_PER_HOUR: '1000000',
-  RATE_LIMIT_RESUMES_PER_HOUR: '1000000',
-  RATE_LIMIT_FEEDBACK_PER_HOUR: '1000000',
 };
 
 /**
