@@ -54,7 +54,8 @@ for (const backend of BACKENDS) {
         assert.deepEqual(await schemaSnapshot(previous.database.db), before);
         const status = await migrationStatus(previous.database.db);
         assert.deepEqual(status.pending, []);
-        assert.equal(status.schemaVersion, 3);
+        // Still the newest migration of the previous release, not the broken one's 0099.
+        assert.equal(status.schemaVersion, status.latestVersion);
 
         // The instance of the previous version never noticed: it reads and writes as before.
         const read = await client.get('/api/ps101');

@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { BACKENDS, type TestDatabase } from '../testing/databases.js';
 import { bootThrowawayPostgres, type ThrowawayPostgres } from '../testing/embedded-postgres.js';
+import { RATE_LIMITS_RAISED } from '../testing/rate-limits.js';
 import { startServerProcess, type ServerProcess } from '../testing/server-process.js';
 
 // The server's pool gives up on a connection after this long, so every request during an
@@ -189,6 +190,8 @@ if (BACKENDS.includes('postgres')) {
         drop: async () => fs.rmSync(dataDir, { recursive: true, force: true }),
       };
       server = await startServerProcess(database, {
+        // Six writers from one address register and write far more than a person would.
+        ...RATE_LIMITS_RAISED,
         DATABASE_CONNECT_TIMEOUT_MS: String(CONNECT_TIMEOUT_MS),
         DATABASE_POOL_MAX: '5',
         PURGE_INTERVAL_SECONDS: '0',

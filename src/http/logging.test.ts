@@ -18,7 +18,8 @@ for (const backend of BACKENDS) {
       const id = String(response.headers['x-request-id']);
       assert.match(id, UUID, 'without a trusted proxy, a client cannot choose the id');
       const lines = logs.entries().filter((entry) => entry.reqId === id);
-      assert.ok(lines.length >= 2, 'the request and its completion are logged with the id');
+      // At debug level each request writes one access line (none at info: see server.ts).
+      assert.ok(lines.length >= 1, 'the request is logged with the id');
       assert.ok(logs.entries().every((entry) => !('req' in entry) || typeof entry.reqId === 'string'));
     });
 

@@ -69,7 +69,7 @@ export async function createTestApp(
     persistence: { persistent: true, reason: 'test database' },
     coach: options.coach ?? createCoachProvider(config.coach),
   };
-  const app = await buildServer(ctx, options.logs ? { logger: loggerOptions('info', options.logs) } : {});
+  const app = await buildServer(ctx, options.logs ? { logger: loggerOptions('debug', options.logs) } : {});
   await app.ready();
   return {
     app,
