@@ -1,0 +1,271 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it, type TestContext } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { openApp, DESKTOP, PHONE, type AppBrowser } from '../testing/browser/app-page.js';
+import { browserSkip, launchBrowser } from '../testing/browser/chromium.js';
+import type { PageWindow } from '../testing/browser/page-globals.js';
+import {
+  PASSWORD,
+  SCREENS,
+  byText,
+  fillCredentials,
+  logOut,
+  navigate,
+  promptBox,
+  see,
+  startAsGuest,
+  stepHeading,
+  submitLogin,
+  submitRegistration,
+  uniqueEmail,
+  until,
+} from '../testing/browser/mosaic-ui.js';
+import { recordProgress, resumePdf, throttleUploads } from '../testing/browser/uploads.js';
+import { ensureWebBuild } from '../testing/browser/web-build.js';
+import { BACKENDS, createTestDatabase, type TestDatabase } from '../testing/databases.js';
+import { startServerProcess, type ServerProcess } from '../testing/server-process.js';
+
+/** What the journey left behind, to look for after a restart and a new login. */
+interface JourneyWork {
+  email: string;
+  answers: Record<string, string>;
+  step: number;
+  chatMessage: string;
+  fileName: string;
+  resumeName: string;
+  matchTitle: string;
+  note: string;
+}
+
+/**
+ * Guest → two workbook steps → a chat message and its reply → register (work still there) →
+ * upload a résumé PDF with the progress bar → a résumé version from it with feedback → job
+ * matches → one set to "applied" with a note. Every screen passes axe and is photographed.
+ */
+async function journey(app: AppBrowser): Promise<JourneyWork> {
+  const { page } = app;
+  const work: JourneyWork = {
+    email: uniqueEmail(`journey-${app.viewport.width}`),
+    answers: {
+      '1.1': 'I want to move from event coordination into user research.',
+      '1.2': 'Today I organise conferences and enjoy the interviews most.',
+      '2.1': 'A tight job market outside my control; my savings inside it.',
+    },
+    step: 2,
+    chatMessage: 'I am nervous about leaving events work for research.',
+    fileName: 'alex-rivera-resume.pdf',
+    resumeName: 'Research résumé',
+    matchTitle: '',
+    note: 'Sent my portfolio on Monday.',
+  };
+
+  await page.goto(app.baseUrl + '/');
+  await page.getByRole('heading', { level: 1 }).waitFor();
+  await app.checkScreen('welcome');
+
+  await startAsGuest(page);
+  await app.checkScreen('workbook');
+  await promptBox(page, '1.1').fill(work.answers['1.1']!);
+  await promptBox(page, '1.2').fill(work.answers['1.2']!);
+  await serverHasAnswers(app, { '1.1': work.answers['1.1']!, '1.2': work.answers['1.2']! });
+  await see(page, 'Saved');
+  await page.getByRole('button', { name: /^Next/ }).click();
+  await see(page, stepHeading(2));
+  await promptBox(page, '2.1').fill(work.answers['2.1']!);
+  await serverHasAnswers(app, work.answers);
+  await see(page, 'Saved');
+
+  await navigate(page, SCREENS.chat);
+  await app.checkScreen('chat');
+  await page.getByRole('textbox', { name: /message/i }).fill(work.chatMessage);
+  await page.getByRole('button', { name: /^Send/ }).click();
+  await see(page, work.chatMessage);
+  await see(page, /I hear you/);
+
+  await page.getByRole('link', { name: /create (an )?account/i }).first().click();
+  await page.getByLabel('Email').waitFor();
+  await app.checkScreen('register');
+  await fillCredentials(page, work.email, PASSWORD);
+  await submitRegistration(page);
+  await see(page, work.email);
+  await navigate(page, SCREENS.workbook);
+  await see(page, stepHeading(2));
+  assert.equal(await promptBox(page, '2.1').inputValue(), work.answers['2.1'], 'a guest who registers keeps the workbook');
+
+  await navigate(page, SCREENS.files);
+  await app.checkScreen('files');
+  const unthrottle = await throttleUploads(page, 256 * 1024);
+  const progress = await recordProgress(page);
+  await page.locator('input[type="file"]').setInputFiles({ name: work.fileName, mimeType: 'application/pdf', buffer: resumePdf(768 * 1024) });
+  await page.getByRole('listitem').filter({ hasText: work.fileName }).or(page.getByRole('row').filter({ hasText: work.fileName })).first().waitFor();
+  const seen = await progress();
+  await unthrottle();
+  assert.ok(seen.some((value) => value > 0 && value < 100), `the progress bar moved between 0 and 100 %: saw ${seen.join(', ')}`);
+
+  await navigate(page, SCREENS.resumes);
+  await app.checkScreen('resumes');
+  await createResumeFromFile(app, work);
+
+  await navigate(page, SCREENS.matches);
+  await page.getByRole('button', { name: 'Find matches' }).click();
+  const matches = await until('job matches', async () => {
+    const response = await (await app.api()).request('GET', '/api/jobs/matches');
+    return response.body.matches?.length ? (response.body.matches as { id: number; title: string }[]) : null;
+  });
+  work.matchTitle = matches[0]!.title;
+  await see(page, work.matchTitle);
+  await app.checkScreen('matches');
+  await setMatchApplied(app, work);
+
+  await navigate(page, SCREENS.account);
+  await app.checkScreen('account');
+  return work;
+}
+
+async function serverHasAnswers(app: AppBrowser, answers: Record<string, string>): Promise<void> {
+  await until(`the server to keep ${Object.keys(answers).join(', ')}`, async () => {
+    const state = (await (await app.api()).request('GET', '/api/ps101')).body;
+    return Object.entries(answers).every(([key, text]) => state.answers?.[key] === text);
+  });
+}
+
+async function createResumeFromFile(app: AppBrowser, work: JourneyWork): Promise<void> {
+  const { page } = app;
+  const form = page.getByRole('form', { name: /résumé/i }).or(page.getByRole('main'));
+  await form.getByLabel(/^Name/).first().fill(work.resumeName);
+  await form.getByLabel(/uploaded file|from a file/i).first().check().catch(() => undefined);
+  await form.getByRole('combobox', { name: /file/i }).first().selectOption({ label: new RegExp(work.fileName).source }).catch(async () => {
+    await form.getByRole('combobox', { name: /file/i }).first().selectOption({ index: 1 });
+  });
+  await form.getByRole('button', { name: /create/i }).first().click();
+  await see(page, work.resumeName);
+  await see(page, /missing skills/i);
+}
+
+async function setMatchApplied(app: AppBrowser, work: JourneyWork): Promise<void> {
+  const { page } = app;
+  const item = page.getByRole('listitem').filter({ hasText: work.matchTitle }).first();
+  await item.getByRole('combobox', { name: /status/i }).selectOption('applied');
+  await item.getByRole('textbox', { name: /note/i }).fill(work.note);
+  await item.getByRole('button', { name: /save|update/i }).click();
+  await until('the match to be applied with the note', async () => {
+    const matches = (await (await app.api()).request('GET', '/api/jobs/matches')).body.matches as { title: string; status: string; notes: string }[];
+    const match = matches.find((m) => m.title === work.matchTitle);
+    return match?.status === 'applied' && match.notes === work.note;
+  });
+}
+
+/** After a restart or a new login: the same step, every answer, message, file, résumé and match. */
+async function everythingIsThere(app: AppBrowser, work: JourneyWork): Promise<void> {
+  const { page } = app;
+  await see(page, work.email);
+  await navigate(page, SCREENS.workbook);
+  await see(page, stepHeading(work.step));
+  assert.equal(await promptBox(page, '2.1').inputValue(), work.answers['2.1']);
+  await page.getByRole('button', { name: /^Previous/ }).click();
+  await see(page, stepHeading(1));
+  assert.equal(await promptBox(page, '1.1').inputValue(), work.answers['1.1']);
+  assert.equal(await promptBox(page, '1.2').inputValue(), work.answers['1.2']);
+  await page.getByRole('button', { name: /^Next/ }).click();
+  await see(page, stepHeading(2));
+  await navigate(page, SCREENS.chat);
+  await see(page, work.chatMessage);
+  await see(page, /I hear you/);
+  await navigate(page, SCREENS.files);
+  await see(page, work.fileName);
+  await navigate(page, SCREENS.resumes);
+  await see(page, work.resumeName);
+  await navigate(page, SCREENS.matches);
+  const item = page.getByRole('listitem').filter({ hasText: work.matchTitle }).first();
+  await item.waitFor();
+  assert.equal(await item.getByRole('combobox', { name: /status/i }).inputValue(), 'applied');
+  await see(page, work.note);
+}
+
+/** The browser's own navigation timing for a fresh load of the workbook, printed, never asserted. */
+async function printFirstLoad(app: AppBrowser, t: TestContext): Promise<void> {
+  const fresh = await app.context.newPage();
+  await fresh.goto(app.baseUrl + '/workbook');
+  await see(fresh, stepHeading(2));
+  const timing = await fresh.evaluate(() => {
+    const { performance } = globalThis as unknown as PageWindow;
+    const nav = performance.getEntriesByType('navigation')[0]!;
+    const scripts = performance
+      .getEntriesByType('resource')
+      .filter((entry) => String(entry.name).endsWith('.js'))
+      .reduce((sum, entry) => sum + Number(entry.encodedBodySize), 0);
+    return { domInteractive: Number(nav.domInteractive), domContentLoaded: Number(nav.domContentLoadedEventEnd), load: Number(nav.loadEventEnd), scripts };
+  });
+  await fresh.close();
+  const line =
+    `first load of the workbook (${app.label}): interactive ${timing.domInteractive.toFixed(0)} ms, ` +
+    `DOMContentLoaded ${timing.domContentLoaded.toFixed(0)} ms, load ${timing.load.toFixed(0)} ms, ` +
+    `module scripts ${(timing.scripts / 1024).toFixed(1)} KB over the wire`;
+  console.log(line);
+  t.diagnostic(line);
+}
+
+describe('the web app in Chromium: the journey', { skip: browserSkip() }, () => {
+  let browser: Browser;
+  before(async () => {
+    ensureWebBuild();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  for (const backend of BACKENDS) {
+    describe(backend, () => {
+      let database: TestDatabase;
+      let server: ServerProcess;
+      before(async () => {
+        database = await createTestDatabase(backend);
+        server = await startServerProcess(database);
+      });
+      after(async () => {
+        await server?.stop();
+        await database?.drop();
+      });
+
+      it('at 1280 px; survives a SIGKILL of the server, then a log out and log in', async (t) => {
+        const app = await openApp(browser, server.url, { label: backend, viewport: DESKTOP });
+        try {
+          const work = await journey(app);
+
+          await navigate(app.page, SCREENS.workbook);
+          await see(app.page, stepHeading(work.step));
+          assert.equal(await server.stop('SIGKILL'), 'SIGKILL');
+          server = await startServerProcess(database, {}, server.port);
+          await app.page.reload();
+          await everythingIsThere(app, work);
+          await printFirstLoad(app, t);
+
+          await logOut(app.page);
+          await app.page.getByLabel('Email').waitFor();
+          await app.checkScreen('login');
+          await fillCredentials(app.page, work.email, PASSWORD);
+          await submitLogin(app.page);
+          await everythingIsThere(app, work);
+        } finally {
+          await app.close();
+        }
+      });
+
+      it('at 375 px, with no sideways scrolling on any screen', async () => {
+        const app = await openApp(browser, server.url, { label: backend, viewport: PHONE });
+        try {
+          const work = await journey(app);
+          await logOut(app.page);
+          await app.page.getByLabel('Email').waitFor();
+          await app.checkScreen('login');
+          await fillCredentials(app.page, work.email, PASSWORD);
+          await submitLogin(app.page);
+          await everythingIsThere(app, work);
+        } finally {
+          await app.close();
+        }
+      });
+    });
+  }
+});
