@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it, type TestContext } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { openApp, DESKTOP, PHONE, type AppBrowser } from '../testing/browser/app-page.js';
-import { browserSkip, launchBrowser } from '../testing/browser/chromium.js';
+import { it, type TestContext } from 'node:test';
+import { DESKTOP, PHONE, type AppBrowser } from '../testing/browser/app-page.js';
 import type { PageWindow } from '../testing/browser/page-globals.js';
 import {
   PASSWORD,
@@ -21,9 +19,7 @@ import {
   until,
 } from '../testing/browser/mosaic-ui.js';
 import { recordProgress, resumePdf, throttleUploads } from '../testing/browser/uploads.js';
-import { ensureWebBuild } from '../testing/browser/web-build.js';
-import { BACKENDS, createTestDatabase, type TestDatabase } from '../testing/databases.js';
-import { startServerProcess, type ServerProcess } from '../testing/server-process.js';
+import { describeInBrowser } from '../testing/browser/suite.js';
 
 /** What the journey left behind, to look for after a restart and a new login. */
 interface JourneyWork {
@@ -182,6 +178,14 @@ async function everythingIsThere(app: AppBrowser, work: JourneyWork): Promise<vo
   await see(page, work.note);
 }
 
+async function logOutAndIn(app: AppBrowser, work: JourneyWork): Promise<void> {
+  await logOut(app.page);
+  await app.page.getByLabel('Email').waitFor();
+  await app.checkScreen('login');
+  await fillCredentials(app.page, work.email, PASSWORD);
+  await submitLogin(app.page);
+}
+
 /** The browser's own navigation timing for a fresh load of the workbook, printed, never asserted. */
 async function printFirstLoad(app: AppBrowser, t: TestContext): Promise<void> {
   const fresh = await app.context.newPage();
@@ -205,67 +209,34 @@ async function printFirstLoad(app: AppBrowser, t: TestContext): Promise<void> {
   t.diagnostic(line);
 }
 
-describe('the web app in Chromium: the journey', { skip: browserSkip() }, () => {
-  let browser: Browser;
-  before(async () => {
-    ensureWebBuild();
-    browser = await launchBrowser();
+describeInBrowser('the web app in Chromium: the journey', {}, (suite) => {
+  it('at 1280 px; survives a SIGKILL of the server, then a log out and log in', async (t) => {
+    const app = await suite.open(DESKTOP);
+    try {
+      const work = await journey(app);
+
+      await navigate(app.page, SCREENS.workbook);
+      await see(app.page, stepHeading(work.step));
+      await suite.killAndRestart();
+      await app.page.reload();
+      await everythingIsThere(app, work);
+      await printFirstLoad(app, t);
+
+      await logOutAndIn(app, work);
+      await everythingIsThere(app, work);
+    } finally {
+      await app.close();
+    }
   });
-  after(async () => {
-    await browser?.close();
+
+  it('at 375 px, with no sideways scrolling on any screen', async () => {
+    const app = await suite.open(PHONE);
+    try {
+      const work = await journey(app);
+      await logOutAndIn(app, work);
+      await everythingIsThere(app, work);
+    } finally {
+      await app.close();
+    }
   });
-
-  for (const backend of BACKENDS) {
-    describe(backend, () => {
-      let database: TestDatabase;
-      let server: ServerProcess;
-      before(async () => {
-        database = await createTestDatabase(backend);
-        server = await startServerProcess(database);
-      });
-      after(async () => {
-        await server?.stop();
-        await database?.drop();
-      });
-
-      it('at 1280 px; survives a SIGKILL of the server, then a log out and log in', async (t) => {
-        const app = await openApp(browser, server.url, { label: backend, viewport: DESKTOP });
-        try {
-          const work = await journey(app);
-
-          await navigate(app.page, SCREENS.workbook);
-          await see(app.page, stepHeading(work.step));
-          assert.equal(await server.stop('SIGKILL'), 'SIGKILL');
-          server = await startServerProcess(database, {}, server.port);
-          await app.page.reload();
-          await everythingIsThere(app, work);
-          await printFirstLoad(app, t);
-
-          await logOut(app.page);
-          await app.page.getByLabel('Email').waitFor();
-          await app.checkScreen('login');
-          await fillCredentials(app.page, work.email, PASSWORD);
-          await submitLogin(app.page);
-          await everythingIsThere(app, work);
-        } finally {
-          await app.close();
-        }
-      });
-
-      it('at 375 px, with no sideways scrolling on any screen', async () => {
-        const app = await openApp(browser, server.url, { label: backend, viewport: PHONE });
-        try {
-          const work = await journey(app);
-          await logOut(app.page);
-          await app.page.getByLabel('Email').waitFor();
-          await app.checkScreen('login');
-          await fillCredentials(app.page, work.email, PASSWORD);
-          await submitLogin(app.page);
-          await everythingIsThere(app, work);
-        } finally {
-          await app.close();
-        }
-      });
-    });
-  }
 });

@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import type { AppBrowser } from '../testing/browser/app-page.js';
+import { OFFLINE_MESSAGE, SAVED, promptBox, see, startAsGuest, stepHeading, until } from '../testing/browser/mosaic-ui.js';
+import { cutApi, emulateOnlineFlag, restoreApi } from '../testing/browser/network.js';
+import { describeInBrowser } from '../testing/browser/suite.js';
+
+async function serverAnswers(app: AppBrowser): Promise<Record<string, string>> {
+  const response = await (await app.api()).request('GET', '/api/ps101');
+  assert.equal(response.status, 200);
+  return response.body.answers;
+}
+
+async function serverKeeps(app: AppBrowser, expected: Record<string, string>): Promise<void> {
+  await until(`the server to keep ${JSON.stringify(expected)}`, async () => {
+    const answers = await serverAnswers(app);
+    return Object.entries(expected).every(([key, text]) => answers[key] === text);
+  });
+}
+
+describeInBrowser('the web app in Chromium: offline edits and conflicts', {}, (suite) => {
+  it('answers typed offline survive a reload, marked unsent, and reach the server once back online', async () => {
+    const app = await suite.open();
+    const { page } = app;
+    try {
+      await emulateOnlineFlag(app);
+      await page.goto(app.baseUrl + '/');
+      await startAsGuest(page);
+      await promptBox(page, '1.1').fill('Sent while online.');
+      await serverKeeps(app, { '1.1': 'Sent while online.' });
+
+      await app.context.setOffline(true);
+      await promptBox(page, '1.2').pressSequentially('Typed on the train, offline.');
+      await promptBox(page, '1.3').fill('A second answer with no connection.');
+      await see(page, OFFLINE_MESSAGE);
+      await app.checkScreen('workbook-offline');
+
+      // Reload while the API stays unreachable (see network.ts for why the page's own files load).
+      await cutApi(page);
+      await app.context.setOffline(false);
+      await page.reload();
+      await see(page, stepHeading(1));
+      assert.equal(await promptBox(page, '1.2').inputValue(), 'Typed on the train, offline.');
+      assert.equal(await promptBox(page, '1.3').inputValue(), 'A second answer with no connection.');
+      await see(page, OFFLINE_MESSAGE);
+      const whileOffline = await serverAnswers(app);
+      assert.equal(whileOffline['1.2'], undefined, 'nothing reached the server while offline');
+
+      await restoreApi(page);
+      await serverKeeps(app, {
+        '1.1': 'Sent while online.',
+        '1.2': 'Typed on the train, offline.',
+        '1.3': 'A second answer with no connection.',
+      });
+      await see(page, SAVED);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('two tabs edit one answer: the second save offers the choice, and the server keeps the chosen text', async () => {
+    const app = await suite.open();
+    const first = app.page;
+    try {
+      await first.goto(app.baseUrl + '/');
+      await startAsGuest(first);
+      await promptBox(first, '1.1').fill('The answer both tabs start from.');
+      await serverKeeps(app, { '1.1': 'The answer both tabs start from.' });
+
+      const second = await app.context.newPage();
+      await second.goto(app.baseUrl + '/');
+      await see(second, stepHeading(1));
+      assert.equal(await promptBox(second, '1.1').inputValue(), 'The answer both tabs start from.');
+
+      await promptBox(first, '1.1').fill('Written in the first tab.');
+      await serverKeeps(app, { '1.1': 'Written in the first tab.' });
+
+      // The second tab still holds the older revision: its save must not overwrite silently.
+      await promptBox(second, '1.1').fill('Written in the second tab.');
+      const dialog = second.getByRole('dialog');
+      await dialog.getByRole('button', { name: 'Keep mine' }).waitFor();
+      await see(second, 'Written in the first tab.');
+      await app.checkScreen('workbook-conflict', second);
+      assert.equal((await serverAnswers(app))['1.1'], 'Written in the first tab.', 'nothing overwritten before the choice');
+
+      await dialog.getByRole('button', { name: 'Keep mine' }).click();
+      await serverKeeps(app, { '1.1': 'Written in the second tab.' });
+      await see(second, SAVED);
+      await second.close();
+    } finally {
+      await app.close();
+    }
+  });
+});
