@@ -92,7 +92,7 @@ async function journey(app: AppBrowser): Promise<JourneyWork> {
   await app.checkScreen('files');
   const unthrottle = await throttleUploads(page, 256 * 1024);
   const progress = await recordProgress(page);
-  await page.locator('input[type="file"]').setInputFiles({ name: work.fileName, mimeType: 'application/pdf', buffer: resumePdf(768 * 1024) });
+  await page.locator('input[type="file"]').setInputFiles({ name: work.fileName, mimeType: 'application/pdf', buffer: resumePdf(512 * 1024) });
   await page.getByRole('listitem').filter({ hasText: work.fileName }).or(page.getByRole('row').filter({ hasText: work.fileName })).first().waitFor();
   const seen = await progress();
   await unthrottle();

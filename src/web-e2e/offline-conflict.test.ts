@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import type { AppBrowser } from '../testing/browser/app-page.js';
-import { OFFLINE_MESSAGE, SAVED, promptBox, see, startAsGuest, stepHeading, until } from '../testing/browser/mosaic-ui.js';
+import { OFFLINE_MESSAGE, SAVED, UNSENT_MARK, promptBox, see, startAsGuest, stepHeading, until } from '../testing/browser/mosaic-ui.js';
 import { cutApi, emulateOnlineFlag, restoreApi } from '../testing/browser/network.js';
 import { describeInBrowser } from '../testing/browser/suite.js';
 
@@ -43,6 +43,7 @@ describeInBrowser('the web app in Chromium: offline edits and conflicts', {}, (s
       assert.equal(await promptBox(page, '1.2').inputValue(), 'Typed on the train, offline.');
       assert.equal(await promptBox(page, '1.3').inputValue(), 'A second answer with no connection.');
       await see(page, OFFLINE_MESSAGE);
+      assert.equal(await page.getByText(UNSENT_MARK).count(), 2, 'both answers marked unsent');
       const whileOffline = await serverAnswers(app);
       assert.equal(whileOffline['1.2'], undefined, 'nothing reached the server while offline');
 
@@ -53,6 +54,7 @@ describeInBrowser('the web app in Chromium: offline edits and conflicts', {}, (s
         '1.3': 'A second answer with no connection.',
       });
       await see(page, SAVED);
+      assert.equal(await page.getByText(UNSENT_MARK).count(), 0, 'nothing left unsent');
     } finally {
       await app.close();
     }
@@ -83,9 +85,14 @@ describeInBrowser('the web app in Chromium: offline edits and conflicts', {}, (s
       await app.checkScreen('workbook-conflict', second);
       assert.equal((await serverAnswers(app))['1.1'], 'Written in the first tab.', 'nothing overwritten before the choice');
 
-      await dialog.getByRole('button', { name: 'Keep mine' }).click();
-      await serverKeeps(app, { '1.1': 'Written in the second tab.' });
+      // Keep mine, take theirs, or edit a merge: the merge is the choice only a person can make.
+      await dialog.getByRole('button', { name: 'Edit a merge' }).click();
+      const merged = 'Merged: the first tab’s answer, and the second tab’s too.';
+      await dialog.getByLabel('Merged answer').fill(merged);
+      await dialog.getByRole('button', { name: 'Save my choices' }).click();
+      await serverKeeps(app, { '1.1': merged });
       await see(second, SAVED);
+      assert.equal(await promptBox(second, '1.1').inputValue(), merged);
       await second.close();
     } finally {
       await app.close();
