@@ -22,6 +22,12 @@ async function loadTsx() {
 const tsx = existsSync(source) && process.env.MOSAIC_RUN_DIST !== '1' ? await loadTsx() : null;
 if (tsx) {
   tsx.register();
+  // In a checkout the web app is built when missing, so `npm install && npm start` serves it.
+  if (process.argv[2] === 'serve' && !existsSync(`${root}web/dist/index.html`) && existsSync(`${root}web/index.html`)) {
+    const { buildWeb } = await import(pathToFileURL(`${root}scripts/build-web.ts`).href);
+    console.error('mosaic: building the web app (web/dist is missing)…');
+    await buildWeb({ replace: false });
+  }
   await import(pathToFileURL(source).href);
 } else if (existsSync(built)) {
   await import(pathToFileURL(built).href);

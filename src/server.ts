@@ -13,9 +13,12 @@ import { registerOriginCheck } from './http/origin-check.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { validatorCompiler } from './http/validation.js';
 import { ps101Routes } from './ps101/routes.js';
+import { registerWebApp, WEB_ROOT } from './web/static.js';
 
 export interface ServerOptions {
   logger?: FastifyServerOptions['logger'];
+  /** The built web app served at `/` (default web/dist); null serves none. */
+  webRoot?: string | null;
 }
 
 /** Builds the HTTP application around an open database. Listening is the caller's business. */
@@ -57,5 +60,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   await app.register(accountRoutes, { prefix: '/api/me' });
   await app.register(ps101Routes, { prefix: '/api/ps101' });
   await app.register(chatRoutes, { prefix: '/api/chat' });
+  const webRoot = options.webRoot === undefined ? WEB_ROOT : options.webRoot;
+  if (webRoot) await registerWebApp(app, webRoot);
   return app;
 }

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
+import { APP_PAGE, isAppPageRequest } from '../web/static.js';
 
 export interface ErrorBody {
   error: { code: string; message: string; [extra: string]: unknown };
@@ -48,7 +49,9 @@ export function registerErrorHandlers(app: FastifyInstance): void {
     return sendError(reply, 500, 'internal_error', 'Something went wrong on our side.');
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    sendError(reply, 404, 'not_found', `No route for ${request.method} ${request.url.split('?')[0]}.`),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    // A reload of a client-side route (/workbook, /files…) gets the web app's page.
+    if (app.hasReplyDecorator('sendFile') && isAppPageRequest(request)) return reply.sendFile(APP_PAGE);
+    return sendError(reply, 404, 'not_found', `No route for ${request.method} ${request.url.split('?')[0]}.`);
+  });
 }

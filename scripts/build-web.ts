@@ -1,0 +1,93 @@
+// Builds the web app (web/) with Vite into web/dist and prints the size budget: the JavaScript
+// the first page loads, gzipped, must stay within FIRST_LOAD_BUDGET or the build fails.
+// `npm run build:web` runs it; `mosaic serve` in a checkout runs it when web/dist is missing.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const WEB = path.join(ROOT, 'web');
+export const WEB_DIST = path.join(WEB, 'dist');
+export const FIRST_LOAD_BUDGET = 150 * 1024;
+
+interface ManifestChunk {
+  file: string;
+  isEntry?: boolean;
+  imports?: string[];
+  css?: string[];
+}
+
+export interface FirstLoad {
+  files: { file: string; bytes: number; gzipBytes: number }[];
+  gzipBytes: number;
+  cssGzipBytes: number;
+}
+
+/** The entry chunk and everything it imports statically: what the browser must load first. */
+export function measureFirstLoad(dist: string): FirstLoad {
+  const manifest = JSON.parse(fs.readFileSync(path.join(dist, '.vite', 'manifest.json'), 'utf8')) as Record<string, ManifestChunk>;
+  const seen = new Set<string>();
+  const css = new Set<string>();
+  const visit = (key: string) => {
+    const chunk = manifest[key];
+    if (!chunk || seen.has(key)) return;
+    seen.add(key);
+    for (const file of chunk.css ?? []) css.add(file);
+    for (const imported of chunk.imports ?? []) visit(imported);
+  };
+  for (const [key, chunk] of Object.entries(manifest)) if (chunk.isEntry) visit(key);
+  const sizeOf = (file: string) => {
+    const bytes = fs.readFileSync(path.join(dist, file));
+    return { file, bytes: bytes.length, gzipBytes: gzipSync(bytes).length };
+  };
+  const files = [...seen].map((key) => sizeOf(manifest[key]!.file));
+  return {
+    files,
+    gzipBytes: files.reduce((sum, f) => sum + f.gzipBytes, 0),
+    cssGzipBytes: [...css].map(sizeOf).reduce((sum, f) => sum + f.gzipBytes, 0),
+  };
+}
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+
+export function printBudget(load: FirstLoad): boolean {
+  for (const f of load.files) console.log(`web: first load  ${f.file}  ${kb(f.bytes)} (${kb(f.gzipBytes)} gzipped)`);
+  const within = load.gzipBytes <= FIRST_LOAD_BUDGET;
+  console.log(
+    `web: first-load JavaScript ${kb(load.gzipBytes)} gzipped of a ${kb(FIRST_LOAD_BUDGET)} budget ` +
+      `(${((100 * load.gzipBytes) / FIRST_LOAD_BUDGET).toFixed(0)} %); CSS ${kb(load.cssGzipBytes)} gzipped` +
+      (within ? '' : ' — OVER BUDGET'),
+  );
+  return within;
+}
+
+/**
+ * Builds into a fresh folder and moves it into place, so a server reading web/dist never sees
+ * half a build. With `replace` false an existing web/dist (another process built it first) wins.
+ */
+export async function buildWeb({ replace }: { replace: boolean }): Promise<void> {
+  const { build } = await import('vite');
+  const out = path.join(WEB, `.dist-${process.pid}-${Date.now().toString(36)}`);
+  try {
+    await build({ configFile: path.join(WEB, 'vite.config.ts'), logLevel: 'warn', build: { outDir: out, emptyOutDir: true } });
+    if (!printBudget(measureFirstLoad(out))) {
+      throw new Error(`the first page loads more than ${kb(FIRST_LOAD_BUDGET)} of gzipped JavaScript`);
+    }
+    if (replace) fs.rmSync(WEB_DIST, { recursive: true, force: true });
+    try {
+      fs.renameSync(out, WEB_DIST);
+    } catch (error) {
+      if (!fs.existsSync(path.join(WEB_DIST, 'index.html'))) throw error;
+    }
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  buildWeb({ replace: true }).catch((error: unknown) => {
+    console.error(`web: build failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,166 @@
+import { API, pathOf, type ApiRoute } from './routes';
+import type {
+  Answers,
+  ChatExchange,
+  MatchStatus,
+  MatchWithHistory,
+  MessagePage,
+  MetricsHistory,
+  NewResume,
+  Ps101Flow,
+  PublicFile,
+  PublicJobMatch,
+  PublicResume,
+  RefreshReason,
+  ResumeSummary,
+  StoredFeedback,
+  User,
+  WorkbookRun,
+  RunSummary,
+  WorkbookState,
+  WorkbookUpdate,
+} from './types';
+
+/** The server's error body: `{"error":{"code","message",...details}}`. */
+export interface ErrorDetails {
+  code: string;
+  message: string;
+  [detail: string]: unknown;
+}
+
+/** An answer other than 2xx. `status` 0 means the request never reached the server. */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: ErrorDetails,
+    /** Seconds from a `Retry-After` header, when the server sent one. */
+    readonly retryAfterSeconds: number | null = null,
+  ) {
+    super(message);
+  }
+  get offline(): boolean {
+    return this.status === 0;
+  }
+}
+
+type UnauthenticatedListener = (route: ApiRoute) => void;
+const unauthenticatedListeners = new Set<UnauthenticatedListener>();
+
+/** Called whenever the API answers 401: the session has ended (or never existed). */
+export function onUnauthenticated(listener: UnauthenticatedListener): () => void {
+  unauthenticatedListeners.add(listener);
+  return () => unauthenticatedListeners.delete(listener);
+}
+
+function isErrorBody(value: unknown): value is { error: ErrorDetails } {
+  if (typeof value !== 'object' || value === null || !('error' in value)) return false;
+  const error = (value as { error: unknown }).error;
+  return typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string';
+}
+
+function retryAfter(header: string | null): number | null {
+  if (!header) return null;
+  const seconds = Number(header);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds : null;
+}
+
+/** Turns a non-2xx answer into an ApiError, and tells the listeners about a 401. */
+export function toApiError(route: ApiRoute, status: number, body: unknown, retryAfterHeader: string | null): ApiError {
+  const details: ErrorDetails = isErrorBody(body)
+    ? body.error
+    : { code: 'http_error', message: `The server answered ${status}.` };
+  if (status === 401) for (const listener of unauthenticatedListeners) listener(route);
+  return new ApiError(status, details.code, details.message, details, retryAfter(retryAfterHeader));
+}
+
+export const offlineError = () =>
+  new ApiError(0, 'offline', 'The server cannot be reached: check your connection.', {
+    code: 'offline',
+    message: 'The server cannot be reached.',
+  });
+
+interface CallOptions {
+  params?: Record<string, string | number>;
+  query?: Record<string, string | number | undefined>;
+  body?: unknown;
+}
+
+async function call<T>(route: ApiRoute, options: CallOptions = {}): Promise<T> {
+  let url = pathOf(route, options.params);
+  const query = Object.entries(options.query ?? {}).filter((entry): entry is [string, string | number] => entry[1] !== undefined);
+  if (query.length > 0) url += `?${new URLSearchParams(query.map(([k, v]) => [k, String(v)]))}`;
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: route.method,
+      credentials: 'same-origin',
+      headers: options.body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+    });
+  } catch {
+    throw offlineError();
+  }
+  const text = await response.text().catch(() => '');
+  let body: unknown = undefined;
+  if (text) {
+    try {
+      body = JSON.parse(text) as unknown;
+    } catch {
+      body = undefined;
+    }
+  }
+  if (!response.ok) throw toApiError(route, response.status, body, response.headers.get('retry-after'));
+  return body as T;
+}
+
+export interface Credentials {
+  email: string;
+  password: string;
+}
+
+/** The typed API: one function per route in API (routes.ts). */
+export const api = {
+  register: (credentials: Credentials) => call<{ user: User }>(API.register, { body: credentials }),
+  guest: () => call<{ user: User }>(API.guest),
+  login: (credentials: Credentials) => call<{ user: User }>(API.login, { body: credentials }),
+  logout: () => call<void>(API.logout),
+  logoutAll: () => call<void>(API.logoutAll),
+  me: () => call<{ user: User }>(API.me),
+  changePassword: (body: { currentPassword: string; newPassword: string }) => call<void>(API.changePassword, { body }),
+
+  flow: () => call<Ps101Flow>(API.flow),
+  workbook: () => call<WorkbookState>(API.workbook),
+  saveWorkbook: (update: WorkbookUpdate) => call<WorkbookState>(API.saveWorkbook, { body: update }),
+  restartWorkbook: () => call<WorkbookState>(API.restartWorkbook),
+  workbookRuns: () => call<{ runs: RunSummary[] }>(API.workbookRuns),
+  workbookRun: (id: number) => call<{ run: WorkbookRun }>(API.workbookRun, { params: { id } }),
+
+  sendMessage: (content: string) => call<ChatExchange>(API.sendMessage, { body: { content } }),
+  messages: (before?: string, limit?: number) => call<MessagePage>(API.messages, { query: { before, limit } }),
+  metrics: () => call<MetricsHistory>(API.metrics),
+
+  files: () => call<{ files: PublicFile[] }>(API.files),
+  fileContentUrl: (id: number) => pathOf(API.fileContent, { id }),
+  deleteFile: (id: number) => call<void>(API.deleteFile, { params: { id } }),
+
+  refreshMatches: () => call<{ matches: PublicJobMatch[]; reason: RefreshReason }>(API.refreshMatches),
+  matches: () => call<{ matches: PublicJobMatch[] }>(API.matches),
+  match: (id: number) => call<{ match: MatchWithHistory }>(API.match, { params: { id } }),
+  trackMatch: (id: number, body: { status: MatchStatus; notes?: string | null }) =>
+    call<{ match: MatchWithHistory }>(API.trackMatch, { params: { id }, body }),
+
+  createResume: (body: NewResume) => call<{ resume: PublicResume }>(API.createResume, { body }),
+  resumes: () => call<{ resumes: ResumeSummary[] }>(API.resumes),
+  resume: (id: number) => call<{ resume: PublicResume }>(API.resume, { params: { id } }),
+  deleteResume: (id: number) => call<void>(API.deleteResume, { params: { id } }),
+  resumeFeedback: (id: number) => call<{ feedback: StoredFeedback }>(API.resumeFeedback, { params: { id } }),
+
+  exportUrl: () => pathOf(API.exportData),
+  deleteAccount: (password: string | undefined) =>
+    call<void>(API.deleteAccount, { body: password === undefined ? {} : { password } }),
+};
+
+export type { Answers };

@@ -1,0 +1,13 @@
+import { Link } from 'react-router';
+import { ScreenHeading } from './ScreenHeading';
+
+export function NotFoundScreen() {
+  return (
+    <section>
+      <ScreenHeading>Page not found</ScreenHeading>
+      <p>
+        There is nothing at this address. <Link to="/">Go to the start</Link>.
+      </p>
+    </section>
+  );
+}

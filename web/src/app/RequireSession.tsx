@@ -1,0 +1,17 @@
+import type { ReactNode } from 'react';
+import { Navigate, useLocation } from 'react-router';
+import { useMe, useSessionEnded } from './session';
+
+/** Screens that need a session: without one, to the log-in page, which brings the person back. */
+export function RequireSession({ children }: { children: ReactNode }) {
+  const me = useMe();
+  const ended = useSessionEnded();
+  const location = useLocation();
+  if (me.isPending) return <p role="status">Loading…</p>;
+  // After a 401 the screen stays as it was (with its unsent edits) under the session banner.
+  if (me.data === null && !ended) {
+    return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+  }
+  if (me.isError && !me.data) return <p role="alert">The server cannot be reached. Try again in a moment.</p>;
+  return <>{children}</>;
+}

@@ -1,0 +1,35 @@
+import { lazy, Suspense, type ComponentType, type ReactNode } from 'react';
+import { createBrowserRouter } from 'react-router';
+import { AuthScreen } from '../auth/AuthScreen';
+import { WelcomeScreen } from '../welcome/WelcomeScreen';
+import { Layout } from './Layout';
+import { NotFoundScreen } from './NotFoundScreen';
+import { RequireSession } from './RequireSession';
+
+// Screens past the first page load on demand, keeping the first page's JavaScript small.
+const WorkbookScreen = lazy(() => import('../workbook/WorkbookScreen'));
+const PastRunScreen = lazy(() => import('../workbook/PastRunScreen'));
+
+function gated(Screen: ComponentType): ReactNode {
+  return (
+    <RequireSession>
+      <Suspense fallback={<p role="status">Loading…</p>}>
+        <Screen />
+      </Suspense>
+    </RequireSession>
+  );
+}
+
+export const router = createBrowserRouter([
+  {
+    element: <Layout />,
+    children: [
+      { path: '/', element: <WelcomeScreen /> },
+      { path: '/login', element: <AuthScreen mode="login" /> },
+      { path: '/register', element: <AuthScreen mode="register" /> },
+      { path: '/workbook', element: gated(WorkbookScreen) },
+      { path: '/workbook/runs/:id', element: gated(PastRunScreen) },
+      { path: '*', element: <NotFoundScreen /> },
+    ],
+  },
+]);

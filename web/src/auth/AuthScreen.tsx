@@ -1,0 +1,101 @@
+import { useMutation } from '@tanstack/react-query';
+import { useId, useState, type FormEvent } from 'react';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import { api } from '../api/client';
+import { PASSWORD_RULES } from '../api/routes';
+import { ScreenHeading } from '../app/ScreenHeading';
+import { useMe, useSessionChanged } from '../app/session';
+import { authErrorText } from './errors';
+
+/** Where to go after logging in: a path of this app only (never another site). */
+function safeNext(next: string | null): string {
+  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/workbook';
+}
+
+export function AuthScreen({ mode }: { mode: 'login' | 'register' }) {
+  const me = useMe();
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const next = safeNext(params.get('next'));
+  const sessionChanged = useSessionChanged();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const rulesId = useId();
+  const errorId = useId();
+  const guest = me.data?.guest === true;
+
+  const submit = useMutation({
+    mutationFn: () => (mode === 'login' ? api.login({ email, password }) : api.register({ email, password })),
+    onSuccess: ({ user }) => {
+      sessionChanged(user);
+      void navigate(next);
+    },
+  });
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    submit.mutate();
+  };
+
+  const title = mode === 'login' ? 'Log in' : 'Create account';
+  return (
+    <section className="narrow">
+      <ScreenHeading>{title}</ScreenHeading>
+      {mode === 'register' && guest && (
+        <p className="note">
+          You are working as a guest. When you create your account, everything you have done so far — workbook answers,
+          chat, files, matches and résumés — stays with you.
+        </p>
+      )}
+      <form onSubmit={onSubmit} noValidate aria-describedby={submit.isError ? errorId : undefined}>
+        <label htmlFor="email">Email</label>
+        <input
+          id="email"
+          type="email"
+          autoComplete="email"
+          required
+          maxLength={320}
+          value={email}
+          onChange={(event) => setEmail(event.target.value)}
+        />
+        <label htmlFor="password">Password</label>
+        <input
+          id="password"
+          type="password"
+          autoComplete={mode === 'login' ? 'current-password' : 'new-password'}
+          required
+          minLength={mode === 'register' ? PASSWORD_RULES.minLength : 1}
+          maxLength={PASSWORD_RULES.maxLength}
+          aria-describedby={mode === 'register' ? rulesId : undefined}
+          value={password}
+          onChange={(event) => setPassword(event.target.value)}
+        />
+        {mode === 'register' && (
+          <p id={rulesId} className="hint">
+            At least {PASSWORD_RULES.minLength} characters (up to {PASSWORD_RULES.maxLength}). A few unrelated words make
+            a strong password.
+          </p>
+        )}
+        {submit.isError && (
+          <p id={errorId} role="alert" className="error">
+            {authErrorText(submit.error, mode)}
+          </p>
+        )}
+        <button type="submit" className="primary" disabled={submit.isPending}>
+          {title}
+        </button>
+      </form>
+      <p>
+        {mode === 'login' ? (
+          <>
+            No account yet? <Link to={`/register?next=${encodeURIComponent(next)}`}>Create account</Link>
+          </>
+        ) : (
+          <>
+            Already have an account? <Link to={`/login?next=${encodeURIComponent(next)}`}>Log in</Link>
+          </>
+        )}
+      </p>
+    </section>
+  );
+}
