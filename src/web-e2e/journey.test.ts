@@ -210,33 +210,33 @@ async function printFirstLoad(app: AppBrowser, t: TestContext): Promise<void> {
 }
 
 describeInBrowser('the web app in Chromium: the journey', {}, (suite) => {
-  it('at 1280 px; survives a SIGKILL of the server, then a log out and log in', async (t) => {
-    const app = await suite.open(DESKTOP);
-    try {
-      const work = await journey(app);
+  it('at 1280 px; survives a SIGKILL of the server, then a log out and log in', (t) =>
+    suite.withApp(
+      t,
+      async (app) => {
+        const work = await journey(app);
 
-      await navigate(app.page, SCREENS.workbook);
-      await see(app.page, stepHeading(work.step));
-      await suite.killAndRestart();
-      await app.page.reload();
-      await everythingIsThere(app, work);
-      await printFirstLoad(app, t);
+        await navigate(app.page, SCREENS.workbook);
+        await see(app.page, stepHeading(work.step));
+        await suite.killAndRestart();
+        await app.page.reload();
+        await everythingIsThere(app, work);
+        await printFirstLoad(app, t);
 
-      await logOutAndIn(app, work);
-      await everythingIsThere(app, work);
-    } finally {
-      await app.close();
-    }
-  });
+        await logOutAndIn(app, work);
+        await everythingIsThere(app, work);
+      },
+      DESKTOP,
+    ));
 
-  it('at 375 px, with no sideways scrolling on any screen', async () => {
-    const app = await suite.open(PHONE);
-    try {
-      const work = await journey(app);
-      await logOutAndIn(app, work);
-      await everythingIsThere(app, work);
-    } finally {
-      await app.close();
-    }
-  });
+  it('at 375 px, with no sideways scrolling on any screen', (t) =>
+    suite.withApp(
+      t,
+      async (app) => {
+        const work = await journey(app);
+        await logOutAndIn(app, work);
+        await everythingIsThere(app, work);
+      },
+      PHONE,
+    ));
 });

@@ -5,12 +5,11 @@ import { PASSWORD, SCREENS, promptBox, see, stepHeading, uniqueEmail, until } fr
 import { describeInBrowser } from '../testing/browser/suite.js';
 
 describeInBrowser('the web app in Chromium: keyboard only', {}, (suite) => {
-  it('registers and works through the workbook with Tab, Enter and typing', async () => {
-    const app = await suite.open();
-    const { page } = app;
-    const { keyboard } = page;
-    const email = uniqueEmail('keyboard');
-    try {
+  it('registers and works through the workbook with Tab, Enter and typing', (t) =>
+    suite.withApp(t, async (app) => {
+      const { page } = app;
+      const { keyboard } = page;
+      const email = uniqueEmail('keyboard');
       await page.goto(app.baseUrl + '/');
       await page.getByRole('heading', { level: 1 }).waitFor();
 
@@ -46,8 +45,5 @@ describeInBrowser('the web app in Chromium: keyboard only', {}, (suite) => {
         const state = (await (await app.api()).request('GET', '/api/ps101')).body;
         return state.answers['1.1'] === 'Typed with the keyboard alone.' && state.answers['2.1'] === 'Still only the keyboard.' && state.currentStep === 2;
       });
-    } finally {
-      await app.close();
-    }
-  });
+    }));
 });

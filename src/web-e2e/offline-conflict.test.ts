@@ -19,10 +19,9 @@ async function serverKeeps(app: AppBrowser, expected: Record<string, string>): P
 }
 
 describeInBrowser('the web app in Chromium: offline edits and conflicts', {}, (suite) => {
-  it('answers typed offline survive a reload, marked unsent, and reach the server once back online', async () => {
-    const app = await suite.open();
-    const { page } = app;
-    try {
+  it('answers typed offline survive a reload, marked unsent, and reach the server once back online', (t) =>
+    suite.withApp(t, async (app) => {
+      const { page } = app;
       await emulateOnlineFlag(app);
       await page.goto(app.baseUrl + '/');
       await startAsGuest(page);
@@ -55,22 +54,18 @@ describeInBrowser('the web app in Chromium: offline edits and conflicts', {}, (s
       });
       await see(page, SAVED);
       assert.equal(await page.getByText(UNSENT_MARK).count(), 0, 'nothing left unsent');
-    } finally {
-      await app.close();
-    }
-  });
+    }));
 
-  it('two tabs edit one answer: the second save offers the choice, and the server keeps the chosen text', async () => {
-    const app = await suite.open();
-    const first = app.page;
-    try {
+  it('two tabs edit one answer: the second save offers the choice, and the server keeps the chosen text', (t) =>
+    suite.withApp(t, async (app) => {
+      const first = app.page;
       await first.goto(app.baseUrl + '/');
       await startAsGuest(first);
       await promptBox(first, '1.1').fill('The answer both tabs start from.');
       await serverKeeps(app, { '1.1': 'The answer both tabs start from.' });
 
       const second = await app.context.newPage();
-      await second.goto(app.baseUrl + '/');
+      await second.goto(app.baseUrl + '/workbook');
       await see(second, stepHeading(1));
       assert.equal(await promptBox(second, '1.1').inputValue(), 'The answer both tabs start from.');
 
@@ -94,8 +89,5 @@ describeInBrowser('the web app in Chromium: offline edits and conflicts', {}, (s
       await see(second, SAVED);
       assert.equal(await promptBox(second, '1.1').inputValue(), merged);
       await second.close();
-    } finally {
-      await app.close();
-    }
-  });
+    }));
 });

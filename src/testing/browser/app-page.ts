@@ -12,6 +12,7 @@ const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8
 
 /** Screenshots of every screen land here (gitignored), one folder per backend and width. */
 export const SCREENSHOT_DIR = fileURLToPath(new URL('../../../test-output/screenshots/', import.meta.url));
+const FAILURE_DIR = fileURLToPath(new URL('../../../test-output/failures/', import.meta.url));
 
 export const DESKTOP = { width: 1280, height: 900 };
 export const PHONE = { width: 375, height: 812 };
@@ -29,6 +30,8 @@ export interface AppBrowser {
   checkScreen(name: string, page?: Page): Promise<void>;
   /** A client for the API with this browser's session cookie: what the server really keeps. */
   api(): Promise<HttpClient>;
+  /** Screenshots of every open page under test-output/failures, to see what a failed test saw. */
+  recordFailure(test: string): Promise<void>;
   /** Closes the context, then fails if any page reached for another host. */
   close(): Promise<void>;
 }
@@ -107,6 +110,13 @@ export async function openApp(
       const session = (await context.cookies(baseUrl)).find((c) => c.name === 'mosaic_session');
       if (session) client.cookie = `${session.name}=${session.value}`;
       return client;
+    },
+    async recordFailure(test) {
+      fs.mkdirSync(FAILURE_DIR, { recursive: true });
+      const base = `${options.label}-${viewport.width}-${test.replace(/[^\w-]+/g, '-').slice(0, 80)}`;
+      for (const [index, open] of context.pages().entries()) {
+        await open.screenshot({ path: path.join(FAILURE_DIR, `${base}-${index}.png`), fullPage: true }).catch(() => undefined);
+      }
     },
     async close() {
       await context.close();

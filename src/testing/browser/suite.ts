@@ -1,4 +1,4 @@
-import { after, before, describe } from 'node:test';
+import { after, before, describe, type TestContext } from 'node:test';
 import type { Browser } from 'playwright-core';
 import type { Backend } from '../../db/connection.js';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../databases.js';
@@ -14,6 +14,8 @@ export interface BrowserBackend {
   database: TestDatabase;
   /** A fresh browser context on this backend's server, request guard on. */
   open(viewport?: { width: number; height: number }): Promise<AppBrowser>;
+  /** Runs `test` in a fresh context; on failure keeps screenshots of its pages; always closes it. */
+  withApp(test: TestContext, run: (app: AppBrowser) => Promise<void>, viewport?: { width: number; height: number }): Promise<void>;
   /** SIGKILLs the server and starts a new one on the same database and port. */
   killAndRestart(): Promise<void>;
 }
@@ -50,6 +52,17 @@ export function describeInBrowser(
           await suite.database?.drop();
         });
         suite.open = (viewport = DESKTOP) => openApp(browser, suite.server.url, { label: backend, viewport });
+        suite.withApp = async (test, run, viewport) => {
+          const app = await suite.open(viewport);
+          try {
+            await run(app);
+          } catch (error) {
+            await app.recordFailure(test.name);
+            throw error;
+          } finally {
+            await app.close();
+          }
+        };
         suite.killAndRestart = async () => {
           const signal = await suite.server.stop('SIGKILL');
           if (signal !== 'SIGKILL') throw new Error(`the server ended with ${signal}, not by SIGKILL`);
