@@ -9,6 +9,11 @@ import { RequireSession } from './RequireSession';
 // Screens past the first page load on demand, keeping the first page's JavaScript small.
 const WorkbookScreen = lazy(() => import('../workbook/WorkbookScreen'));
 const PastRunScreen = lazy(() => import('../workbook/PastRunScreen'));
+const ChatScreen = lazy(() => import('../chat/ChatScreen'));
+const FilesScreen = lazy(() => import('../files/FilesScreen'));
+const MatchesScreen = lazy(() => import('../matches/MatchesScreen'));
+const ResumesScreen = lazy(() => import('../resumes/ResumesScreen'));
+const AccountScreen = lazy(() => import('../account/AccountScreen'));
 
 function gated(Screen: ComponentType): ReactNode {
   return (
@@ -29,6 +34,11 @@ export const router = createBrowserRouter([
       { path: '/register', element: <AuthScreen mode="register" /> },
       { path: '/workbook', element: gated(WorkbookScreen) },
       { path: '/workbook/runs/:id', element: gated(PastRunScreen) },
+      { path: '/chat', element: gated(ChatScreen) },
+      { path: '/files', element: gated(FilesScreen) },
+      { path: '/matches', element: gated(MatchesScreen) },
+      { path: '/resumes', element: gated(ResumesScreen) },
+      { path: '/account', element: gated(AccountScreen) },
       { path: '*', element: <NotFoundScreen /> },
     ],
   },

@@ -1,0 +1,137 @@
+import { useMutation } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { useNavigate } from 'react-router';
+import { ApiError, api } from '../api/client';
+import { PASSWORD_RULES } from '../api/routes';
+import { ConfirmDialog } from '../app/ConfirmDialog';
+import { messageOf } from '../app/format';
+import { ScreenHeading } from '../app/ScreenHeading';
+import { useMe, useSessionChanged } from '../app/session';
+
+const wrongPassword = (error: unknown) =>
+  error instanceof ApiError && (error.code === 'invalid_credentials' || error.status === 401)
+    ? 'The password is wrong.'
+    : messageOf(error);
+
+export default function AccountScreen() {
+  const me = useMe();
+  const navigate = useNavigate();
+  const sessionChanged = useSessionChanged();
+  const guest = me.data?.guest === true;
+  const leave = () => {
+    sessionChanged(null);
+    void navigate('/');
+  };
+  const logout = useMutation({ mutationFn: api.logout, onSuccess: leave });
+  const logoutAll = useMutation({ mutationFn: api.logoutAll, onSuccess: leave });
+
+  return (
+    <section>
+      <ScreenHeading>Account</ScreenHeading>
+      <p>{guest ? 'You are using Mosaic as a guest.' : `Signed in as ${me.data?.email ?? ''}.`}</p>
+      {!guest && <PasswordForm />}
+      <section className="card" aria-labelledby="sessions-title">
+        <h2 id="sessions-title">Sessions</h2>
+        <div className="actions">
+          <button type="button" onClick={() => logout.mutate()} disabled={logout.isPending}>
+            Log out
+          </button>
+          <button type="button" onClick={() => logoutAll.mutate()} disabled={logoutAll.isPending}>
+            Log out everywhere
+          </button>
+        </div>
+        {(logout.isError || logoutAll.isError) && <p role="alert" className="error">{messageOf(logout.error ?? logoutAll.error)}</p>}
+      </section>
+      <section className="card" aria-labelledby="export-title">
+        <h2 id="export-title">Your data</h2>
+        <p>Everything Mosaic keeps about you, as one JSON file.</p>
+        <a className="button" href={api.exportUrl()} download="mosaic-export.json">
+          Export my data
+        </a>
+      </section>
+      <DeleteAccount guest={guest} onDeleted={leave} />
+    </section>
+  );
+}
+
+function PasswordForm() {
+  const [currentPassword, setCurrent] = useState('');
+  const [newPassword, setNew] = useState('');
+  const change = useMutation({
+    mutationFn: () => api.changePassword({ currentPassword, newPassword }),
+    onSuccess: () => {
+      setCurrent('');
+      setNew('');
+    },
+  });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    change.mutate();
+  };
+  return (
+    <form className="card" onSubmit={submit} aria-labelledby="password-title">
+      <h2 id="password-title">Change password</h2>
+      <label htmlFor="current-password">Current password</label>
+      <input id="current-password" type="password" autoComplete="current-password" value={currentPassword} onChange={(e) => setCurrent(e.target.value)} />
+      <label htmlFor="new-password">New password</label>
+      <input
+        id="new-password"
+        type="password"
+        autoComplete="new-password"
+        minLength={PASSWORD_RULES.minLength}
+        maxLength={PASSWORD_RULES.maxLength}
+        aria-describedby="new-password-rules"
+        value={newPassword}
+        onChange={(e) => setNew(e.target.value)}
+      />
+      <p id="new-password-rules" className="hint">
+        At least {PASSWORD_RULES.minLength} characters. Your other sessions are logged out.
+      </p>
+      {change.isError && <p role="alert" className="error">{wrongPassword(change.error)}</p>}
+      {change.isSuccess && <p role="status">Password changed.</p>}
+      <button type="submit" disabled={change.isPending}>
+        Change password
+      </button>
+    </form>
+  );
+}
+
+function DeleteAccount({ guest, onDeleted }: { guest: boolean; onDeleted(): void }) {
+  const [password, setPassword] = useState('');
+  const [confirming, setConfirming] = useState(false);
+  const remove = useMutation({
+    mutationFn: () => api.deleteAccount(guest ? undefined : password),
+    onSuccess: onDeleted,
+    onSettled: () => setConfirming(false),
+  });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setConfirming(true);
+  };
+  return (
+    <form className="card" onSubmit={submit} aria-labelledby="delete-title">
+      <h2 id="delete-title">Delete my account</h2>
+      <p>This deletes your account and everything in it: workbook, chat, files, matches and résumés. It cannot be undone.</p>
+      {!guest && (
+        <>
+          <label htmlFor="delete-password">Your password</label>
+          <input id="delete-password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+        </>
+      )}
+      {remove.isError && <p role="alert" className="error">{wrongPassword(remove.error)}</p>}
+      <button type="submit" className="danger" disabled={(!guest && password === '') || remove.isPending}>
+        Delete my account
+      </button>
+      <ConfirmDialog
+        open={confirming}
+        title="Delete your account for good?"
+        confirmLabel="Yes, delete everything"
+        danger
+        onCancel={() => setConfirming(false)}
+        onConfirm={() => remove.mutate()}
+      >
+        <p>Everything you have in Mosaic is deleted now.</p>
+      </ConfirmDialog>
+    </form>
+  );
+}
