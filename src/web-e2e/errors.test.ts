@@ -75,7 +75,7 @@ describeInBrowser(
     it('an upload over 10 MB is refused in words with the limit', async () => {
       const { page } = app;
       await navigate(page, SCREENS.files);
-      await page.locator('input[type="file"]').setInputFiles({ name: 'huge-portfolio.pdf', mimeType: 'application/pdf', buffer: resumePdf(10.5 * 1024 * 1024) });
+      await page.getByLabel('Choose a file to upload').setInputFiles({ name: 'huge-portfolio.pdf', mimeType: 'application/pdf', buffer: resumePdf(10.5 * 1024 * 1024) });
       await see(page, /10 MB/);
       await app.checkScreen('files-too-large');
       assert.equal((await (await app.api()).request('GET', '/api/files')).body.files.length, 0, 'nothing stored');
@@ -84,7 +84,7 @@ describeInBrowser(
     it('an executable renamed .pdf is refused with the accepted types', async () => {
       const { page } = app;
       await navigate(page, SCREENS.files);
-      await page.locator('input[type="file"]').setInputFiles({ name: 'resume.pdf', mimeType: 'application/pdf', buffer: windowsExecutable() });
+      await page.getByLabel('Choose a file to upload').setInputFiles({ name: 'resume.pdf', mimeType: 'application/pdf', buffer: windowsExecutable() });
       await see(page, /DOCX/);
       await app.checkScreen('files-unsupported');
       assert.equal((await (await app.api()).request('GET', '/api/files')).body.files.length, 0, 'nothing stored');

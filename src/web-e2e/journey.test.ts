@@ -4,13 +4,15 @@ import { DESKTOP, PHONE, type AppBrowser } from '../testing/browser/app-page.js'
 import type { PageWindow } from '../testing/browser/page-globals.js';
 import {
   PASSWORD,
+  SAVED,
   SCREENS,
-  byText,
+  escapeRegExp,
   fillCredentials,
   logOut,
   navigate,
   promptBox,
   see,
+  seeSaveState,
   startAsGuest,
   stepHeading,
   submitLogin,
@@ -64,12 +66,12 @@ async function journey(app: AppBrowser): Promise<JourneyWork> {
   await promptBox(page, '1.1').fill(work.answers['1.1']!);
   await promptBox(page, '1.2').fill(work.answers['1.2']!);
   await serverHasAnswers(app, { '1.1': work.answers['1.1']!, '1.2': work.answers['1.2']! });
-  await see(page, 'Saved');
+  await seeSaveState(page, SAVED);
   await page.getByRole('button', { name: /^Next/ }).click();
   await see(page, stepHeading(2));
   await promptBox(page, '2.1').fill(work.answers['2.1']!);
   await serverHasAnswers(app, work.answers);
-  await see(page, 'Saved');
+  await seeSaveState(page, SAVED);
 
   await navigate(page, SCREENS.chat);
   await app.checkScreen('chat');
@@ -78,7 +80,7 @@ async function journey(app: AppBrowser): Promise<JourneyWork> {
   await see(page, work.chatMessage);
   await see(page, /I hear you/);
 
-  await page.getByRole('link', { name: /create (an )?account/i }).first().click();
+  await page.getByRole('banner').getByRole('link', { name: 'create an account' }).click();
   await page.getByLabel('Email').waitFor();
   await app.checkScreen('register');
   await fillCredentials(page, work.email, PASSWORD);
@@ -92,8 +94,8 @@ async function journey(app: AppBrowser): Promise<JourneyWork> {
   await app.checkScreen('files');
   const unthrottle = await throttleUploads(page, 256 * 1024);
   const progress = await recordProgress(page);
-  await page.locator('input[type="file"]').setInputFiles({ name: work.fileName, mimeType: 'application/pdf', buffer: resumePdf(512 * 1024) });
-  await page.getByRole('listitem').filter({ hasText: work.fileName }).or(page.getByRole('row').filter({ hasText: work.fileName })).first().waitFor();
+  await page.getByLabel('Choose a file to upload').setInputFiles({ name: work.fileName, mimeType: 'application/pdf', buffer: resumePdf(512 * 1024) });
+  await page.getByRole('row').filter({ hasText: work.fileName }).waitFor();
   const seen = await progress();
   await unthrottle();
   assert.ok(seen.some((value) => value > 0 && value < 100), `the progress bar moved between 0 and 100 %: saw ${seen.join(', ')}`);
@@ -127,23 +129,23 @@ async function serverHasAnswers(app: AppBrowser, answers: Record<string, string>
 
 async function createResumeFromFile(app: AppBrowser, work: JourneyWork): Promise<void> {
   const { page } = app;
-  const form = page.getByRole('form', { name: /résumé/i }).or(page.getByRole('main'));
-  await form.getByLabel(/^Name/).first().fill(work.resumeName);
-  await form.getByLabel(/uploaded file|from a file/i).first().check().catch(() => undefined);
-  await form.getByRole('combobox', { name: /file/i }).first().selectOption({ label: new RegExp(work.fileName).source }).catch(async () => {
-    await form.getByRole('combobox', { name: /file/i }).first().selectOption({ index: 1 });
-  });
-  await form.getByRole('button', { name: /create/i }).first().click();
-  await see(page, work.resumeName);
-  await see(page, /missing skills/i);
+  await page.getByLabel('Name of this version').fill(work.resumeName);
+  await page.getByRole('radio', { name: 'An uploaded file' }).check();
+  await page.getByRole('combobox', { name: 'File', exact: true }).selectOption({ label: work.fileName });
+  await page.getByRole('button', { name: 'Create version and get feedback' }).click();
+  const feedback = page.getByRole('region', { name: 'Feedback' });
+  await feedback.waitFor();
+  await feedback.getByText(/Quantified results/).waitFor();
+  await app.checkScreen('resumes-feedback');
 }
 
+const matchCard = (app: AppBrowser, work: JourneyWork) => app.page.getByRole('article', { name: new RegExp(`^(\\d+\\. )?${escapeRegExp(work.matchTitle)}$`) });
+
 async function setMatchApplied(app: AppBrowser, work: JourneyWork): Promise<void> {
-  const { page } = app;
-  const item = page.getByRole('listitem').filter({ hasText: work.matchTitle }).first();
-  await item.getByRole('combobox', { name: /status/i }).selectOption('applied');
-  await item.getByRole('textbox', { name: /note/i }).fill(work.note);
-  await item.getByRole('button', { name: /save|update/i }).click();
+  const card = matchCard(app, work);
+  await card.getByLabel(`Status for ${work.matchTitle}`).selectOption('applied');
+  await card.getByLabel(`Notes for ${work.matchTitle}`).fill(work.note);
+  await card.getByRole('button', { name: 'Save status' }).click();
   await until('the match to be applied with the note', async () => {
     const matches = (await (await app.api()).request('GET', '/api/jobs/matches')).body.matches as { title: string; status: string; notes: string }[];
     const match = matches.find((m) => m.title === work.matchTitle);
@@ -170,12 +172,12 @@ async function everythingIsThere(app: AppBrowser, work: JourneyWork): Promise<vo
   await navigate(page, SCREENS.files);
   await see(page, work.fileName);
   await navigate(page, SCREENS.resumes);
-  await see(page, work.resumeName);
+  await page.getByRole('button', { name: work.resumeName }).click();
+  await page.getByRole('region', { name: 'Feedback' }).waitFor();
   await navigate(page, SCREENS.matches);
-  const item = page.getByRole('listitem').filter({ hasText: work.matchTitle }).first();
-  await item.waitFor();
-  assert.equal(await item.getByRole('combobox', { name: /status/i }).inputValue(), 'applied');
-  await see(page, work.note);
+  const card = matchCard(app, work);
+  assert.equal(await card.getByLabel(`Status for ${work.matchTitle}`).inputValue(), 'applied');
+  assert.equal(await card.getByLabel(`Notes for ${work.matchTitle}`).inputValue(), work.note);
 }
 
 async function logOutAndIn(app: AppBrowser, work: JourneyWork): Promise<void> {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import type { AppBrowser } from '../testing/browser/app-page.js';
-import { OFFLINE_MESSAGE, SAVED, UNSENT_MARK, promptBox, see, startAsGuest, stepHeading, until } from '../testing/browser/mosaic-ui.js';
+import { OFFLINE_MESSAGE, SAVED, UNSENT_MARK, promptBox, see, seeSaveState, startAsGuest, stepHeading, until } from '../testing/browser/mosaic-ui.js';
 import { cutApi, emulateOnlineFlag, restoreApi } from '../testing/browser/network.js';
 import { describeInBrowser } from '../testing/browser/suite.js';
 
@@ -31,7 +31,7 @@ describeInBrowser('the web app in Chromium: offline edits and conflicts', {}, (s
       await app.context.setOffline(true);
       await promptBox(page, '1.2').pressSequentially('Typed on the train, offline.');
       await promptBox(page, '1.3').fill('A second answer with no connection.');
-      await see(page, OFFLINE_MESSAGE);
+      await seeSaveState(page, OFFLINE_MESSAGE);
       await app.checkScreen('workbook-offline');
 
       // Reload while the API stays unreachable (see network.ts for why the page's own files load).
@@ -41,7 +41,7 @@ describeInBrowser('the web app in Chromium: offline edits and conflicts', {}, (s
       await see(page, stepHeading(1));
       assert.equal(await promptBox(page, '1.2').inputValue(), 'Typed on the train, offline.');
       assert.equal(await promptBox(page, '1.3').inputValue(), 'A second answer with no connection.');
-      await see(page, OFFLINE_MESSAGE);
+      await seeSaveState(page, OFFLINE_MESSAGE);
       assert.equal(await page.getByText(UNSENT_MARK).count(), 2, 'both answers marked unsent');
       const whileOffline = await serverAnswers(app);
       assert.equal(whileOffline['1.2'], undefined, 'nothing reached the server while offline');
@@ -52,7 +52,7 @@ describeInBrowser('the web app in Chromium: offline edits and conflicts', {}, (s
         '1.2': 'Typed on the train, offline.',
         '1.3': 'A second answer with no connection.',
       });
-      await see(page, SAVED);
+      await seeSaveState(page, SAVED);
       assert.equal(await page.getByText(UNSENT_MARK).count(), 0, 'nothing left unsent');
     }));
 
@@ -86,7 +86,7 @@ describeInBrowser('the web app in Chromium: offline edits and conflicts', {}, (s
       await dialog.getByLabel('Merged answer').fill(merged);
       await dialog.getByRole('button', { name: 'Save my choices' }).click();
       await serverKeeps(app, { '1.1': merged });
-      await see(second, SAVED);
+      await seeSaveState(second, SAVED);
       assert.equal(await promptBox(second, '1.1').inputValue(), merged);
       await second.close();
     }));

@@ -44,20 +44,28 @@ export function promptBox(page: Page, key: string): Locator {
   return page.getByLabel(text, { exact: true });
 }
 
-/** The autosave state line. */
-export const saveState = (page: Page): Locator => page.getByRole('status').filter({ hasText: /Sav|Offline|Could not save/ }).first();
+export const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-export async function navigate(page: Page, link: string | RegExp): Promise<void> {
-  await page.getByRole('navigation').getByRole('link', { name: link }).first().click();
+/** Waits until the autosave state line reads exactly `state` ("Saved", the offline message…). */
+export async function seeSaveState(page: Page, state: string, timeout = 15_000): Promise<void> {
+  await page
+    .getByRole('status')
+    .filter({ hasText: new RegExp(`^${escapeRegExp(state)}$`) })
+    .waitFor({ state: 'visible', timeout });
+}
+
+/** Follows a link of the main navigation (names from SCREENS). */
+export async function navigate(page: Page, link: string): Promise<void> {
+  await page.getByRole('navigation').getByRole('link', { name: link, exact: true }).click();
 }
 
 export const SCREENS = {
-  workbook: /Workbook/i,
-  chat: /Coach/i,
-  files: /Files/i,
-  matches: /Job matches|Matches/i,
-  resumes: /Résumés/i,
-  account: /Account/i,
+  workbook: 'Workbook',
+  chat: 'Coach',
+  files: 'Files',
+  matches: 'Job matches',
+  resumes: 'Résumés',
+  account: 'Account',
 } as const;
 
 export async function startAsGuest(page: Page): Promise<void> {
@@ -78,7 +86,10 @@ export async function submitLogin(page: Page): Promise<void> {
   await page.getByRole('main').getByRole('button', { name: 'Log in' }).click();
 }
 
+/** Logs out from the Account screen, then opens the log-in screen from the welcome page. */
 export async function logOut(page: Page): Promise<void> {
   await navigate(page, SCREENS.account);
   await page.getByRole('button', { name: 'Log out', exact: true }).click();
+  await page.getByRole('main').getByRole('link', { name: 'Log in' }).click();
+  await page.getByLabel('Email').waitFor();
 }
