@@ -1,10 +1,28 @@
 import { defineConfig } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
 
 // The API the dev server proxies to: `npm run dev` starts it on PORT (8080 unless set).
 const api = `http://127.0.0.1:${process.env.PORT ?? '8080'}`;
 
 export default defineConfig({
   root: import.meta.dirname,
+  plugins: [
+    // A service worker keeps the app's own files (page, scripts, styles) so a reload without a
+    // connection still opens the app, with its unsent edits. The API is never cached by it.
+    VitePWA({
+      injectRegister: null,
+      registerType: 'autoUpdate',
+      manifest: false,
+      workbox: {
+        globPatterns: ['**/*.{js,css,html}'],
+        navigateFallback: '/index.html',
+        navigateFallbackDenylist: [/^\/api(\/|$)/, /^\/health(\/|$)/],
+        cleanupOutdatedCaches: true,
+        clientsClaim: true,
+        skipWaiting: true,
+      },
+    }),
+  ],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

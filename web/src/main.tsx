@@ -1,4 +1,6 @@
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { createSyncStoragePersister } from '@tanstack/query-sync-storage-persister';
+import { QueryClient } from '@tanstack/react-query';
+import { PersistQueryClientProvider } from '@tanstack/react-query-persist-client';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { RouterProvider } from 'react-router';
@@ -12,16 +14,41 @@ const queryClient = new QueryClient({
       // 4xx answers are final; only a lost connection or a 5xx is worth another try.
       retry: (count, error) => count < 2 && !(error instanceof ApiError && error.status >= 400 && error.status < 500),
       refetchOnWindowFocus: false,
+      // Ask even when the browser says it is offline: the answer (or the failure) decides, and
+      // the last known data stays on screen meanwhile.
+      networkMode: 'offlineFirst',
     },
   },
 });
+
+// What a reload without a connection needs to open the workbook: who is signed in, the flow and
+// the last acknowledged workbook state. Unsent edits are kept apart, by the autosave queue.
+const PERSISTED = new Set(['me', 'flow', 'workbook']);
+const persister = createSyncStoragePersister({ storage: window.localStorage, key: 'mosaic:cache' });
+const persistOptions = {
+  persister,
+  maxAge: 30 * 86_400_000,
+  buster: 'v1',
+  dehydrateOptions: {
+    shouldDehydrateQuery: (query: { queryKey: readonly unknown[]; state: { status: string } }) =>
+      query.state.status === 'success' && PERSISTED.has(String(query.queryKey[0])) && query.queryKey.length === 1,
+  },
+};
+
+if (import.meta.env.PROD && 'serviceWorker' in navigator) {
+  window.addEventListener('load', () => {
+    navigator.serviceWorker.register('/sw.js').catch(() => {
+      // Without the worker the app still works online; only reloads without a connection fail.
+    });
+  });
+}
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
 createRoot(root).render(
   <StrictMode>
-    <QueryClientProvider client={queryClient}>
+    <PersistQueryClientProvider client={queryClient} persistOptions={persistOptions}>
       <RouterProvider router={router} />
-    </QueryClientProvider>
+    </PersistQueryClientProvider>
   </StrictMode>,
 );

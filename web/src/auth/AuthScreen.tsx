@@ -32,9 +32,13 @@ export function AuthScreen({ mode }: { mode: 'login' | 'register' }) {
     },
   });
 
+  const [tooShort, setTooShort] = useState(false);
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    submit.mutate();
+    // The rule is shown before submitting; checking it here saves a round trip.
+    const short = mode === 'register' && password.length < PASSWORD_RULES.minLength;
+    setTooShort(short);
+    if (!short) submit.mutate();
   };
 
   const title = mode === 'login' ? 'Log in' : 'Create account';
@@ -76,7 +80,12 @@ export function AuthScreen({ mode }: { mode: 'login' | 'register' }) {
             a strong password.
           </p>
         )}
-        {submit.isError && (
+        {tooShort && (
+          <p role="alert" className="error">
+            The password needs at least {PASSWORD_RULES.minLength} characters.
+          </p>
+        )}
+        {submit.isError && !tooShort && (
           <p id={errorId} role="alert" className="error">
             {authErrorText(submit.error, mode)}
           </p>

@@ -64,7 +64,7 @@ function statusLabel(status: MatchStatus): string {
 function MatchCard({ match }: { match: PublicJobMatch }) {
   const client = useQueryClient();
   const id = useId();
-  const [status, setStatus] = useState<MatchStatus>(match.status ?? 'saved');
+  const [status, setStatus] = useState<MatchStatus | ''>(match.status ?? '');
   const [notes, setNotes] = useState(match.notes ?? '');
   const [showHistory, setShowHistory] = useState(false);
   const history = useQuery({
@@ -73,7 +73,7 @@ function MatchCard({ match }: { match: PublicJobMatch }) {
     enabled: showHistory,
   });
   const track = useMutation({
-    mutationFn: () => api.trackMatch(match.id, { status, notes: notes.trim() === '' ? null : notes }),
+    mutationFn: (chosen: MatchStatus) => api.trackMatch(match.id, { status: chosen, notes: notes.trim() === '' ? null : notes }),
     onSuccess: ({ match: updated }) => {
       client.setQueryData<PublicJobMatch[]>(MATCHES_KEY, (list) => list?.map((m) => (m.id === updated.id ? updated : m)));
       client.setQueryData(['matches', match.id], updated.history);
@@ -81,7 +81,7 @@ function MatchCard({ match }: { match: PublicJobMatch }) {
   });
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    track.mutate();
+    if (status !== '') track.mutate(status);
   };
   const titleId = `${id}-title`;
 
@@ -101,7 +101,8 @@ function MatchCard({ match }: { match: PublicJobMatch }) {
       {match.entryPaths.length > 0 && <p>Ways in: {match.entryPaths.join('; ')}</p>}
       <form onSubmit={submit}>
         <label htmlFor={`${id}-status`}>Status for {match.title}</label>
-        <select id={`${id}-status`} value={status} onChange={(event) => setStatus(event.target.value as MatchStatus)}>
+        <select id={`${id}-status`} value={status} onChange={(event) => setStatus(event.target.value as MatchStatus | '')}>
+          {match.status === null && <option value="">Not tracked — choose a status</option>}
           {MATCH_STATUSES.map((s) => (
             <option key={s} value={s}>
               {statusLabel(s)}
@@ -111,7 +112,7 @@ function MatchCard({ match }: { match: PublicJobMatch }) {
         <label htmlFor={`${id}-notes`}>Notes for {match.title}</label>
         <textarea id={`${id}-notes`} rows={2} maxLength={5000} value={notes} onChange={(event) => setNotes(event.target.value)} />
         <div className="actions">
-          <button type="submit" disabled={track.isPending}>
+          <button type="submit" disabled={track.isPending || status === ''}>
             Save status
           </button>
           <button type="button" className="link" aria-expanded={showHistory} onClick={() => setShowHistory((v) => !v)}>

@@ -18,7 +18,7 @@ export default function WorkbookScreen() {
   const flow = useFlow();
   const workbook = useWorkbookState();
   const [run, setRun] = useState(0);
-  if (flow.isError || workbook.isError) {
+  if ((flow.isError && !flow.data) || (workbook.isError && !workbook.data)) {
     return (
       <section>
         <ScreenHeading>Workbook</ScreenHeading>
@@ -26,11 +26,14 @@ export default function WorkbookScreen() {
       </section>
     );
   }
-  if (!flow.data || !workbook.data || !me.data) return <p role="status">Loading the workbook…</p>;
-  // A new key after a restart gives the fresh run its own autosave queue.
+  // Wait for this visit's answer from the server, or its failure (then the kept state is used).
+  const settled = workbook.isFetchedAfterMount || workbook.isError;
+  if (!flow.data || !workbook.data || !me.data || !settled) return <p role="status">Loading the workbook…</p>;
+  // A new key after a restart gives the fresh run its own autosave queue. (Not the run id: the
+  // first save creates the run, and the queue that made it must stay.)
   return (
     <WorkbookEditor
-      key={`${workbook.data.runId ?? 'new'}-${run}`}
+      key={run}
       user={me.data}
       flow={flow.data}
       initial={workbook.data}

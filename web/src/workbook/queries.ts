@@ -2,10 +2,14 @@ import { useQuery } from '@tanstack/react-query';
 import { api } from '../api/client';
 import { WORKBOOK_KEY } from './useAutosave';
 
-export const useFlow = () => useQuery({ queryKey: ['flow'], queryFn: api.flow, staleTime: Infinity });
+export const useFlow = () => useQuery({ queryKey: ['flow'], queryFn: api.flow, staleTime: 3_600_000 });
 
+/**
+ * The live workbook, fetched afresh each time the screen opens (another device may have written);
+ * when that fails (offline), the last acknowledged state kept on the device is used. While the
+ * screen is open the autosave queue owns it: no refetch races its saves.
+ */
 export const useWorkbookState = () =>
-  // The autosave queue owns the workbook while it is open; a refetch would race its saves.
-  useQuery({ queryKey: WORKBOOK_KEY, queryFn: api.workbook, staleTime: Infinity });
+  useQuery({ queryKey: WORKBOOK_KEY, queryFn: api.workbook, staleTime: Infinity, refetchOnMount: 'always', retry: false });
 
 export const useWorkbookRuns = () => useQuery({ queryKey: ['workbook', 'runs'], queryFn: async () => (await api.workbookRuns()).runs });
