@@ -86,10 +86,10 @@ export async function submitLogin(page: Page): Promise<void> {
   await page.getByRole('main').getByRole('button', { name: 'Log in' }).click();
 }
 
-/** Logs out from the Account screen, then opens the log-in screen from the welcome page. */
+/** Logs out from the Account screen, then opens the log-in screen from the header. */
 export async function logOut(page: Page): Promise<void> {
   await navigate(page, SCREENS.account);
   await page.getByRole('button', { name: 'Log out', exact: true }).click();
-  await page.getByRole('main').getByRole('link', { name: 'Log in' }).click();
+  await page.getByRole('banner').getByRole('link', { name: 'Log in' }).click();
   await page.getByLabel('Email').waitFor();
 }
