@@ -20,6 +20,16 @@ export interface BrowserBackend {
   killAndRestart(): Promise<void>;
 }
 
+/** Runs `run`; when it fails, keeps screenshots of the context's pages, then rethrows. */
+export async function keepingFailures(app: AppBrowser, test: TestContext, run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch (error) {
+    await app.recordFailure(test.name);
+    throw error;
+  }
+}
+
 /**
  * One Chromium for the whole file and, per backend, a real `mosaic serve` process on a fresh
  * database; `body` declares the tests for one backend. Skipped (one reason) without Chromium.
@@ -55,10 +65,7 @@ export function describeInBrowser(
         suite.withApp = async (test, run, viewport) => {
           const app = await suite.open(viewport);
           try {
-            await run(app);
-          } catch (error) {
-            await app.recordFailure(test.name);
-            throw error;
+            await keepingFailures(app, test, () => run(app));
           } finally {
             await app.close();
           }
