@@ -7,6 +7,9 @@ COPY package.json package-lock.json ./
 RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+COPY web ./web
+COPY scripts/build-web.ts ./scripts/
+# The server (dist/) and the web app (web/dist/, with its size budget checked).
 RUN npm run build
 
 FROM node:20-slim AS runtime
@@ -20,6 +23,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev && npm cache clean --force
 COPY bin ./bin
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/web/dist ./web/dist
 # Non-root; /data is where SQLite lives (mount a volume there, or set DATABASE_URL).
 RUN mkdir -p /data && chown node:node /data
 USER node

@@ -4,6 +4,7 @@
 // works right after `npm install` and never runs a stale build. An install
 // without dev dependencies (the Docker image, `npm ci --omit=dev`) runs the
 // compiled dist/ made by `npm run build`.
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -23,10 +24,11 @@ const tsx = existsSync(source) && process.env.MOSAIC_RUN_DIST !== '1' ? await lo
 if (tsx) {
   tsx.register();
   // In a checkout the web app is built when missing, so `npm install && npm start` serves it.
+  // A child process: Vite sets NODE_ENV=production in the process that builds.
   if (process.argv[2] === 'serve' && !existsSync(`${root}web/dist/index.html`) && existsSync(`${root}web/index.html`)) {
-    const { buildWeb } = await import(pathToFileURL(`${root}scripts/build-web.ts`).href);
     console.error('mosaic: building the web app (web/dist is missing)…');
-    await buildWeb({ replace: false });
+    const build = spawnSync(process.execPath, ['--import', 'tsx', `${root}scripts/build-web.ts`, '--if-missing'], { stdio: 'inherit' });
+    if (build.status !== 0) process.exit(build.status ?? 1);
   }
   await import(pathToFileURL(source).href);
 } else if (existsSync(built)) {

@@ -86,7 +86,8 @@ export async function buildWeb({ replace }: { replace: boolean }): Promise<void>
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
-  buildWeb({ replace: true }).catch((error: unknown) => {
+  // --if-missing (from `mosaic serve`): a build another process finished first is kept.
+  buildWeb({ replace: !process.argv.includes('--if-missing') }).catch((error: unknown) => {
     console.error(`web: build failed: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   });

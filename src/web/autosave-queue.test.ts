@@ -246,6 +246,16 @@ describe('autosave queue', () => {
     assert.deepEqual(queue.snapshot().unsent, { '1.1': 'x' });
   });
 
+  it('does not clear another tab’s unsent edits when its own are acknowledged', async () => {
+    const tab = open();
+    tab.edit('1.1', 'from this tab');
+    const otherTab = JSON.stringify({ version: 1, revision: 0, answers: { '1.3': 'typed in another tab' }, base: { '1.3': '' } });
+    storage.setItem(KEY, otherTab);
+    await advance(500);
+    assert.equal(tab.snapshot().status, 'saved');
+    assert.equal(storage.getItem(KEY), otherTab);
+  });
+
   it('keeps each person’s edits under their own key and ignores malformed storage', () => {
     assert.notEqual(unsentEditsKey(1), unsentEditsKey(2));
     storage.setItem(KEY, '{"version":1,"revision":"x","answers":{"1.1":3}}');

@@ -18,9 +18,10 @@ export default function AccountScreen() {
   const navigate = useNavigate();
   const sessionChanged = useSessionChanged();
   const guest = me.data?.guest === true;
-  const leave = () => {
+  // Leave the gated screen first, or it would send the signed-out person to the log-in page.
+  const leave = async () => {
+    await navigate('/');
     sessionChanged(null);
-    void navigate('/');
   };
   const logout = useMutation({ mutationFn: api.logout, onSuccess: leave });
   const logoutAll = useMutation({ mutationFn: api.logoutAll, onSuccess: leave });
@@ -29,7 +30,7 @@ export default function AccountScreen() {
     <section>
       <ScreenHeading>Account</ScreenHeading>
       <p>{guest ? 'You are using Mosaic as a guest.' : `Signed in as ${me.data?.email ?? ''}.`}</p>
-      {!guest && <PasswordForm />}
+      {!guest && <PasswordForm email={me.data?.email ?? ''} />}
       <section className="card" aria-labelledby="sessions-title">
         <h2 id="sessions-title">Sessions</h2>
         <div className="actions">
@@ -49,12 +50,17 @@ export default function AccountScreen() {
           Export my data
         </a>
       </section>
-      <DeleteAccount guest={guest} onDeleted={leave} />
+      <DeleteAccount guest={guest} email={me.data?.email ?? ''} onDeleted={leave} />
     </section>
   );
 }
 
-function PasswordForm() {
+/** Lets password managers tell which account a password form is about. */
+function UsernameForManagers({ email }: { email: string }) {
+  return <input type="email" name="username" autoComplete="username" value={email} readOnly hidden />;
+}
+
+function PasswordForm({ email }: { email: string }) {
   const [currentPassword, setCurrent] = useState('');
   const [newPassword, setNew] = useState('');
   const change = useMutation({
@@ -71,6 +77,7 @@ function PasswordForm() {
   return (
     <form className="card" onSubmit={submit} aria-labelledby="password-title">
       <h2 id="password-title">Change password</h2>
+      <UsernameForManagers email={email} />
       <label htmlFor="current-password">Current password</label>
       <input id="current-password" type="password" autoComplete="current-password" value={currentPassword} onChange={(e) => setCurrent(e.target.value)} />
       <label htmlFor="new-password">New password</label>
@@ -96,7 +103,7 @@ function PasswordForm() {
   );
 }
 
-function DeleteAccount({ guest, onDeleted }: { guest: boolean; onDeleted(): void }) {
+function DeleteAccount({ guest, email, onDeleted }: { guest: boolean; email: string; onDeleted(): Promise<void> }) {
   const [password, setPassword] = useState('');
   const [confirming, setConfirming] = useState(false);
   const remove = useMutation({
@@ -114,6 +121,7 @@ function DeleteAccount({ guest, onDeleted }: { guest: boolean; onDeleted(): void
       <p>This deletes your account and everything in it: workbook, chat, files, matches and résumés. It cannot be undone.</p>
       {!guest && (
         <>
+          <UsernameForManagers email={email} />
           <label htmlFor="delete-password">Your password</label>
           <input id="delete-password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
         </>

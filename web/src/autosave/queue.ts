@@ -135,6 +135,8 @@ export class AutosaveQueue {
   private inFlight: Promise<void> | null = null;
   private snapshotCache: AutosaveSnapshot | null = null;
   private closed = false;
+  /** What this queue last stored, to tell its own entry from another tab's. */
+  private written: string | null = null;
 
   constructor(server: ServerState, options: AutosaveOptions) {
     this.storage = options.storage;
@@ -155,6 +157,7 @@ export class AutosaveQueue {
   private restore(): void {
     const stored = readStored(this.storage, this.storageKey);
     if (!stored) return;
+    this.written = this.storage.getItem(this.storageKey);
     this.unsent = stored.answers;
     this.base = stored.base;
     this.unsentStep = stored.currentStep ?? null;
@@ -415,12 +418,17 @@ export class AutosaveQueue {
   private persist(): void {
     try {
       if (!this.hasUnsent()) {
-        this.storage.removeItem(this.storageKey);
+        // Another tab of the same person may have written its own unsent edits since: those stay.
+        if (this.written === null || this.storage.getItem(this.storageKey) === this.written) {
+          this.storage.removeItem(this.storageKey);
+        }
+        this.written = null;
         return;
       }
       const stored: StoredEdits = { version: 1, revision: this.editsRevision, answers: this.unsent, base: this.base };
       if (this.unsentStep !== null) stored.currentStep = this.unsentStep;
-      this.storage.setItem(this.storageKey, JSON.stringify(stored));
+      this.written = JSON.stringify(stored);
+      this.storage.setItem(this.storageKey, this.written);
     } catch {
       // Storage full or disabled: the edits still live in memory and are sent as usual.
     }

@@ -16,7 +16,8 @@ export function uploadErrorText(error: unknown): string {
     const max = typeof error.details.maxBytes === 'number' ? formatBytes(error.details.maxBytes) : 'the limit';
     return `This file is too large: files can be at most ${max}.`;
   }
-  if (error.code === 'unsupported_type') return `This kind of file is not accepted. Accepted types: ${ACCEPTED}. (${error.message})`;
+  // The server's message names the accepted types; the list here is the fallback.
+  if (error.code === 'unsupported_type') return `This kind of file is not accepted. ${error.message || `Accepted types: ${ACCEPTED}.`}`;
   if (error.code === 'empty_file') return 'This file is empty.';
   if (error.offline) return 'The upload did not reach the server: check your connection, or the file may be too large.';
   return error.message;
