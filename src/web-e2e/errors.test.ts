@@ -90,7 +90,7 @@ describeInBrowser(
       await page.getByLabel('Choose a file to upload').setInputFiles({ name: 'resume.pdf', mimeType: 'application/pdf', buffer: windowsExecutable() });
       const alert = page.getByRole('alert');
       await alert.filter({ hasText: 'not accepted' }).waitFor();
-      assert.match((await alert.textContent()) ?? '', /Accepted types: PDF, DOCX/);
+      assert.match((await alert.textContent()) ?? '', /PDF, DOCX, ODT, RTF/);
       await app.checkScreen('files-unsupported');
       assert.equal((await (await app.api()).request('GET', '/api/files')).body.files.length, 0, 'nothing stored');
     }));
