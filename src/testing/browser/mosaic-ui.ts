@@ -6,7 +6,6 @@ import { promptText } from '../../ps101/flow.js';
 
 export const SAVED = 'Saved';
 export const OFFLINE_MESSAGE = 'Offline — your changes are kept on this device and will be sent when you are back';
-export const RETRYING_MESSAGE = 'Could not save — retrying';
 /** Beside each answer the server has not acknowledged yet. */
 export const UNSENT_MARK = 'Not sent yet';
 export const PASSWORD = 'correct horse battery staple';
