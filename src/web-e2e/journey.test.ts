@@ -74,14 +74,15 @@ async function journey(app: AppBrowser): Promise<JourneyWork> {
   await seeSaveState(page, SAVED);
 
   await navigate(page, SCREENS.chat);
-  await app.checkScreen('chat');
   await page.getByRole('textbox', { name: /message/i }).fill(work.chatMessage);
   await page.getByRole('button', { name: /^Send/ }).click();
   await see(page, work.chatMessage);
   await see(page, /I hear you/);
+  await app.checkScreen('chat');
 
   await page.getByRole('banner').getByRole('link', { name: 'create an account' }).click();
   await page.getByLabel('Email').waitFor();
+  await see(page, /everything you have done so far .* stays with you/);
   await app.checkScreen('register');
   await fillCredentials(page, work.email, PASSWORD);
   await submitRegistration(page);
@@ -188,6 +189,23 @@ async function logOutAndIn(app: AppBrowser, work: JourneyWork): Promise<void> {
   await submitLogin(app.page);
 }
 
+/** Restart (confirmed) archives the run; the past run opens read-only with its answers. */
+async function restartAndReadPastRun(app: AppBrowser, work: JourneyWork): Promise<void> {
+  const { page } = app;
+  await navigate(page, SCREENS.workbook);
+  await page.getByRole('button', { name: 'Restart the workbook' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Restart the workbook?' });
+  await dialog.waitFor();
+  await app.checkScreen('workbook-restart');
+  await dialog.getByRole('button', { name: 'Restart', exact: true }).click();
+  await see(page, stepHeading(1));
+  await until('an empty first answer', async () => (await promptBox(page, '1.1').inputValue()) === '');
+  await page.getByRole('link', { name: /^Started / }).click();
+  await page.getByRole('heading', { level: 1, name: 'Past workbook run' }).waitFor();
+  await see(page, work.answers['2.1']!);
+  await app.checkScreen('workbook-past-run');
+}
+
 /**
  * The browser's own navigation timing for a first load of the workbook: a new context (empty
  * cache, no service worker) with this session's cookie. Printed, never asserted.
@@ -235,6 +253,7 @@ describeInBrowser('the web app in Chromium: the journey', {}, (suite) => {
 
         await logOutAndIn(app, work);
         await everythingIsThere(app, work);
+        await restartAndReadPastRun(app, work);
       },
       DESKTOP,
     ));
@@ -246,6 +265,7 @@ describeInBrowser('the web app in Chromium: the journey', {}, (suite) => {
         const work = await journey(app);
         await logOutAndIn(app, work);
         await everythingIsThere(app, work);
+        await restartAndReadPastRun(app, work);
       },
       PHONE,
     ));
