@@ -3,7 +3,8 @@ import { QueryClient } from '@tanstack/react-query';
 import { PersistQueryClientProvider } from '@tanstack/react-query-persist-client';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { RouterProvider } from 'react-router';
+// From react-router/dom: it can flush a navigation synchronously (see AccountScreen).
+import { RouterProvider } from 'react-router/dom';
 import { ApiError } from './api/client';
 import { router } from './app/router';
 import './styles.css';

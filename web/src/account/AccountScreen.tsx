@@ -19,8 +19,9 @@ export default function AccountScreen() {
   const sessionChanged = useSessionChanged();
   const guest = me.data?.guest === true;
   // Leave the gated screen first, or it would send the signed-out person to the log-in page.
+  // flushSync: a transition would let the signed-out state render on this screen first.
   const leave = async () => {
-    await navigate('/');
+    await navigate('/', { flushSync: true });
     sessionChanged(null);
   };
   const logout = useMutation({ mutationFn: api.logout, onSuccess: leave });
