@@ -18,6 +18,8 @@ export interface BrowserBackend {
   withApp(test: TestContext, run: (app: AppBrowser) => Promise<void>, viewport?: { width: number; height: number }): Promise<void>;
   /** SIGKILLs the server and starts a new one on the same database and port. */
   killAndRestart(): Promise<void>;
+  /** SIGKILLs the server, runs `run` while nothing listens, then starts it again on the same port. */
+  withServerDown(run: () => Promise<void>): Promise<void>;
 }
 
 /** Runs `run`; when it fails, keeps screenshots of the context's pages, then rethrows. */
@@ -70,10 +72,24 @@ export function describeInBrowser(
             await app.close();
           }
         };
-        suite.killAndRestart = async () => {
+        const kill = async () => {
           const signal = await suite.server.stop('SIGKILL');
           if (signal !== 'SIGKILL') throw new Error(`the server ended with ${signal}, not by SIGKILL`);
+        };
+        const restart = async () => {
           suite.server = await startServerProcess(suite.database, env(), suite.server.port);
+        };
+        suite.killAndRestart = async () => {
+          await kill();
+          await restart();
+        };
+        suite.withServerDown = async (run) => {
+          await kill();
+          try {
+            await run();
+          } finally {
+            await restart();
+          }
         };
         body(suite);
       });
