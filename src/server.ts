@@ -8,10 +8,16 @@ import { healthRoutes } from './health/routes.js';
 import { jobsRoutes } from './jobs/routes.js';
 import { resumesRoutes } from './resumes/routes.js';
 import type { AppContext } from './http/context.js';
-import { registerErrorHandlers } from './http/error-handler.js';
+import { capConnectionsPerAddress, clientErrorHandler, timeoutOptions } from './http/connections.js';
+import { frameworkErrorHandler, registerErrorHandlers } from './http/error-handler.js';
 import { registerOriginCheck } from './http/origin-check.js';
+import { registerLoadShedding } from './http/pressure.js';
+import { registerRequestIdHeader, requestIdGenerator } from './http/request-id.js';
+import { trackRoutes } from './http/route-table.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
-import { validatorCompiler } from './http/validation.js';
+import { registerInputRule, validatorCompiler } from './http/validation.js';
+import { registerMetrics } from './metrics/metrics.js';
+import { metricsRoutes } from './metrics/routes.js';
 import { ps101Routes } from './ps101/routes.js';
 import { registerWebApp, WEB_ROOT } from './web/static.js';
 
@@ -32,8 +38,14 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
     // 503), and idle keep-alive connections are closed so the process can exit.
     return503OnClosing: false,
     forceCloseConnections: 'idle',
+    ...timeoutOptions(ctx.config.http),
+    clientErrorHandler,
+    frameworkErrors: frameworkErrorHandler,
+    genReqId: requestIdGenerator(ctx.config.trustProxy),
   });
+  capConnectionsPerAddress(app.server, ctx.config.http.maxConnectionsPerAddress);
   app.setValidatorCompiler(validatorCompiler);
+  const routes = trackRoutes(app);
   app.decorate('ctx', ctx);
   app.decorateRequest('auth', null);
 
@@ -47,10 +59,15 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
     if (closing) reply.header('connection', 'close');
   });
 
-  registerErrorHandlers(app);
+  registerErrorHandlers(app, routes);
+  registerRequestIdHeader(app);
+  await registerLoadShedding(app, ctx.config.pressure);
   registerOriginCheck(app);
+  registerInputRule(app);
   await registerSecurityHeaders(app, ctx.config.production);
   await app.register(cookie);
+  const metrics = registerMetrics(app, ctx.db);
+  if (ctx.config.metricsToken) await app.register(metricsRoutes, { registry: metrics, token: ctx.config.metricsToken });
 
   await app.register(healthRoutes);
   await app.register(authRoutes, { prefix: '/api/auth' });

@@ -252,7 +252,7 @@ for (const backend of BACKENDS) {
   describe(`brute-force protection on ${backend}`, () => {
     const t = useTestApp(backend, { loginMaxFailures: 3 });
     // Every in-process request comes from 127.0.0.1, so each case starts with clean counters.
-    beforeEach(() => t.ctx.db.deleteFrom('login_failures').execute());
+    beforeEach(() => t.ctx.db.deleteFrom('rate_limits').execute());
 
     it('limits failures per email, answers 429 with Retry-After, and holds across instances', async () => {
       const { email } = await t.client().register();

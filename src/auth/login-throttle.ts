@@ -1,57 +1,53 @@
 import type { Kysely } from 'kysely';
+import type { Config } from '../config.js';
 import type { DB } from '../db/schema.js';
 import { nowIso } from '../db/values.js';
+import { forgetBuckets, LimitReached, reserve, tooMany, type Hit, type Reservation } from '../limits/service.js';
 
-// Failed logins are rows in the database, not counters in memory, so the limit holds across
-// restarts and across every instance behind a load balancer.
+// Every password check (login, password change, account deletion) draws on one budget per
+// email and one per client address. The check is reserved in the database before the password
+// is verified, so 100 parallel guesses get at most `maxFailures` verifications, on any number
+// of instances; a right password gives its reservation back, a wrong one keeps it counted.
 
 export interface ThrottleLimits {
   maxFailures: number;
   windowMinutes: number;
 }
 
-export const emailSubject = (email: string) => `email:${email}`;
-export const addressSubject = (ip: string) => `ip:${ip}`;
+export const throttleLimits = (config: Config): ThrottleLimits => ({
+  maxFailures: config.loginMaxFailures,
+  windowMinutes: config.loginWindowMinutes,
+});
 
-/** Seconds until a login for these subjects may be tried again, or 0 when it may be tried now. */
-export async function loginRetryAfter(
+const budget = (name: string, limits: ThrottleLimits) => ({ name, max: limits.maxFailures, windowMs: limits.windowMinutes * 60_000 });
+const emailHit = (email: string, limits: ThrottleLimits): Hit => ({ rule: budget('password-checks-email', limits), subject: email });
+const addressHit = (ip: string, limits: ThrottleLimits): Hit => ({ rule: budget('password-checks-address', limits), subject: ip });
+
+/**
+ * Reserves one password check for this email and client address, or throws 429
+ * `too_many_attempts` with `Retry-After`. Release the reservation when the password was right.
+ */
+export async function reservePasswordCheck(
   db: Kysely<DB>,
-  subjects: string[],
+  who: { email: string | null; ip: string },
   limits: ThrottleLimits,
-  now = new Date(),
-): Promise<number> {
-  const windowMs = limits.windowMinutes * 60_000;
-  const since = nowIso(new Date(now.getTime() - windowMs));
-  let wait = 0;
-  for (const subject of subjects) {
-    const failures = await db
-      .selectFrom('login_failures')
-      .select('failed_at')
-      .where('subject', '=', subject)
-      .where('failed_at', '>', since)
-      .orderBy('failed_at', 'desc')
-      .limit(limits.maxFailures)
-      .execute();
-    if (failures.length < limits.maxFailures) continue;
-    // Blocked until the oldest of the last `maxFailures` failures leaves the window.
-    const oldest = Date.parse(failures[failures.length - 1]!.failed_at);
-    wait = Math.max(wait, Math.ceil((oldest + windowMs - now.getTime()) / 1000));
+): Promise<Reservation> {
+  try {
+    const hits = [addressHit(who.ip, limits)];
+    if (who.email !== null) hits.push(emailHit(who.email, limits));
+    return await reserve(db, hits);
+  } catch (error) {
+    if (!(error instanceof LimitReached)) throw error;
+    throw tooMany('too_many_attempts', 'Too many failed password attempts; try again later.', error.retryAfter);
   }
-  return wait;
 }
 
-export async function recordLoginFailure(db: Kysely<DB>, subjects: string[], now = new Date()): Promise<void> {
-  const failedAt = nowIso(now);
-  await db
-    .insertInto('login_failures')
-    .values(subjects.map((subject) => ({ subject, failed_at: failedAt })))
-    .execute();
+/** Deletes the failures counted against an email (the account holding it is deleted). */
+export function forgetEmailFailures(db: Kysely<DB>, email: string, limits: ThrottleLimits): Promise<void> {
+  return forgetBuckets(db, [emailHit(email, limits)]);
 }
 
-export async function clearLoginFailures(db: Kysely<DB>, subject: string): Promise<void> {
-  await db.deleteFrom('login_failures').where('subject', '=', subject).execute();
-}
-
+/** Empties `login_failures`, which versions before 0004 wrote; rows older than the window no longer matter. */
 export async function purgeLoginFailures(db: Kysely<DB>, limits: ThrottleLimits, now = new Date()): Promise<number> {
   const before = nowIso(new Date(now.getTime() - limits.windowMinutes * 60_000));
   const result = await db.deleteFrom('login_failures').where('failed_at', '<=', before).executeTakeFirst();

@@ -5,6 +5,8 @@ import { clearSessionCookie, loadSession, requireSession, requireUser, setSessio
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './passwords.js';
 import { changePassword, createGuest, loginUser, registerUser, toPublicUser, type ClientInfo } from './service.js';
 import { deleteSession, revokeUserSessions } from './sessions.js';
+import { limitPerAddress } from '../limits/hooks.js';
+import { throttleLimits } from './login-throttle.js';
 
 const NewPassword = Type.String({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH });
 const Credentials = Type.Object(
@@ -24,27 +26,27 @@ const PasswordChange = Type.Object(
 export async function authRoutes(parent: FastifyInstance): Promise<void> {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
   const { db, config } = app.ctx;
+  const limits = throttleLimits(config);
   const client = (request: FastifyRequest): ClientInfo => ({
     ip: request.ip,
     userAgent: request.headers['user-agent'],
     ttlDays: config.sessionTtlDays,
   });
 
-  app.post('/register', { schema: { body: Credentials }, preHandler: loadSession }, async (request, reply) => {
+  app.post('/register', { schema: { body: Credentials }, preHandler: [loadSession, limitPerAddress('registrations')] }, async (request, reply) => {
     const guestUserId = request.auth?.email === null ? request.auth.userId : undefined;
     const issued = await registerUser(db, { ...request.body, guestUserId }, client(request));
     setSessionCookie(app, reply, issued.token, issued.expiresAt);
     return reply.code(201).send({ user: issued.user });
   });
 
-  app.post('/guest', async (request, reply) => {
+  app.post('/guest', { preHandler: limitPerAddress('guests') }, async (request, reply) => {
     const issued = await createGuest(db, client(request));
     setSessionCookie(app, reply, issued.token, issued.expiresAt);
     return reply.code(201).send({ user: issued.user });
   });
 
   app.post('/login', { schema: { body: LoginCredentials } }, async (request, reply) => {
-    const limits = { maxFailures: config.loginMaxFailures, windowMinutes: config.loginWindowMinutes };
     const issued = await loginUser(db, request.body, client(request), limits);
     setSessionCookie(app, reply, issued.token, issued.expiresAt);
     return { user: issued.user };
@@ -75,7 +77,7 @@ export async function authRoutes(parent: FastifyInstance): Promise<void> {
 
     typed.post('/password', { schema: { body: PasswordChange } }, async (request, reply) => {
       const auth = requireUser(request);
-      await changePassword(db, auth.userId, auth.sessionId, request.body);
+      await changePassword(db, { userId: auth.userId, sessionId: auth.sessionId, ip: request.ip }, request.body, limits);
       return reply.code(204).send();
     });
   });

@@ -1,9 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
-import { isUniqueViolation } from '../db/errors.js';
+import { isUniqueViolation, onMissingReference } from '../db/errors.js';
 import { nowIso } from '../db/values.js';
-import { AppError, invalidInput } from '../errors.js';
-import { addressSubject, clearLoginFailures, emailSubject, loginRetryAfter, recordLoginFailure, type ThrottleLimits } from './login-throttle.js';
+import { AppError, invalidInput, unauthenticated } from '../errors.js';
+import { normalizeEmail, requireValidEmail } from './email.js';
+import { reservePasswordCheck, type ThrottleLimits } from './login-throttle.js';
 import { hashPassword, verifyAgainstDecoy, verifyPassword } from './passwords.js';
 import { createSession, revokeUserSessions } from './sessions.js';
 import * as store from './store.js';
@@ -19,20 +20,9 @@ export function toPublicUser(user: { id: number; email: string | null; created_a
   return { id: user.id, email: user.email, guest: user.email === null, createdAt: user.created_at };
 }
 
-const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-/** Emails compare trimmed and lower-cased, so `Ann@X.org ` and `ann@x.org` are one account. */
-export function normalizeEmail(raw: string): string {
-  return raw.trim().toLowerCase();
-}
-
-function requireValidEmail(raw: string): string {
-  const email = normalizeEmail(raw);
-  if (email.length > 254 || !EMAIL_SHAPE.test(email)) throw invalidInput('email is not a valid email address');
-  return email;
-}
-
 const emailTaken = () => new AppError(409, 'email_taken', 'An account with this email already exists.');
+const alreadyRegistered = () =>
+  new AppError(409, 'already_registered', 'This guest has already been registered; log in with that account.');
 const invalidCredentials = () => new AppError(401, 'invalid_credentials', 'The email or password is wrong.');
 
 export interface ClientInfo {
@@ -62,12 +52,18 @@ export async function registerUser(
   const now = nowIso();
   try {
     return await db.transaction().execute(async (trx) => {
-      const guest = input.guestUserId
-        ? await store.setUserCredentials(trx, input.guestUserId, { email, passwordHash, now })
-        : undefined;
-      const user = guest ?? (await store.insertUser(trx, { email, passwordHash, now }));
-      // A fresh session for the new account: the guest's token must not outlive the upgrade.
-      if (guest) await revokeUserSessions(trx, guest.id);
+      let user: store.UserRow;
+      if (input.guestUserId === undefined) {
+        user = await store.insertUser(trx, { email, passwordHash, now });
+      } else {
+        // Only a user still without an email is upgraded: of two upgrades at once, the second
+        // finds the email set (PostgreSQL re-checks the row after the first commits) and gets 409.
+        const upgraded = await store.setUserCredentials(trx, input.guestUserId, { email, passwordHash, now });
+        if (!upgraded) throw (await store.findUserById(trx, input.guestUserId)) ? alreadyRegistered() : unauthenticated();
+        // A fresh session for the new account: the guest's token must not outlive the upgrade.
+        await revokeUserSessions(trx, upgraded.id);
+        user = upgraded;
+      }
       const session = await createSession(trx, user.id, client);
       return { user: toPublicUser(user), ...session };
     });
@@ -93,42 +89,56 @@ export async function loginUser(
   limits: ThrottleLimits,
 ): Promise<SessionIssued> {
   const email = normalizeEmail(input.email);
-  const subjects = [emailSubject(email), addressSubject(client.ip)];
-  const retryAfter = await loginRetryAfter(db, subjects, limits);
-  if (retryAfter > 0) {
-    throw new AppError(429, 'too_many_attempts', 'Too many failed logins; try again later.', { retryAfter }, {
-      'retry-after': String(retryAfter),
-    });
-  }
+  const reservation = await reservePasswordCheck(db, { email, ip: client.ip }, limits);
   const user = await store.findUserByEmail(db, email);
   const valid = user?.password_hash
     ? await verifyPassword(user.password_hash, input.password)
     : await verifyAgainstDecoy(input.password);
-  if (!user || !valid) {
-    await recordLoginFailure(db, subjects);
-    throw invalidCredentials();
-  }
-  await clearLoginFailures(db, emailSubject(email));
-  const session = await createSession(db, user.id, client);
+  if (!user || !valid) throw invalidCredentials();
+  await reservation.release();
+  // The account may have been deleted since its password was checked.
+  const session = await onMissingReference(createSession(db, user.id, client), invalidCredentials);
   return { user: toPublicUser(user), ...session };
 }
 
 /** Changes the password and ends every other session of the user, in one transaction. */
 export async function changePassword(
   db: Kysely<DB>,
-  userId: number,
-  currentSessionId: number,
+  auth: { userId: number; sessionId: number; ip: string },
   input: { currentPassword: string; newPassword: string },
+  limits: ThrottleLimits,
 ): Promise<void> {
-  const user = await store.findUserById(db, userId);
-  if (!user?.password_hash || !(await verifyPassword(user.password_hash, input.currentPassword))) {
-    throw new AppError(401, 'invalid_credentials', 'The current password is wrong.');
-  }
+  const user = await store.findUserById(db, auth.userId);
+  if (!user) throw unauthenticated();
+  await checkPassword(db, user, input.currentPassword, auth.ip, limits);
   const passwordHash = await hashPassword(input.newPassword);
   await db.transaction().execute(async (trx) => {
-    await store.updatePasswordHash(trx, userId, passwordHash, nowIso());
-    await revokeUserSessions(trx, userId, currentSessionId);
+    await store.updatePasswordHash(trx, auth.userId, passwordHash, nowIso());
+    await revokeUserSessions(trx, auth.userId, auth.sessionId);
   });
+}
+
+/**
+ * Confirms a signed-in user's password before a sensitive change, on the login budget (per
+ * email and per address), so a stolen session cookie cannot be used to guess the password.
+ */
+export async function checkPassword(
+  db: Kysely<DB>,
+  user: { email: string | null; password_hash: string | null },
+  password: string | undefined,
+  ip: string,
+  limits: ThrottleLimits,
+): Promise<void> {
+  const wrong = () => new AppError(401, 'invalid_credentials', 'The password is wrong.');
+  if (!user.password_hash || password === undefined) throw wrong();
+  const reservation = await reservePasswordCheck(db, { email: user.email, ip }, limits);
+  if (!(await verifyPassword(user.password_hash, password))) throw wrong();
+  await reservation.release();
+}
+
+/** Throws 401 when the user is gone: the account was deleted while a request was under way. */
+export async function requireAccount(db: Kysely<DB>, userId: number): Promise<void> {
+  if (!(await store.findUserById(db, userId))) throw unauthenticated();
 }
 
 /** Deletes guests idle for `ttlDays` with everything they made; registered users are never touched. */

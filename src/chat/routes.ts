@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { requireSession, requireUser } from '../auth/gate.js';
+import { limitPerUser } from '../limits/hooks.js';
 import { getMetrics, listMessages, MAX_PAGE_SIZE, METRICS_HISTORY, sendMessage } from './service.js';
 
 // Emptiness and length are checked by the service, which answers empty_message / message_too_long.
@@ -25,7 +26,7 @@ export async function chatRoutes(parent: FastifyInstance): Promise<void> {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
   const { db, coach } = app.ctx;
 
-  app.post('/messages', { schema: { body: NewMessage } }, async (request, reply) => {
+  app.post('/messages', { schema: { body: NewMessage }, preHandler: limitPerUser('chatMessages') }, async (request, reply) => {
     const exchange = await sendMessage(db, coach, requireUser(request).userId, request.body.content, request.log);
     return reply.code(201).send(exchange);
   });

@@ -3,7 +3,8 @@ import { computeMetrics, type CoachMetrics } from '../coach/metrics.js';
 import type { CoachProvider } from '../coach/provider.js';
 import type { DB } from '../db/schema.js';
 import { nowIso } from '../db/values.js';
-import { AppError } from '../errors.js';
+import { onMissingReference } from '../db/errors.js';
+import { AppError, unauthenticated } from '../errors.js';
 import { getWorkbook } from '../ps101/service.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import * as store from './store.js';
@@ -69,13 +70,11 @@ export async function sendMessage(
   log?: Logger,
 ): Promise<ChatExchange> {
   checkContent(content);
-  const message = await store.insertMessage(db, {
-    user_id: userId,
-    role: 'user',
-    content,
-    provider: null,
-    created_at: nowIso(),
-  });
+  // The account may be deleted while the message is on its way (401, not a 500).
+  const message = await onMissingReference(
+    store.insertMessage(db, { user_id: userId, role: 'user', content, provider: null, created_at: nowIso() }),
+    unauthenticated,
+  );
   const workbook = await getWorkbook(db, userId);
   const recent = await store.listMessages(db, userId, { limit: CONTEXT_MESSAGES });
   const context = {
@@ -107,7 +106,7 @@ export async function sendMessage(
     },
     now,
   });
-  const reply = await db.transaction().execute(async (trx) => {
+  const stored = db.transaction().execute(async (trx) => {
     const row = await store.insertMessage(trx, {
       user_id: userId,
       role: 'coach',
@@ -118,6 +117,7 @@ export async function sendMessage(
     await store.insertMetrics(trx, { user_id: userId, message_id: row.id, ...metrics, created_at: row.created_at });
     return row;
   });
+  const reply = await onMissingReference(stored, unauthenticated);
   return { message: toMessage(message), reply: toMessage(reply), metrics };
 }
 

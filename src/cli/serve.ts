@@ -2,8 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import { createCoachProvider } from '../coach/index.js';
 import { openDatabase } from '../db/connection.js';
-import { migrateToLatest, migrationStatus } from '../db/migrate.js';
+import { migrateToLatest, migrationStatus, type MigrationList } from '../db/migrate.js';
 import { assertPersistentInProduction, assessPersistence } from '../db/persistence.js';
+import { loggerOptions } from '../http/logging.js';
 import { startPurgeTimer } from '../maintenance/purge.js';
 import { buildServer } from '../server.js';
 
@@ -13,22 +14,30 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Opens the database, migrates it, and listens. Refuses ephemeral SQLite in production. */
-export async function startServer(config: Config): Promise<RunningServer> {
+export interface StartOptions {
+  /** The migrations to apply (tests inject a failing one); the production list by default. */
+  migrations?: MigrationList;
+}
+
+/**
+ * Opens the database, migrates it, and listens. Refuses ephemeral SQLite in production, and
+ * refuses to listen when a migration fails (the error names it; the schema is left as it was).
+ */
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const persistence = assessPersistence(config);
   assertPersistentInProduction(config, persistence);
   const database = openDatabase(config.database);
   const ctx = { db: database.db, backend: database.backend, config, persistence, coach: createCoachProvider(config.coach) };
-  const app = await buildServer(ctx, { logger: { level: config.logLevel } });
+  const app = await buildServer(ctx, { logger: loggerOptions(config.logLevel) });
   try {
-    const results = await migrateToLatest(database.db);
+    const results = await migrateToLatest(database.db, options.migrations);
     for (const result of results) app.log.info({ migration: result.migrationName }, 'migration applied');
-    const status = await migrationStatus(database.db);
+    const status = await migrationStatus(database.db, options.migrations);
     app.log.info(
       { backend: database.backend, database: database.location, schemaVersion: status.schemaVersion, persistence },
       `database: ${database.backend} at ${database.location}, schema version ${status.schemaVersion}`,
     );
-    if (!persistence.persistent) app.log.warn(`data may not survive a redeploy: ${persistence.reason}`);
+    if (!persistence.persistent) app.log.warn(`data at ${config.dataDir} may not survive a redeploy: ${persistence.reason}`);
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {
     await app.close();

@@ -1,10 +1,24 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteAdapter, SqliteDialect, sql, type DialectAdapter } from 'kysely';
+import {
+  Kysely,
+  PostgresDialect,
+  SqliteAdapter,
+  SqliteDialect,
+  sql,
+  type DialectAdapter,
+  type KyselyPlugin,
+  type PluginTransformQueryArgs,
+  type PluginTransformResultArgs,
+  type QueryResult,
+  type RootOperationNode,
+  type UnknownRow,
+} from 'kysely';
 import pg from 'pg';
 import { maskDatabaseUrl, type DatabaseConfig } from '../config.js';
 import type { DB } from './schema.js';
+import { SqliteFileGuard } from './unavailable.js';
 import { SqliteValuesPlugin } from './values.js';
 
 export type Backend = DatabaseConfig['backend'];
@@ -48,20 +62,68 @@ export const pgTypes = {
   },
 } as pg.CustomTypesConfig;
 
-export function createPgPool(url: string, poolMax: number, statementTimeoutMs: number): pg.Pool {
+export function createPgPool(url: string, poolMax: number, statementTimeoutMs: number, connectTimeoutMs = 5_000): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolMax,
     statement_timeout: statementTimeoutMs,
-    connectionTimeoutMillis: 10_000,
+    // Bounds both opening a connection and waiting for a free one in the pool, so a request
+    // meets a stopped or saturated database with an error (503) in seconds, never a hang.
+    connectionTimeoutMillis: connectTimeoutMs,
     idleTimeoutMillis: 30_000,
+    // Detects a peer that vanished without closing the connection (host down, network cut).
+    keepAlive: true,
     application_name: 'mosaic',
     types: pgTypes,
   });
-  // An idle client whose server went away emits 'error' on the pool; unhandled, it would
-  // crash the process. The next query gets a fresh connection instead.
+  // An idle client whose server went away emits 'error' on the pool, which has already
+  // discarded it; unhandled, the event would crash the process. The next query connects afresh.
   pool.on('error', () => {});
+  // A client checked out of the pool has no 'error' listener (pg-pool removes its own), so a
+  // connection cut between two statements of a transaction would crash the process. The
+  // client is then unusable: its next query fails (503) and the pool discards it on release.
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   return pool;
+}
+
+// The pool behind each PostgreSQL Kysely instance, for the metrics' size/idle/waiting gauges.
+const pools = new WeakMap<Kysely<DB>, pg.Pool>();
+
+export interface PoolStats {
+  size: number;
+  idle: number;
+  waiting: number;
+}
+
+/** The PostgreSQL pool's connections (all, idle) and the requests waiting for one; null on SQLite. */
+export function poolStats(db: Kysely<DB>): PoolStats | null {
+  const pool = pools.get(db);
+  return pool ? { size: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount } : null;
+}
+
+const WRITES = new Set(['InsertQueryNode', 'UpdateQueryNode', 'DeleteQueryNode']);
+
+/** Refuses writes once the SQLite file is gone or read-only (see SqliteFileGuard). */
+class SqliteFileGuardPlugin implements KyselyPlugin {
+  constructor(private readonly guard: SqliteFileGuard) {}
+
+  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    if (WRITES.has(args.node.kind)) this.guard.check();
+    return args.node;
+  }
+
+  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    return args.result;
+  }
+}
+
+const sqliteGuards = new WeakMap<Kysely<DB>, SqliteFileGuard>();
+
+/** Throws when the SQLite file behind `db` is gone or read-only; does nothing on PostgreSQL. */
+export function checkDatabaseFile(db: Kysely<DB>): void {
+  sqliteGuards.get(db)?.check();
 }
 
 export function openSqlite(file: string, synchronous: 'full' | 'normal' = 'full'): BetterSqlite3.Database {
@@ -92,15 +154,18 @@ class MosaicSqliteDialect extends SqliteDialect {
 
 export function openDatabase(config: DatabaseConfig): Database {
   if (config.backend === 'postgres') {
-    const pool = createPgPool(config.url, config.poolMax, config.statementTimeoutMs);
+    const pool = createPgPool(config.url, config.poolMax, config.statementTimeoutMs, config.connectTimeoutMs);
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    pools.set(db, pool);
     return { db, backend: 'postgres', location: maskDatabaseUrl(config.url), close: () => db.destroy() };
   }
   const sqlite = openSqlite(config.file, config.synchronous);
+  const guard = new SqliteFileGuard(config.file);
   const db = new Kysely<DB>({
     dialect: new MosaicSqliteDialect({ database: sqlite }),
-    plugins: [new SqliteValuesPlugin()],
+    plugins: [new SqliteValuesPlugin(), new SqliteFileGuardPlugin(guard)],
   });
+  sqliteGuards.set(db, guard);
   return { db, backend: 'sqlite', location: path.resolve(config.file), close: () => db.destroy() };
 }
 

@@ -1,7 +1,9 @@
-import { Migrator, sql, type Kysely, type MigrationResult, type MigrationResultSet } from 'kysely';
-import { migrations } from './migrations/index.js';
+import { Migrator, sql, type Kysely, type Migration, type MigrationResult, type MigrationResultSet } from 'kysely';
+import { migrations as productionMigrations } from './migrations/index.js';
 
-const provider = { getMigrations: async () => migrations };
+/** Migrations by name; the production list unless a caller (a test) passes another. */
+export type MigrationList = Record<string, Migration>;
+
 const MIGRATION_TABLE = 'kysely_migration';
 
 /** The database holds migrations this build does not know: it was migrated by newer code. */
@@ -44,7 +46,7 @@ async function appliedMigrations(db: Kysely<any>): Promise<{ name: string; appli
   return rows.map((row) => ({ name: String(row.name), appliedAt: String(row.timestamp) }));
 }
 
-export async function migrationStatus(db: Kysely<any>): Promise<MigrationStatus> {
+export async function migrationStatus(db: Kysely<any>, migrations: MigrationList = productionMigrations): Promise<MigrationStatus> {
   const known = Object.keys(migrations).sort();
   const applied = await appliedMigrations(db);
   const appliedNames = new Set(applied.map((m) => m.name));
@@ -63,24 +65,31 @@ export async function migrationStatus(db: Kysely<any>): Promise<MigrationStatus>
  * once: on PostgreSQL Kysely's migrator holds an advisory lock, so one migrates and the
  * others wait, then find nothing to do.
  */
-export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResult[]> {
-  return migrate(db, (migrator) => migrator.migrateToLatest());
+export async function migrateToLatest(db: Kysely<any>, migrations: MigrationList = productionMigrations): Promise<MigrationResult[]> {
+  return migrate(db, migrations, (migrator) => migrator.migrateToLatest());
 }
 
 /** Brings the schema up to the named migration and no further (a data copy matches its source's version). */
 export async function migrateUpTo(db: Kysely<any>, name: string): Promise<MigrationResult[]> {
-  return migrate(db, (migrator) => migrator.migrateTo(name));
+  return migrate(db, productionMigrations, (migrator) => migrator.migrateTo(name));
 }
 
-async function migrate(db: Kysely<any>, run: (migrator: Migrator) => Promise<MigrationResultSet>): Promise<MigrationResult[]> {
-  const before = await migrationStatus(db);
+async function migrate(
+  db: Kysely<any>,
+  migrations: MigrationList,
+  run: (migrator: Migrator) => Promise<MigrationResultSet>,
+): Promise<MigrationResult[]> {
+  const before = await migrationStatus(db, migrations);
   if (before.unknown.length > 0) throw new SchemaTooNewError(before.unknown);
+  // Each run is one transaction on both backends (PostgreSQL natively, SQLite through the
+  // dialect in connection.ts): a migration failing half-way leaves the schema as it was.
+  const provider = { getMigrations: async () => migrations };
   const { error, results } = await run(new Migrator({ db, provider }));
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
     const reason = error instanceof Error ? error.message : String(error);
     // Kysely reports a database with unknown migrations this way when another process raced us.
-    if (/corrupted migrations/.test(reason)) throw new SchemaTooNewError((await migrationStatus(db)).unknown);
+    if (/corrupted migrations/.test(reason)) throw new SchemaTooNewError((await migrationStatus(db, migrations)).unknown);
     throw new MigrationFailedError(`migration ${failed ?? '(setup)'} failed: ${reason}`);
   }
   return results ?? [];
@@ -91,7 +100,7 @@ async function migrate(db: Kysely<any>, run: (migrator: Migrator) => Promise<Mig
  * every few seconds: no introspection). Throws when the database cannot be reached.
  */
 export async function schemaHealth(db: Kysely<any>): Promise<{ schemaVersion: number; pendingMigrations: number }> {
-  const known = Object.keys(migrations);
+  const known = Object.keys(productionMigrations);
   let applied: string[] = [];
   try {
     const result = await sql<{ name: string }>`select name from ${sql.table(MIGRATION_TABLE)}`.execute(db);

@@ -4,6 +4,7 @@ import { ConfigError } from '../config.js';
 
 export interface Persistence {
   persistent: boolean;
+  /** Why, in words fit for anyone who asks /health: names variables, never filesystem paths. */
   reason: string;
 }
 
@@ -25,23 +26,23 @@ export function assessPersistence(config: Config, env: Env = process.env): Persi
   }
   const dir = config.dataDir;
   if (env.MOSAIC_DATA_PERSISTENT?.trim().toLowerCase() === 'true') {
-    return { persistent: true, reason: `SQLite directory ${dir} declared persistent by MOSAIC_DATA_PERSISTENT=true` };
+    return { persistent: true, reason: 'SQLite directory declared persistent by MOSAIC_DATA_PERSISTENT=true' };
   }
   const volume = env.RAILWAY_VOLUME_MOUNT_PATH?.trim();
   if (volume && isInside(dir, volume)) {
-    return { persistent: true, reason: `SQLite directory ${dir} is on the Railway volume mounted at ${volume}` };
+    return { persistent: true, reason: 'SQLite directory is on the Railway volume (RAILWAY_VOLUME_MOUNT_PATH)' };
   }
   const hint = volume
-    ? `it is outside the Railway volume at ${volume}`
+    ? 'it is outside the Railway volume (RAILWAY_VOLUME_MOUNT_PATH)'
     : 'it is not declared persistent (MOSAIC_DATA_PERSISTENT) nor under a mounted volume (RAILWAY_VOLUME_MOUNT_PATH)';
-  return { persistent: false, reason: `SQLite directory ${dir}: ${hint}` };
+  return { persistent: false, reason: `SQLite directory: ${hint}` };
 }
 
 /** In production, refuse to keep data where the next deploy would erase it. */
 export function assertPersistentInProduction(config: Config, persistence: Persistence): void {
   if (!config.production || persistence.persistent) return;
   throw new ConfigError(
-    `refusing to start in production on SQLite that may not survive a redeploy (${persistence.reason}). ` +
+    `refusing to start in production on SQLite at ${config.dataDir} that may not survive a redeploy (${persistence.reason}). ` +
       'Fix: set DATABASE_URL to a PostgreSQL database, or mount a volume, point MOSAIC_DATA_DIR into it and set MOSAIC_DATA_PERSISTENT=true.',
   );
 }

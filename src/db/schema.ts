@@ -38,6 +38,16 @@ export interface LoginFailuresTable {
   failed_at: string;
 }
 
+export interface RateLimitsTable {
+  /** `<rule>:<subject>`, e.g. `password-checks-email:ann@example.org` or `uploads:user:42`. */
+  bucket: string;
+  /** Hits counted in the current window (a reserved password check counts until released). */
+  hits: number;
+  window_start: string;
+  /** When the window ends: the count starts again from zero, and the purge may delete the row. */
+  expires_at: string;
+}
+
 export interface Ps101RunsTable {
   id: Generated<number>;
   user_id: number;
@@ -141,6 +151,7 @@ export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
   login_failures: LoginFailuresTable;
+  rate_limits: RateLimitsTable;
   ps101_runs: Ps101RunsTable;
   chat_messages: ChatMessagesTable;
   coach_metrics: CoachMetricsTable;

@@ -57,6 +57,7 @@ describe('ephemeral-disk guard', () => {
       const body = await health(server.url);
       assert.equal(body.database.persistent, true);
       assert.match(body.database.persistence, /MOSAIC_DATA_PERSISTENT=true/);
+      assert.ok(!body.database.persistence.includes(database.dataDir), 'no filesystem path in /health');
     } finally {
       assert.equal(await server.stop(), 0);
     }
@@ -70,6 +71,7 @@ describe('ephemeral-disk guard', () => {
       const body = await health(server.url);
       assert.equal(body.database.persistent, true);
       assert.match(body.database.persistence, /Railway volume/);
+      assert.ok(!body.database.persistence.includes(volume), 'no filesystem path in /health');
     } finally {
       await server.stop();
     }
@@ -82,6 +84,7 @@ describe('ephemeral-disk guard', () => {
       const body = await health(server.url);
       assert.equal(body.database.persistent, false);
       assert.match(body.database.persistence, /not declared persistent/);
+      assert.ok(!body.database.persistence.includes(database.dataDir), 'no filesystem path in /health');
     } finally {
       await server.stop();
     }

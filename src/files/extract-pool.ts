@@ -1,40 +1,176 @@
 import os from 'node:os';
 import { Piscina } from 'piscina';
+import { AppError } from '../errors.js';
+import type { ArchiveLimits } from './archive.js';
 import type { DocumentKind } from './detect.js';
 import { extractText } from './extract.js';
+import type { ExtractionTask } from './extract-worker.js';
 
-/** Parsing one PDF can take seconds of CPU; past this the upload is kept without text. */
-const EXTRACTION_TIMEOUT_MS = 30_000;
+export interface ExtractionLimits {
+  /** Parsing one document can take seconds of CPU; past this (counted from the start of the work) it is kept without text. */
+  timeoutMs: number;
+  /** Documents of one user waiting or being parsed at once; more get 429. */
+  perUser: number;
+  /** Documents waiting (all users) for a thread; more get 503. */
+  maxQueued: number;
+  /** V8 heap of a worker thread: a document that needs more kills that worker, never the server. */
+  workerHeapMb: number;
+  archive: ArchiveLimits;
+}
 
-let pool: Piscina | undefined;
+interface Job {
+  userId: number;
+  task: ExtractionTask;
+  resolve(text: string | null): void;
+  reject(error: unknown): void;
+}
 
-function extractionPool(): Piscina {
-  // Under tsx (a checkout, the tests) the worker is the TypeScript source and needs tsx's
-  // loader; from dist/ it is plain JavaScript.
-  const fromSource = import.meta.url.endsWith('.ts');
-  pool ??= new Piscina({
-    filename: new URL(`./extract-worker.${fromSource ? 'ts' : 'js'}`, import.meta.url).href,
-    ...(fromSource ? { execArgv: ['--import', 'tsx'] } : {}),
-    // Leave a core for the event loop; idle workers exit so they hold no memory.
-    maxThreads: Math.max(1, os.availableParallelism() - 1),
-    minThreads: 0,
-    idleTimeout: 30_000,
-  });
-  return pool;
+const RETRY_AFTER_SECONDS = 5;
+
+function count(counts: Map<number, number>, key: number, change: number): void {
+  const value = (counts.get(key) ?? 0) + change;
+  if (value > 0) counts.set(key, value);
+  else counts.delete(key);
 }
 
 /**
- * The document's text, extracted off the event loop: PDF and DOCX parsing are CPU-bound and
- * would otherwise stall every other request of the instance. Plain text needs no thread.
+ * Document parsing (PDF, DOCX) in worker threads, shared fairly between users.
+ *
+ * Jobs wait in one queue per user; a free thread takes the oldest job of the user with the
+ * fewest jobs running, and among those of the user served longest ago (round-robin), so one
+ * person's slow PDFs never sit in front of another person's one. A job reaches the
+ * thread pool only when a thread is free, so its timeout counts the parsing itself, never the
+ * wait. Waiting is bounded twice: per user (429 `too_many_extractions`) and in all (503
+ * `extraction_busy`); either way the upload is refused with Retry-After and nothing is
+ * stored, rather than stored without text and forgotten.
  */
-export function extractTextOffThread(kind: DocumentKind, bytes: Uint8Array): Promise<string | null> {
-  if (kind !== 'pdf' && kind !== 'docx') return extractText(kind, bytes);
-  return extractionPool().run({ kind, bytes }, { signal: AbortSignal.timeout(EXTRACTION_TIMEOUT_MS) });
+export class ExtractionPool {
+  private pool: Piscina | undefined;
+  private readonly threads = Math.max(1, os.availableParallelism() - 1);
+  private readonly waiting = new Map<number, Job[]>();
+  /** When each waiting user was last served (a counter), for round-robin between users. */
+  private readonly lastServed = new Map<number, number>();
+  private served = 0;
+  /** Jobs waiting or running, per user. */
+  private readonly perUser = new Map<number, number>();
+  private readonly runningPerUser = new Map<number, number>();
+  private queued = 0;
+  private running = 0;
+
+  constructor(private readonly limits: ExtractionLimits) {
+    openPools.add(this);
+  }
+
+  /** Documents waiting for a thread. */
+  get queueLength(): number {
+    return this.queued;
+  }
+
+  /** The document's text; plain text needs no thread. Throws 429/503 AppErrors when full. */
+  extract(userId: number, kind: DocumentKind, bytes: Uint8Array): Promise<string | null> {
+    if (kind !== 'pdf' && kind !== 'docx') return extractText(kind, bytes, this.limits.archive);
+    if ((this.perUser.get(userId) ?? 0) >= this.limits.perUser) {
+      throw new AppError(
+        429,
+        'too_many_extractions',
+        `At most ${this.limits.perUser} of your documents are read at once; send this one again shortly.`,
+        { limit: this.limits.perUser },
+        { 'retry-after': String(RETRY_AFTER_SECONDS) },
+      );
+    }
+    if (this.running >= this.threads && this.queued >= this.limits.maxQueued) {
+      throw new AppError(503, 'extraction_busy', 'Too many documents are being read right now; send this one again shortly.', undefined, {
+        'retry-after': String(RETRY_AFTER_SECONDS),
+      });
+    }
+    count(this.perUser, userId, +1);
+    return new Promise<string | null>((resolve, reject) => {
+      const jobs = this.waiting.get(userId);
+      const job = { userId, task: { kind, bytes, archive: this.limits.archive }, resolve, reject };
+      if (jobs) jobs.push(job);
+      else this.waiting.set(userId, [job]);
+      this.queued++;
+      this.dispatch();
+    });
+  }
+
+  /** Jobs waiting and running, for tests and logs. */
+  stats(): { queued: number; running: number } {
+    return { queued: this.queued, running: this.running };
+  }
+
+  /** The waiting user with the fewest jobs running; on a tie, the one served longest ago. */
+  private nextUser(): number | undefined {
+    let chosen: number | undefined;
+    let best: [number, number] = [Infinity, Infinity];
+    for (const userId of this.waiting.keys()) {
+      const rank: [number, number] = [this.runningPerUser.get(userId) ?? 0, this.lastServed.get(userId) ?? -1];
+      if (rank[0] < best[0] || (rank[0] === best[0] && rank[1] < best[1])) [chosen, best] = [userId, rank];
+    }
+    return chosen;
+  }
+
+  private dispatch(): void {
+    while (this.running < this.threads) {
+      const userId = this.nextUser();
+      if (userId === undefined) return;
+      const jobs = this.waiting.get(userId)!;
+      const job = jobs.shift()!;
+      if (jobs.length === 0) this.waiting.delete(userId);
+      this.lastServed.set(userId, this.served++);
+      this.queued--;
+      this.running++;
+      count(this.runningPerUser, userId, +1);
+      this.threadPool()
+        // The clock starts now that a thread takes the job.
+        .run(job.task, { signal: AbortSignal.timeout(this.limits.timeoutMs) })
+        .then(job.resolve, job.reject)
+        .finally(() => {
+          this.running--;
+          count(this.runningPerUser, userId, -1);
+          count(this.perUser, userId, -1);
+          if (!this.perUser.has(userId)) this.lastServed.delete(userId);
+          this.dispatch();
+        });
+    }
+  }
+
+  private threadPool(): Piscina {
+    // Under tsx (a checkout, the tests) the worker is the TypeScript source and needs tsx's
+    // loader; from dist/ it is plain JavaScript.
+    const fromSource = import.meta.url.endsWith('.ts');
+    this.pool ??= new Piscina({
+      filename: new URL(`./extract-worker.${fromSource ? 'ts' : 'js'}`, import.meta.url).href,
+      ...(fromSource ? { execArgv: ['--import', 'tsx'] } : {}),
+      // Leave a core for the event loop; idle workers exit so they hold no memory. A worker
+      // that dies (out of heap, or terminated at its timeout) is replaced by the next job.
+      maxThreads: this.threads,
+      minThreads: 0,
+      idleTimeout: 30_000,
+      resourceLimits: {
+        maxOldGenerationSizeMb: this.limits.workerHeapMb,
+        maxYoungGenerationSizeMb: Math.min(64, Math.max(8, Math.floor(this.limits.workerHeapMb / 8))),
+      },
+    });
+    return this.pool;
+  }
+
+  /** Stops the workers (server shutdown). */
+  async close(): Promise<void> {
+    openPools.delete(this);
+    const closing = this.pool;
+    this.pool = undefined;
+    await closing?.destroy();
+  }
 }
 
-/** Stops the workers (server shutdown). */
-export async function closeExtractionPool(): Promise<void> {
-  const closing = pool;
-  pool = undefined;
-  await closing?.destroy();
+// The pools of this process's apps (one in production), so metrics can read their queues
+// without the files module handing its pool around.
+const openPools = new Set<ExtractionPool>();
+
+/** Documents waiting for a worker in this process (the metrics' extraction queue length). */
+export function extractionQueueSize(): number {
+  let waiting = 0;
+  for (const pool of openPools) waiting += pool.queueLength;
+  return waiting;
 }

@@ -1,7 +1,14 @@
 // Runs in a worker thread of the extraction pool (extract-pool.ts).
-import { extractText } from './extract.js';
+import type { ArchiveLimits } from './archive.js';
 import type { DocumentKind } from './detect.js';
+import { extractText } from './extract.js';
 
-export default function extract(task: { kind: DocumentKind; bytes: Uint8Array }): Promise<string | null> {
-  return extractText(task.kind, task.bytes);
+export interface ExtractionTask {
+  kind: DocumentKind;
+  bytes: Uint8Array;
+  archive: ArchiveLimits;
+}
+
+export default function extract(task: ExtractionTask): Promise<string | null> {
+  return extractText(task.kind, task.bytes, task.archive);
 }

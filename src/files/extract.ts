@@ -1,4 +1,5 @@
 import mammoth from 'mammoth';
+import { assertInflatesWithin, type ArchiveLimits } from './archive.js';
 import type { DocumentKind } from './detect.js';
 
 /** Extracted text is capped: matching and feedback need words, not whole books. */
@@ -38,28 +39,31 @@ async function pdfText(bytes: Uint8Array): Promise<string> {
   }
 }
 
-async function docxText(bytes: Uint8Array): Promise<string> {
+async function docxText(bytes: Uint8Array, archive: ArchiveLimits): Promise<string> {
+  assertInflatesWithin(bytes, archive);
   const result = await mammoth.extractRawText({ buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) });
   return result.value;
 }
 
 function plainText(bytes: Uint8Array): string {
-  // Bytes were checked to be UTF-8 on upload; a byte-order mark is not part of the text.
-  return new TextDecoder('utf-8').decode(bytes);
+  // Bytes were checked to be UTF-8 on upload; a byte-order mark is not part of the text. Only
+  // the bytes that can make MAX_TEXT_LENGTH code units are decoded (at most 3 bytes a unit);
+  // `stream` holds back a character cut in half at the end instead of emitting U+FFFD.
+  return new TextDecoder('utf-8').decode(bytes.subarray(0, MAX_TEXT_LENGTH * 3), { stream: true });
 }
 
 /**
  * The document's text for the coach, matching and résumé feedback, or null when the format
  * has no extractor (ODT, RTF) or there is no text in it (a scanned PDF).
  */
-export async function extractText(kind: DocumentKind, bytes: Uint8Array): Promise<string | null> {
+export async function extractText(kind: DocumentKind, bytes: Uint8Array, archive: ArchiveLimits): Promise<string | null> {
   let text: string;
   switch (kind) {
     case 'pdf':
       text = await pdfText(bytes);
       break;
     case 'docx':
-      text = await docxText(bytes);
+      text = await docxText(bytes, archive);
       break;
     case 'text':
     case 'markdown':

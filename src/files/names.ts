@@ -8,7 +8,9 @@ const UNSAFE_CHARACTERS = /[\p{Cc}\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/
  * only ever displayed or sent back in Content-Disposition, never joined to a file system path.
  */
 export function displayName(raw: string | undefined): string {
-  const cleaned = (raw ?? '').replace(UNSAFE_CHARACTERS, '').trim();
+  // Only the start of an absurdly long name can survive the cap, so only the start is cleaned
+  // (room for a name of 255 code points whose characters are all surrogate pairs, plus junk).
+  const cleaned = (raw ?? '').slice(0, FILE_NAME_MAX_LENGTH * 8).replace(UNSAFE_CHARACTERS, '').trim();
   const capped = [...cleaned].slice(0, FILE_NAME_MAX_LENGTH).join('').trim();
   return capped || 'upload';
 }

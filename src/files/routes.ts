@@ -2,15 +2,23 @@ import multipart from '@fastify/multipart';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import contentDisposition from 'content-disposition';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { Type } from 'typebox';
 import { requireSession, requireUser } from '../auth/gate.js';
 import { AppError } from '../errors.js';
-import { closeExtractionPool } from './extract-pool.js';
+import { IdParams } from '../http/schemas.js';
+import { excerpt } from '../http/text.js';
+import { assertValidText } from '../http/validation.js';
+import { limitPerUser } from '../limits/hooks.js';
+import { ExtractionPool } from './extract-pool.js';
+import { Gate } from './gate.js';
 import { asciiFallbackName } from './names.js';
 import { deleteFile, getFileContent, listFiles, saveUpload } from './service.js';
 
 export const FILE_FIELD = 'file';
-const FileParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+/**
+ * Uploads checked and written at once, per instance. Two keep the event loop and the database
+ * free for everything else while a burst of 10 MB uploads drains one after another.
+ */
+const UPLOADS_AT_ONCE = 2;
 
 const fileTooLarge = (maxMb: number) =>
   new AppError(413, 'file_too_large', `The file is larger than ${maxMb} MB.`, { maxBytes: maxMb * 1024 * 1024 });
@@ -28,9 +36,20 @@ async function readUpload(request: FastifyRequest, maxMb: number): Promise<{ nam
     if (!part || part.fieldname !== FILE_FIELD) {
       throw new AppError(400, 'invalid_input', `Send the file in the multipart field "${FILE_FIELD}".`);
     }
+    assertValidText(part.filename, 'file name');
+    for (const [name, field] of Object.entries(part.fields)) {
+      for (const value of [field].flat()) {
+        if (value?.type === 'field' && typeof value.value === 'string') assertValidText(value.value, `field ${excerpt(name, 40)}`);
+      }
+    }
     return { name: part.filename, bytes: await part.toBuffer() };
   } catch (error) {
     if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw fileTooLarge(maxMb);
+    // Nothing here but parsing: busboy's own errors (no boundary, an unterminated part, a
+    // malformed part header) carry no status and are the client's malformed body.
+    if (error instanceof Error && !(error instanceof AppError) && (error as { statusCode?: number }).statusCode === undefined) {
+      throw new AppError(400, 'invalid_multipart', `The multipart body is malformed: ${error.message}`);
+    }
     throw error;
   }
 }
@@ -42,20 +61,24 @@ export async function filesRoutes(parent: FastifyInstance): Promise<void> {
   await parent.register(multipart, {
     limits: { fileSize: maxBytes, files: 1, fields: 10, fieldSize: 1024, parts: 11, headerPairs: 100 },
   });
-  parent.addHook('onClose', closeExtractionPool);
+  const { extraction: limits } = config;
+  const archive = { maxUncompressedBytes: limits.archiveMaxUncompressedMb * 1024 * 1024, maxRatio: limits.archiveMaxRatio };
+  const extraction = new ExtractionPool({ ...limits, archive });
+  const uploads = { db, extraction, archive, maxStorageBytes: config.maxStorageMbPerUser * 1024 * 1024, gate: new Gate(UPLOADS_AT_ONCE) };
+  parent.addHook('onClose', () => extraction.close());
   parent.addHook('preHandler', requireSession);
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
 
-  app.post('/', async (request, reply) => {
+  app.post('/', { preHandler: limitPerUser('uploads') }, async (request, reply) => {
     const userId = requireUser(request).userId;
     const upload = await readUpload(request, config.maxUploadMb);
-    const file = await saveUpload(db, request.log, userId, upload);
+    const file = await saveUpload({ ...uploads, log: request.log }, userId, upload);
     return reply.code(201).send({ file });
   });
 
   app.get('/', async (request) => ({ files: await listFiles(db, requireUser(request).userId) }));
 
-  app.get('/:id/content', { schema: { params: FileParams } }, async (request, reply) => {
+  app.get('/:id/content', { schema: { params: IdParams } }, async (request, reply) => {
     const file = await getFileContent(db, requireUser(request).userId, request.params.id);
     return reply
       .type(file.contentType)
@@ -68,7 +91,7 @@ export async function filesRoutes(parent: FastifyInstance): Promise<void> {
       .send(file.content);
   });
 
-  app.delete('/:id', { schema: { params: FileParams } }, async (request, reply) => {
+  app.delete('/:id', { schema: { params: IdParams } }, async (request, reply) => {
     await deleteFile(db, requireUser(request).userId, request.params.id);
     return reply.code(204).send();
   });

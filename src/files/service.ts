@@ -1,11 +1,14 @@
-import { createHash } from 'node:crypto';
+import { webcrypto } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import { nowIso, readBool } from '../db/values.js';
-import { AppError, notFound } from '../errors.js';
+import { onMissingReference } from '../db/errors.js';
+import { AppError, notFound, unauthenticated } from '../errors.js';
 import { detectDocumentType } from './detect.js';
-import { extractTextOffThread } from './extract-pool.js';
+import { checkArchive, type ArchiveLimits } from './archive.js';
+import type { ExtractionPool } from './extract-pool.js';
+import type { Gate } from './gate.js';
 import { displayName } from './names.js';
 import * as store from './store.js';
 
@@ -35,42 +38,80 @@ export function toPublicFile(row: store.FileMetadata, hasText: boolean): PublicF
 export const unsupportedType = () =>
   new AppError(415, 'unsupported_type', 'Only PDF, DOCX, ODT, RTF, plain text and Markdown files are accepted.');
 
+/** What storing an upload needs beyond the database: the thread pool and the limits. */
+export interface UploadContext {
+  db: Kysely<DB>;
+  log: FastifyBaseLogger;
+  extraction: ExtractionPool;
+  archive: ArchiveLimits;
+  maxStorageBytes: number;
+  /** Uploads doing their checks or their write (not their extraction) at once. */
+  gate: Gate;
+}
+
+const quotaExceeded = (maxStorageBytes: number, usedBytes: number) =>
+  new AppError(413, 'quota_exceeded', `Your files may take at most ${maxStorageBytes / 1024 / 1024} MB; delete some to make room.`, {
+    maxBytes: maxStorageBytes,
+    usedBytes,
+  });
+
+// SHA-256 through WebCrypto runs on libuv's thread pool: 10 MiB is ~10 ms of CPU kept off the
+// event loop, which adds up when many uploads arrive at once.
+const sha256Hex = async (bytes: Uint8Array) => Buffer.from(await webcrypto.subtle.digest('SHA-256', bytes)).toString('hex');
+
 /**
- * Stores an uploaded document: its type is judged by its bytes, its text extracted when the
- * format allows, then metadata, bytes and text are written in one transaction. A failed
- * extraction keeps the upload (text stays null): the file is still the person's file.
+ * Stores an uploaded document: its type is judged by its bytes (a ZIP's directory first, so a
+ * zip bomb is refused before anything inflates it), its text extracted when the format allows,
+ * then metadata, bytes and text are written in one transaction that also checks the user's
+ * storage quota. A failed extraction keeps the upload (text stays null): the file is still
+ * the person's file. A full extraction queue refuses it (429/503 with Retry-After).
  */
 export async function saveUpload(
-  db: Kysely<DB>,
-  log: FastifyBaseLogger,
+  ctx: UploadContext,
   userId: number,
   upload: { name: string | undefined; bytes: Buffer },
 ): Promise<PublicFile> {
+  const { db, log, gate } = ctx;
   if (upload.bytes.length === 0) throw new AppError(400, 'empty_file', 'The file is empty.');
   const name = displayName(upload.name);
-  const type = await detectDocumentType(upload.bytes, name);
+  const type = await gate.run(async () => {
+    // Cheap early answer before any parsing; the transaction below is what holds under races.
+    const used = await store.storedBytes(db, userId);
+    if (used + upload.bytes.length > ctx.maxStorageBytes) throw quotaExceeded(ctx.maxStorageBytes, used);
+    checkArchive(upload.bytes, ctx.archive);
+    return detectDocumentType(upload.bytes, name);
+  });
   if (!type) throw unsupportedType();
+  // Outside the gate: documents wait for a thread in the extraction pool's own fair queue.
   let text: string | null = null;
   try {
-    text = await extractTextOffThread(type.kind, upload.bytes);
+    text = await ctx.extraction.extract(userId, type.kind, upload.bytes);
   } catch (error) {
+    if (error instanceof AppError) throw error;
     log.warn({ err: error, kind: type.kind }, 'text extraction failed; the file is kept without text');
   }
-  const row = await db.transaction().execute((trx) =>
-    store.insertFile(
-      trx,
-      {
-        user_id: userId,
-        name,
-        content_type: type.contentType,
-        size: upload.bytes.length,
-        sha256: createHash('sha256').update(upload.bytes).digest('hex'),
-        text_content: text,
-        created_at: nowIso(),
-      },
-      upload.bytes,
-    ),
-  );
+  const stored = gate.run(async () => {
+    const sha256 = await sha256Hex(upload.bytes);
+    return db.transaction().execute(async (trx) => {
+      const usedNow = await store.lockStoredBytes(trx, userId);
+      if (usedNow + upload.bytes.length > ctx.maxStorageBytes) throw quotaExceeded(ctx.maxStorageBytes, usedNow);
+      return store.insertFile(
+        trx,
+        {
+          user_id: userId,
+          name,
+          content_type: type.contentType,
+          size: upload.bytes.length,
+          sha256,
+          text_content: text,
+          created_at: nowIso(),
+        },
+        upload.bytes,
+      );
+    });
+  });
+  // The account may have been deleted during the upload: 401, not a foreign-key 500.
+  const row = await onMissingReference(stored, unauthenticated);
   return toPublicFile(row, text !== null);
 }
 
@@ -78,9 +119,9 @@ export async function listFiles(db: Kysely<DB>, userId: number): Promise<PublicF
   return (await store.listFiles(db, userId)).map((row) => toPublicFile(row, readBool(row.has_text)));
 }
 
-/** The extracted text of every file the person uploaded, for job matching. */
-export function listFileTexts(db: Kysely<DB>, userId: number): Promise<string[]> {
-  return store.listFileTexts(db, userId);
+/** The start of the extracted text of the person's newest files, for job matching. */
+export function listFileTextHeads(db: Kysely<DB>, userId: number, limits: { files: number; chars: number }): Promise<string[]> {
+  return store.listFileTextHeads(db, userId, limits);
 }
 
 export async function getFileContent(db: Kysely<DB>, userId: number, fileId: number) {

@@ -1,4 +1,5 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import { isPostgres } from '../db/migrations/columns.js';
 import type { DB, FilesTable } from '../db/schema.js';
 
 export type FileRow = Selectable<FilesTable>;
@@ -14,6 +15,27 @@ export async function insertFile(
   const row = await db.insertInto('files').values(file).returning(METADATA).executeTakeFirstOrThrow();
   await db.insertInto('file_contents').values({ file_id: row.id, content }).execute();
   return row;
+}
+
+/** Bytes of every file the user keeps (the storage quota counts these). */
+export async function storedBytes(db: Kysely<DB>, userId: number): Promise<number> {
+  const row = await db
+    .selectFrom('files')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number | string>('size'), eb.lit(0)).as('bytes'))
+    .where('user_id', '=', userId)
+    .executeTakeFirstOrThrow();
+  return Number(row.bytes);
+}
+
+/**
+ * The user's stored bytes, read so that no other upload of the same user can pass the quota
+ * before this transaction ends. PostgreSQL: the user's row is locked (`for update`), which
+ * queues the user's other uploads behind this one. SQLite: the one connection runs one
+ * transaction at a time, so the read and the insert that follows are already atomic.
+ */
+export async function lockStoredBytes(db: Kysely<DB>, userId: number): Promise<number> {
+  if (isPostgres(db)) await db.selectFrom('users').select('id').where('id', '=', userId).forUpdate().execute();
+  return storedBytes(db, userId);
 }
 
 /** Newest first, without text or bytes; `has_text` is a boolean (0/1 on SQLite, see readBool). */
@@ -42,16 +64,21 @@ export function findFileWithContent(db: Kysely<DB>, userId: number, fileId: numb
     .executeTakeFirst();
 }
 
-/** Every file of the user with its text, for matching (text only) and export. */
-export function listFileTexts(db: Kysely<DB>, userId: number): Promise<string[]> {
+/**
+ * The start of the extracted text of the user's newest files, for matching: at most `files`
+ * files and `chars` characters of each, cut in SQL so a user with hundreds of long documents
+ * never has them all read into memory.
+ */
+export function listFileTextHeads(db: Kysely<DB>, userId: number, limits: { files: number; chars: number }): Promise<string[]> {
   return db
     .selectFrom('files')
-    .select('text_content')
+    .select(sql<string>`substr(text_content, 1, ${limits.chars})`.as('head'))
     .where('user_id', '=', userId)
     .where('text_content', 'is not', null)
-    .orderBy('id')
+    .orderBy('id', 'desc')
+    .limit(limits.files)
     .execute()
-    .then((rows) => rows.map((row) => row.text_content!));
+    .then((rows) => rows.map((row) => row.head));
 }
 
 export async function deleteFile(db: Kysely<DB>, userId: number, fileId: number): Promise<boolean> {

@@ -1,12 +1,19 @@
 import type { FastifyInstance } from 'fastify';
+import { checkDatabaseFile } from '../db/connection.js';
 import { schemaHealth } from '../db/migrate.js';
 import { sendError } from '../http/error-handler.js';
+import { alwaysAdmitted, pressureReport } from '../http/pressure.js';
 
-/** `GET /health`: 200 while the database answers, 503 when it does not (load balancers take the instance out). */
+/**
+ * `GET /health`: 200 while the database answers, 503 when it does not (load balancers take the
+ * instance out). Never shed under load: it reports the pressure instead, and stays 200, since
+ * taking every overloaded instance out would turn a spike into an outage.
+ */
 export async function healthRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/health', async (request, reply) => {
+  app.get('/health', { config: alwaysAdmitted }, async (request, reply) => {
     const { db, backend } = app.ctx;
     try {
+      checkDatabaseFile(db);
       const status = await schemaHealth(db);
       return {
         status: 'ok',
@@ -17,9 +24,11 @@ export async function healthRoutes(app: FastifyInstance): Promise<void> {
           persistent: app.ctx.persistence.persistent,
           persistence: app.ctx.persistence.reason,
         },
+        pressure: pressureReport(app),
       };
     } catch (error) {
-      request.log.warn({ err: error }, 'health check: database unreachable');
+      request.log.warn({ err: error }, 'health check: database unavailable');
+      reply.header('retry-after', '5');
       return sendError(reply, 503, 'database_unavailable', 'The database cannot be reached.', {
         database: { backend },
       });

@@ -4,26 +4,32 @@ import { sendError } from './error-handler.js';
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
- * CSRF defence for cookie sessions: a browser always sends Origin on a cross-site unsafe
- * request, so one naming another site is refused. Requests without Origin (curl, server to
- * server) carry no ambient browser credentials worth forging and pass.
+ * Compares origins as browsers do: scheme, host and port (`https://host` is another origin
+ * than `http://host`, and `ws://host` is no page's origin at all). Default ports normalise,
+ * so `http://example.org:80` is `http://example.org`.
  */
-/** Compares hosts as URLs do, so `example.org` and `example.org:443` on https are one site. */
-function sameHost(origin: string, self: string): boolean {
+function sameOrigin(origin: string, self: string): boolean {
   try {
-    return new URL(origin).host === new URL(self).host;
+    const parsed = new URL(origin);
+    // URL gives "null" as the origin of schemes without one; they never match.
+    return parsed.origin !== 'null' && parsed.origin === new URL(self).origin;
   } catch {
     // "null" (sandboxed or privacy-sensitive contexts) and garbage are not our origin.
     return false;
   }
 }
 
+/**
+ * CSRF defence for cookie sessions: a browser always sends Origin on a cross-site unsafe
+ * request, so one naming another origin is refused. Requests without Origin (curl, server to
+ * server) carry no ambient browser credentials worth forging and pass.
+ */
 export function registerOriginCheck(app: FastifyInstance): void {
   app.addHook('onRequest', async (request, reply) => {
     if (!UNSAFE.has(request.method)) return;
     const origin = request.headers.origin;
     if (origin === undefined) return;
-    if (!sameHost(origin, `${request.protocol}://${request.host}`)) {
+    if (!sameOrigin(origin, `${request.protocol}://${request.host}`)) {
       return sendError(reply, 403, 'forbidden_origin', 'Cross-site requests are not allowed.');
     }
   });

@@ -29,4 +29,10 @@ export async function registerSecurityHeaders(app: FastifyInstance, production: 
     referrerPolicy: { policy: 'no-referrer' },
     hsts: production ? { maxAge: 31_536_000, includeSubDomains: true } : false,
   });
+  // API answers carry personal data: no browser or proxy cache may keep them, unless a route
+  // chose its own policy (a download's `private, no-store`).
+  app.addHook('onSend', (request, reply, payload, done) => {
+    if (request.url.startsWith('/api/') && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    done(null, payload);
+  });
 }

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { useTestApp } from '../testing/app.js';
 import { BACKENDS } from '../testing/databases.js';
-import { seedChatMessage, seedWorkbookRun, setLiveAnswers, uploadFile } from '../testing/person-data.js';
+import { seedChatMessage, seedTextFile, seedWorkbookRun, setLiveAnswers, uploadFile } from '../testing/person-data.js';
+import { HEALTH_BOUND_MS, measureResponsiveness } from '../testing/responsiveness.js';
 import { CATALOGUE } from './catalogue.js';
 import { missingSkills, profileOf, rankRoles, TOP_MATCHES } from './matching.js';
 import { stem, tokenize } from './text.js';
@@ -157,8 +158,25 @@ for (const backend of BACKENDS) {
       assert.equal((await client.patch(`/api/jobs/matches/${match.id}`, { status: 'hired' })).status, 400);
       assert.equal((await client.patch(`/api/jobs/matches/${match.id}`, { notes: 'x' })).status, 400);
       assert.equal((await client.patch(`/api/jobs/matches/${match.id}`, { status: 'saved', extra: 1 })).status, 400);
-      assert.equal((await client.get('/api/jobs/matches/abc')).status, 400);
+      assert.equal((await client.get('/api/jobs/matches/abc')).status, 404, 'a path id that is not one names nothing');
       assert.equal((await client.get('/api/jobs/matches/999999')).status, 404);
+    });
+
+
+    it('refreshes for a user with 200 long files without holding /health; the workbook still counts', async () => {
+      const client = t.client();
+      const { user } = await client.register();
+      await seedWorkbookRun(t.ctx.db, user.id, { '1.1': 'woodworking and reading blueprints with power tools' });
+      // 200 files of 200,000 characters (the extraction cap): 40 million characters in all.
+      const filler = 'spreadsheets budgets forecasting payroll reconciliation ledger '.repeat(3200).slice(0, 200_000);
+      for (let i = 0; i < 200; i++) await seedTextFile(t.ctx.db, user.id, filler);
+      const run = await measureResponsiveness(t.app, () => client.post('/api/jobs/matches/refresh'));
+      assert.equal(run.result.status, 200);
+      const titles = run.result.body.matches.map((m: { title: string }) => m.title);
+      assert.ok(titles.includes('Carpenter'), titles.join(', '));
+      assert.ok(titles.includes('Accountant'), titles.join(', '));
+      assert.ok(run.maxHealthMs < HEALTH_BOUND_MS, `/health took ${run.maxHealthMs.toFixed(0)} ms`);
+      assert.ok(run.maxEventLoopDelayMs < HEALTH_BOUND_MS, `event loop blocked ${run.maxEventLoopDelayMs.toFixed(0)} ms`);
     });
   });
 }

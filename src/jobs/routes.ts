@@ -2,9 +2,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { requireSession, requireUser } from '../auth/gate.js';
+import { IdParams } from '../http/schemas.js';
 import { getMatch, listMatches, MATCH_STATUSES, refreshMatches, trackMatch } from './service.js';
 
-const MatchParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 const Tracking = Type.Object(
   {
     status: Type.Union(MATCH_STATUSES.map((status) => Type.Literal(status))),
@@ -22,11 +22,11 @@ export async function jobsRoutes(parent: FastifyInstance): Promise<void> {
 
   app.get('/matches', async (request) => ({ matches: await listMatches(db, requireUser(request).userId) }));
 
-  app.get('/matches/:id', { schema: { params: MatchParams } }, async (request) => ({
+  app.get('/matches/:id', { schema: { params: IdParams } }, async (request) => ({
     match: await getMatch(db, requireUser(request).userId, request.params.id),
   }));
 
-  app.patch('/matches/:id', { schema: { params: MatchParams, body: Tracking } }, async (request) => ({
+  app.patch('/matches/:id', { schema: { params: IdParams, body: Tracking } }, async (request) => ({
     match: await trackMatch(db, requireUser(request).userId, request.params.id, request.body),
   }));
 }

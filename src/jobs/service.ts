@@ -1,10 +1,13 @@
+import { setImmediate } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import { nowIso, readBool, readJson } from '../db/values.js';
-import { notFound } from '../errors.js';
-import { listFileTexts } from '../files/service.js';
+import { onMissingReference } from '../db/errors.js';
+import { notFound, unauthenticated } from '../errors.js';
+import { listFileTextHeads } from '../files/service.js';
 import { findRole } from './catalogue.js';
-import { profileOf, rankRoles } from './matching.js';
+import { rankRoles, type TermProfile } from './matching.js';
+import { addTermCounts } from './text.js';
 import * as store from './store.js';
 
 export const MATCH_STATUSES = ['saved', 'applied', 'interviewing', 'offer', 'rejected', 'archived'] as const;
@@ -12,6 +15,27 @@ export type MatchStatus = (typeof MATCH_STATUSES)[number];
 
 /** Only the person's most recent chat messages feed matching, so a long history stays cheap. */
 const CHAT_MESSAGES_FOR_MATCHING = 1000;
+/** The newest files, and the start of each, are what matching reads of the person's uploads. */
+const FILES_FOR_MATCHING = { files: 50, chars: 20_000 };
+/**
+ * Matching runs on the event loop, so the text it tokenizes is capped whatever the person
+ * stored: 400,000 characters tokenize in about 40 ms, where a user with 200 long files used to
+ * hold every other request for seconds. The workbook comes first, then the newest chat, then
+ * files, so what the person wrote on purpose always counts.
+ */
+export const MATCHING_INPUT_MAX_CHARS = 400_000;
+
+/** The texts in order, the last one that fits cut short, none past the budget. */
+export function withinBudget(texts: Iterable<string>, budget: number): string[] {
+  const kept: string[] = [];
+  let left = budget;
+  for (const text of texts) {
+    if (left <= 0) break;
+    kept.push(text.length > left ? text.slice(0, left) : text);
+    left -= text.length;
+  }
+  return kept;
+}
 
 export interface PublicJobMatch {
   id: number;
@@ -70,11 +94,14 @@ export type RefreshReason = 'no_input' | 'no_match' | null;
 
 /** Everything the person has told Mosaic, as text: workbook answers, own chat messages, file text. */
 export async function matchingInput(db: Kysely<DB>, userId: number): Promise<string[]> {
-  return [
-    ...(await store.readWorkbookAnswers(db, userId)),
-    ...(await store.readUserChat(db, userId, CHAT_MESSAGES_FOR_MATCHING)),
-    ...(await listFileTexts(db, userId)),
-  ];
+  return withinBudget(
+    [
+      ...(await store.readWorkbookAnswers(db, userId)),
+      ...(await store.readUserChat(db, userId, CHAT_MESSAGES_FOR_MATCHING)),
+      ...(await listFileTextHeads(db, userId, FILES_FOR_MATCHING)),
+    ],
+    MATCHING_INPUT_MAX_CHARS,
+  );
 }
 
 /**
@@ -87,10 +114,15 @@ export async function refreshMatches(
   db: Kysely<DB>,
   userId: number,
 ): Promise<{ matches: PublicJobMatch[]; reason: RefreshReason }> {
-  const profile = profileOf(await matchingInput(db, userId));
+  // One text at a time (each at most 20,000 characters), letting other requests run between.
+  const profile: TermProfile = new Map();
+  for (const text of await matchingInput(db, userId)) {
+    addTermCounts(profile, text);
+    await setImmediate();
+  }
   const ranked = rankRoles(profile);
   const now = nowIso();
-  await db.transaction().execute(async (trx) => {
+  const stored = db.transaction().execute(async (trx) => {
     for (const entry of ranked) {
       await store.upsertRankedMatch(
         trx,
@@ -109,6 +141,7 @@ export async function refreshMatches(
     }
     await store.retireUnranked(trx, userId, ranked.map((entry) => entry.role.id), now);
   });
+  await onMissingReference(stored, unauthenticated);
   const reason: RefreshReason = profile.size === 0 ? 'no_input' : ranked.length === 0 ? 'no_match' : null;
   return { matches: await listMatches(db, userId), reason };
 }

@@ -43,11 +43,15 @@ export function tokenize(text: string): string[] {
   return words.filter((word) => !STOPWORDS.has(word)).map(stem);
 }
 
+/** Adds how often each stem occurs in the text to the counts. */
+export function addTermCounts(counts: Map<string, number>, text: string): Map<string, number> {
+  for (const term of tokenize(text)) counts.set(term, (counts.get(term) ?? 0) + 1);
+  return counts;
+}
+
 /** How often each stem occurs in the texts. */
 export function termCounts(texts: Iterable<string>): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const text of texts) {
-    for (const term of tokenize(text)) counts.set(term, (counts.get(term) ?? 0) + 1);
-  }
+  for (const text of texts) addTermCounts(counts, text);
   return counts;
 }

@@ -1,12 +1,14 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppContext } from '../http/context.js';
-import { purgeLoginFailures } from '../auth/login-throttle.js';
+import { purgeLoginFailures, throttleLimits } from '../auth/login-throttle.js';
 import { purgeExpiredSessions } from '../auth/sessions.js';
 import { purgeInactiveGuests } from '../auth/service.js';
+import { purgeEndedWindows } from '../limits/service.js';
 
 export interface PurgeResult {
   expiredSessions: number;
   loginFailures: number;
+  rateLimits: number;
   inactiveGuests: number;
 }
 
@@ -15,10 +17,10 @@ export interface PurgeResult {
  * at once just find less to delete.
  */
 export async function purgeExpired(ctx: AppContext, now = new Date()): Promise<PurgeResult> {
-  const limits = { maxFailures: ctx.config.loginMaxFailures, windowMinutes: ctx.config.loginWindowMinutes };
   return {
     expiredSessions: await purgeExpiredSessions(ctx.db, now),
-    loginFailures: await purgeLoginFailures(ctx.db, limits, now),
+    loginFailures: await purgeLoginFailures(ctx.db, throttleLimits(ctx.config), now),
+    rateLimits: await purgeEndedWindows(ctx.db, now),
     inactiveGuests: await purgeInactiveGuests(ctx.db, ctx.config.guestTtlDays, now),
   };
 }

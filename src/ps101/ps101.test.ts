@@ -178,7 +178,7 @@ for (const backend of BACKENDS) {
       });
       assert.equal(malformed.status, 400);
       assert.equal(malformed.body.error.code, 'invalid_json');
-      assert.equal((await client.get('/api/ps101/runs/abc')).status, 400);
+      assert.equal((await client.get('/api/ps101/runs/abc')).status, 404);
       assert.deepEqual((await client.get('/api/ps101')).body, saved);
     });
 

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { requireSession, requireUser } from '../auth/gate.js';
+import { IdParams } from '../http/schemas.js';
 import { PS101_FLOW, STEP_COUNT } from './flow.js';
 import { getWorkbook, getWorkbookRun, listWorkbookRuns, restartWorkbook, updateWorkbook } from './service.js';
 
@@ -16,8 +17,6 @@ const WorkbookUpdateBody = Type.Object(
   },
   { additionalProperties: false },
 );
-
-const RunParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) });
 
 // A full workbook (every prompt at the answer limit) is well over the server's default 1 MiB.
 const WORKBOOK_BODY_LIMIT = 8 * 1024 * 1024;
@@ -45,7 +44,7 @@ export async function ps101Routes(parent: FastifyInstance): Promise<void> {
 
     typed.get('/runs', async (request) => ({ runs: await listWorkbookRuns(db, requireUser(request).userId) }));
 
-    typed.get('/runs/:id', { schema: { params: RunParams } }, async (request) => ({
+    typed.get('/runs/:id', { schema: { params: IdParams } }, async (request) => ({
       run: await getWorkbookRun(db, requireUser(request).userId, request.params.id),
     }));
   });

@@ -1,8 +1,10 @@
 import type { Kysely } from 'kysely';
-import { isUniqueViolation } from '../db/errors.js';
+import { requireAccount } from '../auth/service.js';
+import { isUniqueViolation, onMissingReference } from '../db/errors.js';
 import type { DB } from '../db/schema.js';
 import { nowIso, readJson } from '../db/values.js';
-import { AppError, invalidInput, notFound } from '../errors.js';
+import { AppError, invalidInput, notFound, unauthenticated } from '../errors.js';
+import { excerpt } from '../http/text.js';
 import { isPromptKey, PS101_FLOW, STEP_COUNT } from './flow.js';
 import * as store from './store.js';
 
@@ -89,10 +91,13 @@ export async function getWorkbook(db: Kysely<DB>, userId: number): Promise<Workb
   return run ? toState(run) : emptyWorkbook();
 }
 
-const revisionConflict = (current: WorkbookState) =>
-  new AppError(409, 'revision_conflict', 'The workbook changed since you loaded it (another tab?); nothing was saved.', {
-    current,
+/** 409 with the current state; or 401 when the run went with an account deleted meanwhile. */
+async function revisionConflict(db: Kysely<DB>, userId: number): Promise<AppError> {
+  await requireAccount(db, userId);
+  return new AppError(409, 'revision_conflict', 'The workbook changed since you loaded it (another tab?); nothing was saved.', {
+    current: await getWorkbook(db, userId),
   });
+}
 
 /** Characters as people count them (code points), so an emoji is one, not two. */
 function characterCount(text: string, atMost: number): number {
@@ -109,9 +114,9 @@ function checkAnswers(answers: Answers): void {
   }
   const unknown = keys.filter((key) => !isPromptKey(key));
   if (unknown.length > 0) {
-    throw new AppError(400, 'unknown_prompt', `No such prompt: ${unknown.slice(0, 5).join(', ')}.`, {
-      keys: unknown.slice(0, 20),
-    });
+    // Keys are the client's text, possibly megabytes long: quote only the start of a few.
+    const quoted = unknown.slice(0, 20).map((key) => excerpt(key, 40));
+    throw new AppError(400, 'unknown_prompt', `No such prompt: ${quoted.slice(0, 5).join(', ')}.`, { keys: quoted });
   }
   for (const key of keys) {
     if (characterCount(answers[key]!, ANSWER_MAX_CHARS) > ANSWER_MAX_CHARS) {
@@ -161,16 +166,16 @@ export async function updateWorkbook(db: Kysely<DB>, userId: number, update: Wor
   if (update.answers) checkAnswers(update.answers);
   const live = await store.findLiveRun(db, userId);
   const current = live ? toState(live) : emptyWorkbook();
-  if (update.revision !== current.revision) throw revisionConflict(current);
+  if (update.revision !== current.revision) throw await revisionConflict(db, userId);
   const now = nowIso();
   const changes = nextState(current, update, now);
   if (live) {
     const updated = await store.updateRunIfRevision(db, live.id, live.revision, changes);
     if (updated) return toState(updated);
-    throw revisionConflict(await getWorkbook(db, userId));
+    throw await revisionConflict(db, userId);
   }
   try {
-    const created = await store.insertRun(db, {
+    const created = await onMissingReference(store.insertRun(db, {
       user_id: userId,
       flow_version: PS101_FLOW.version,
       current_step: changes.currentStep,
@@ -180,11 +185,11 @@ export async function updateWorkbook(db: Kysely<DB>, userId: number, update: Wor
       started_at: now,
       updated_at: now,
       archived_at: null,
-    });
+    }), unauthenticated);
     return toState(created);
   } catch (error) {
     // Two first saves at once: the unique index on the live run lets one in; the other is stale.
-    if (isUniqueViolation(error)) throw revisionConflict(await getWorkbook(db, userId));
+    if (isUniqueViolation(error)) throw await revisionConflict(db, userId);
     throw error;
   }
 }
@@ -196,7 +201,7 @@ export async function updateWorkbook(db: Kysely<DB>, userId: number, update: Wor
  */
 export async function restartWorkbook(db: Kysely<DB>, userId: number): Promise<WorkbookState> {
   try {
-    return await db.transaction().execute(async (trx) => {
+    const restarted = db.transaction().execute(async (trx) => {
       const live = await store.findLiveRun(trx, userId);
       const now = nowIso();
       if (live && !(await store.archiveRun(trx, live.id, now))) return null;
@@ -212,7 +217,8 @@ export async function restartWorkbook(db: Kysely<DB>, userId: number): Promise<W
         archived_at: null,
       });
       return toState(run);
-    }) ?? (await getWorkbook(db, userId));
+    });
+    return (await onMissingReference(restarted, unauthenticated)) ?? (await getWorkbook(db, userId));
   } catch (error) {
     // Another restart (or first save) created the live run first: that run is the fresh one.
     if (isUniqueViolation(error)) return getWorkbook(db, userId);

@@ -20,8 +20,15 @@ const ACTION_VERBS = new Set(
 const QUANTITY =
   /[$€£]\s?\d[\d,]*(?:\.\d+)?\s?(?:k|m|bn|b|million|billion)?\b|\b\d[\d,]*(?:\.\d+)?\s?(?:%|percent\b)|\b\d+(?:\.\d+)?x\b|\b\d[\d,]*(?:\.\d+)?\b/gi;
 const YEAR = /^(19|20)\d\d$/;
+// Only spaces and tabs around the words: with `\s` the leading run also swallowed line breaks,
+// so every line of a text of blank lines rescanned all the lines after it (quadratic).
 const SUMMARY_HEADING =
-  /^\s*(?:#{1,6}\s*)?(?:professional\s+|career\s+|executive\s+)?(?:summary|profile|objective|about\s+me|personal\s+statement)\s*:?/im;
+  /^[ \t]*(?:#{1,6}[ \t]*)?(?:(?:professional|career|executive)[ \t]+)?(?:summary|profile|objective|about[ \t]+me|personal[ \t]+statement)/im;
+/**
+ * Feedback reads at most this much of a résumé: a 900-word résumé is about 6,000 characters,
+ * so the cap never changes a real verdict, and every pass below stays bounded.
+ */
+export const MAX_REVIEW_CHARS = 50_000;
 
 export interface ResumeFeedback {
   length: { words: number; verdict: 'too_short' | 'good' | 'too_long'; advice: string };
@@ -56,10 +63,11 @@ function actionVerbs(text: string): string[] {
 
 /** Feedback on a résumé text; `job` adds the skills of the linked role that the text lacks. */
 export function reviewResume(
-  text: string,
+  fullText: string,
   job: { id: number; title: string; missingSkills: string[] } | null,
 ): ResumeFeedback {
-  const words = text.split(/\s+/).filter(Boolean).length;
+  const text = fullText.slice(0, MAX_REVIEW_CHARS);
+  const words = text.match(/\S+/g)?.length ?? 0;
   const length = lengthVerdict(words);
   const numbers = quantities(text);
   const verbs = actionVerbs(text);

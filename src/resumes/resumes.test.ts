@@ -4,7 +4,8 @@ import { docxDocument, odtDocument } from '../testing/fixtures.js';
 import { useTestApp } from '../testing/app.js';
 import { BACKENDS } from '../testing/databases.js';
 import { seedWorkbookRun, uploadFile } from '../testing/person-data.js';
-import { reviewResume } from './feedback.js';
+import { HEALTH_BOUND_MS, measureResponsiveness } from '../testing/responsiveness.js';
+import { MAX_REVIEW_CHARS, reviewResume } from './feedback.js';
 
 const STRONG = [
   'Professional Summary',
@@ -30,6 +31,15 @@ describe('résumé feedback', () => {
     assert.equal(weak.summarySection.present, false);
     assert.equal(weak.quantifiedResults.count, 0);
     assert.equal(reviewResume('word '.repeat(300), null).length.verdict, 'good');
+  });
+
+  it('finds a summary heading after blank lines, indented or marked up, and reads only the first MAX_REVIEW_CHARS', () => {
+    assert.equal(reviewResume('\n\n\n   ## Career  Summary:\nNurse.', null).summarySection.present, true);
+    assert.equal(reviewResume('Jane\n\t\tProfile\nNurse.', null).summarySection.present, true);
+    assert.equal(reviewResume('In summary, a nurse.', null).summarySection.present, false);
+    const late = `${'word '.repeat(MAX_REVIEW_CHARS / 5)}\nSummary\n`;
+    assert.equal(reviewResume(late, null).summarySection.present, false);
+    assert.equal(reviewResume(late, null).length.words, MAX_REVIEW_CHARS / 5);
   });
 });
 
@@ -108,6 +118,18 @@ for (const backend of BACKENDS) {
       assert.equal(feedback.actionVerbs.count, 6);
       const again = await client.get(`/api/resumes/${created.body.resume.id}`);
       assert.deepEqual(again.body.resume.feedback, [feedback]);
+    });
+
+    it('reviews a résumé of 100,000 blank lines without holding /health', async () => {
+      const client = await t.registeredClient();
+      const content = `Jane Doe${'\n'.repeat(99_000)}Registered nurse.`;
+      const created = await client.post('/api/resumes', { name: 'Blank lines', content });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      const run = await measureResponsiveness(t.app, () => client.post(`/api/resumes/${created.body.resume.id}/feedback`));
+      assert.equal(run.result.status, 201);
+      assert.equal(run.result.body.feedback.summarySection.present, false);
+      assert.ok(run.maxHealthMs < HEALTH_BOUND_MS, `/health took ${run.maxHealthMs.toFixed(0)} ms`);
+      assert.ok(run.maxEventLoopDelayMs < HEALTH_BOUND_MS, `event loop blocked ${run.maxEventLoopDelayMs.toFixed(0)} ms`);
     });
   });
 }

@@ -2,10 +2,10 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { requireSession, requireUser } from '../auth/gate.js';
+import { Id, IdParams } from '../http/schemas.js';
+import { limitPerUser } from '../limits/hooks.js';
 import { createResume, deleteResume, getResume, listResumes, reviewAndStore } from './service.js';
 
-const ResumeParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
-const Id = Type.Integer({ minimum: 1 });
 // Either content or fileId (checked in the service, which says which one is missing).
 const NewResume = Type.Object(
   {
@@ -22,23 +22,23 @@ export async function resumesRoutes(parent: FastifyInstance): Promise<void> {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
   const { db } = app.ctx;
 
-  app.post('/', { schema: { body: NewResume } }, async (request, reply) => {
+  app.post('/', { schema: { body: NewResume }, preHandler: limitPerUser('resumes') }, async (request, reply) => {
     const resume = await createResume(db, requireUser(request).userId, request.body);
     return reply.code(201).send({ resume });
   });
 
   app.get('/', async (request) => ({ resumes: await listResumes(db, requireUser(request).userId) }));
 
-  app.get('/:id', { schema: { params: ResumeParams } }, async (request) => ({
+  app.get('/:id', { schema: { params: IdParams } }, async (request) => ({
     resume: await getResume(db, requireUser(request).userId, request.params.id),
   }));
 
-  app.delete('/:id', { schema: { params: ResumeParams } }, async (request, reply) => {
+  app.delete('/:id', { schema: { params: IdParams } }, async (request, reply) => {
     await deleteResume(db, requireUser(request).userId, request.params.id);
     return reply.code(204).send();
   });
 
-  app.post('/:id/feedback', { schema: { params: ResumeParams } }, async (request, reply) => {
+  app.post('/:id/feedback', { schema: { params: IdParams }, preHandler: limitPerUser('feedback') }, async (request, reply) => {
     const feedback = await reviewAndStore(db, requireUser(request).userId, request.params.id);
     return reply.code(201).send({ feedback });
   });

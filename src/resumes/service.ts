@@ -1,12 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import { nowIso, readJson } from '../db/values.js';
+import { onMissingReference } from '../db/errors.js';
 import { AppError, invalidInput, notFound } from '../errors.js';
 import { getFileText } from '../files/service.js';
 import { findRole } from '../jobs/catalogue.js';
 import { missingSkills } from '../jobs/matching.js';
 import { requireMatch } from '../jobs/service.js';
-import { reviewResume, type ResumeFeedback } from './feedback.js';
+import { MAX_REVIEW_CHARS, reviewResume, type ResumeFeedback } from './feedback.js';
 import * as store from './store.js';
 
 export interface ResumeSummary {
@@ -73,7 +74,8 @@ export async function createResume(db: Kysely<DB>, userId: number, input: NewRes
   if (!content.trim()) throw invalidInput('content must not be blank');
   if (input.jobMatchId != null) await requireMatch(db, userId, input.jobMatchId);
   const now = nowIso();
-  const row = await store.insertResume(db, {
+  // The file, the match or the account may be deleted between the checks above and the write.
+  const inserted = store.insertResume(db, {
     user_id: userId,
     name,
     content,
@@ -82,6 +84,7 @@ export async function createResume(db: Kysely<DB>, userId: number, input: NewRes
     created_at: now,
     updated_at: now,
   });
+  const row = await onMissingReference(inserted, () => notFound('file or job match'));
   return { ...toSummary(row), content: row.content, feedback: [] };
 }
 
@@ -108,13 +111,12 @@ export async function reviewAndStore(db: Kysely<DB>, userId: number, resumeId: n
   if (resume.job_match_id !== null) {
     const match = await requireMatch(db, userId, resume.job_match_id);
     const role = findRole(match.role_id);
-    job = { id: match.id, title: match.title, missingSkills: role ? missingSkills(role, resume.content) : [] };
+    job = { id: match.id, title: match.title, missingSkills: role ? missingSkills(role, resume.content.slice(0, MAX_REVIEW_CHARS)) : [] };
   }
   const feedback = reviewResume(resume.content, job);
-  const row = await store.insertFeedback(db, {
-    resume_id: resume.id,
-    feedback: JSON.stringify(feedback),
-    created_at: nowIso(),
-  });
+  const row = await onMissingReference(
+    store.insertFeedback(db, { resume_id: resume.id, feedback: JSON.stringify(feedback), created_at: nowIso() }),
+    () => notFound('résumé'),
+  );
   return toStoredFeedback(row);
 }

@@ -6,8 +6,11 @@ import { loadConfig, type Config } from '../config.js';
 import { openDatabase, type Backend, type Database } from '../db/connection.js';
 import { migrateToLatest } from '../db/migrate.js';
 import type { AppContext } from '../http/context.js';
+import { loggerOptions } from '../http/logging.js';
 import { buildServer } from '../server.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
+import type { LogCapture } from './logs.js';
+import { SHEDDING_OFF } from './shedding.js';
 
 export interface TestApp {
   app: FastifyInstance;
@@ -21,14 +24,32 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/**
+ * Every in-process request comes from 127.0.0.1, and a test file creates far more users and
+ * things than a person would in an hour; tests of the creation limits set their own.
+ */
+export const UNLIMITED: Config['rateLimits'] = {
+  guestsPerHour: 1_000_000,
+  registrationsPerHour: 1_000_000,
+  chatMessagesPerHour: 1_000_000,
+  uploadsPerHour: 1_000_000,
+  resumesPerHour: 1_000_000,
+  feedbackPerHour: 1_000_000,
+};
+
 /** The configuration tests run with: defaults, the test database, and any overrides. */
 export function testConfig(database: TestDatabase, overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({ LOG_LEVEL: 'silent' }), dataDir: database.dataDir, database: database.config, ...overrides };
+  // Load shedding off: on a machine busy with other tests it would shed requests of tests
+  // about something else. The overload tests turn it on.
+  const config = loadConfig({ LOG_LEVEL: 'silent', ...SHEDDING_OFF });
+  return { ...config, dataDir: database.dataDir, database: database.config, rateLimits: UNLIMITED, ...overrides };
 }
 
 export interface TestAppOptions {
   /** A coach to use instead of the one the configuration selects (offline by default). */
   coach?: CoachProvider;
+  /** Log at `info` into this capture (tests of what is logged); silent otherwise. */
+  logs?: LogCapture;
 }
 
 /** The real application on a fresh, migrated database of the given backend, called in-process. */
@@ -48,7 +69,7 @@ export async function createTestApp(
     persistence: { persistent: true, reason: 'test database' },
     coach: options.coach ?? createCoachProvider(config.coach),
   };
-  const app = await buildServer(ctx);
+  const app = await buildServer(ctx, options.logs ? { logger: loggerOptions('info', options.logs) } : {});
   await app.ready();
   return {
     app,

@@ -42,6 +42,11 @@ export const FIXTURES: { [T in keyof DB]: Record<string, unknown>[] } = {
     { id: 1, subject: 'email:zoë+😀@example.org', failed_at: ts() },
     { id: 2, subject: 'ip:203.0.113.9', failed_at: ts() },
   ],
+  rate_limits: [
+    { bucket: 'password-checks-email:zoë+😀@example.org', hits: 3, window_start: ts(), expires_at: ts() },
+    { bucket: 'uploads:user:1', hits: 2147483647, window_start: ts(), expires_at: ts() },
+    { bucket: '', hits: 0, window_start: ts(), expires_at: ts() },
+  ],
   ps101_runs: [
     { id: 1, user_id: 1, flow_version: 1, current_step: 3, revision: 12, answers: NESTED_JSON, started_at: ts(), updated_at: ts(), completed_at: null, archived_at: ts() },
     { id: 2, user_id: 1, flow_version: 2, current_step: 1, revision: 0, answers: '{}', started_at: ts(), updated_at: ts(), completed_at: ts(), archived_at: null },

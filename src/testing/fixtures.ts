@@ -1,3 +1,4 @@
+import { constants as zlibConstants, crc32, deflateRawSync, deflateSync } from 'node:zlib';
 import { strToU8, zipSync } from 'fflate';
 
 // Small, valid documents built in code for the tests: nothing is downloaded or checked in.
@@ -44,25 +45,26 @@ export function assemblePdf(objects: (string | Buffer)[]): Buffer {
 
 const xmlEscape = (text: string) => text.replace(/[<>&]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[c]!);
 
+const CONTENT_TYPES =
+  '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>' +
+  '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
+  '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>' +
+  '<Default Extension="xml" ContentType="application/xml"/>' +
+  '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>' +
+  '</Types>';
+const PACKAGE_RELATIONSHIPS =
+  '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>' +
+  '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' +
+  '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>' +
+  '</Relationships>';
+
 /** A minimal Word document with one paragraph per line. */
 export function docxDocument(paragraphs: string[]): Buffer {
   const body = paragraphs.map((text) => `<w:p><w:r><w:t xml:space="preserve">${xmlEscape(text)}</w:t></w:r></w:p>`).join('');
   return Buffer.from(
     zipSync({
-      '[Content_Types].xml': strToU8(
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>' +
-          '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
-          '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>' +
-          '<Default Extension="xml" ContentType="application/xml"/>' +
-          '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>' +
-          '</Types>',
-      ),
-      '_rels/.rels': strToU8(
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>' +
-          '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' +
-          '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>' +
-          '</Relationships>',
-      ),
+      '[Content_Types].xml': strToU8(CONTENT_TYPES),
+      '_rels/.rels': strToU8(PACKAGE_RELATIONSHIPS),
       'word/document.xml': strToU8(
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>' +
           `<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>${body}</w:body></w:document>`,
@@ -114,4 +116,104 @@ export function multipartBody(
     `Content-Type: ${options.declaredType ?? 'application/octet-stream'}\r\n\r\n`;
   const payload = Buffer.concat([Buffer.from(head, 'utf8'), bytes, Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8')]);
   return { payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}
+
+/**
+ * A PDF that takes pdf.js seconds to read: `pages` pages sharing one compressed content stream
+ * of `items` text operations each. A few kilobytes on disk.
+ */
+export function slowPdf(pages = 100, items = 20_000): Buffer {
+  const content = deflateSync(Buffer.from(`BT /F1 1 Tf ${'(word) Tj 1 0 Td '.repeat(items)}ET`, 'latin1'));
+  const kids = Array.from({ length: pages }, (_, i) => `${i + 5} 0 R`).join(' ');
+  const objects: (string | Buffer)[] = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    `<< /Type /Pages /Kids [${kids}] /Count ${pages} >>`,
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+    Buffer.concat([Buffer.from(`<< /Length ${content.length} /Filter /FlateDecode >>\nstream\n`, 'latin1'), content, Buffer.from('\nendstream', 'latin1')]),
+  ];
+  for (let i = 0; i < pages; i++) {
+    objects.push('<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents 4 0 R >>');
+  }
+  return assemblePdf(objects);
+}
+
+interface ZipEntry {
+  name: string;
+  /** Stored (method 0) or raw-deflated (method 8) bytes. */
+  data: Buffer;
+  method: 0 | 8;
+  crc: number;
+  size: number;
+}
+
+/** Method, CRC, both sizes and the name's length: the same run in local and central headers. */
+function writeEntryFields(header: Buffer, at: number, entry: ZipEntry, nameLength: number): void {
+  header.writeUInt16LE(entry.method, at);
+  header.writeUInt32LE(entry.crc, at + 6);
+  header.writeUInt32LE(entry.data.length, at + 10);
+  header.writeUInt32LE(entry.size, at + 14);
+  header.writeUInt16LE(nameLength, at + 18);
+}
+
+/** A ZIP file from entries whose bytes are already compressed, with the sizes it is told to declare. */
+function zipArchive(entries: ZipEntry[]): Buffer {
+  const parts: Buffer[] = [];
+  const directory: Buffer[] = [];
+  let offset = 0;
+  for (const entry of entries) {
+    const name = Buffer.from(entry.name);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    writeEntryFields(local, 8, entry, name.length);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    writeEntryFields(central, 10, entry, name.length);
+    central.writeUInt32LE(offset, 42);
+    parts.push(local, name, entry.data);
+    directory.push(central, name);
+    offset += local.length + name.length + entry.data.length;
+  }
+  const directoryBytes = Buffer.concat(directory);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(directoryBytes.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...parts, directoryBytes, end]);
+}
+
+const stored = (name: string, text: string): ZipEntry => {
+  const data = Buffer.from(text);
+  return { name, data, method: 0, crc: crc32(data), size: data.length };
+};
+
+/**
+ * A DOCX zip bomb: its document.xml inflates to `inflatedMb` MiB inside a valid document, from
+ * about 1 KB of deflate data per MiB. The deflate stream is one fully flushed MiB repeated
+ * (each copy stands alone), so building it costs milliseconds, not a deflate of the whole.
+ * `declaredMb` is what the directory claims (a liar's archive declares little). The MiB is
+ * spaces, or with `paragraphs` tiny paragraphs, which a parser turns into millions of nodes.
+ */
+export function docxBomb(inflatedMb: number, options: { declaredMb?: number; paragraphs?: boolean } = {}): Buffer {
+  const paragraph = '<w:p><w:r><w:t>x</w:t></w:r></w:p>';
+  const unit = options.paragraphs
+    ? Buffer.from(paragraph.repeat(Math.floor((1024 * 1024) / paragraph.length)))
+    : Buffer.alloc(1024 * 1024, 0x20);
+  const head = '<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>bomb</w:t></w:r></w:p>';
+  const tail = '</w:body></w:document>';
+  const flushed = (bytes: Buffer) => deflateRawSync(bytes, { finishFlush: zlibConstants.Z_FULL_FLUSH });
+  const block = flushed(unit);
+  const data = Buffer.concat([flushed(Buffer.from(head)), ...Array.from({ length: inflatedMb }, () => block), deflateRawSync(Buffer.from(tail))]);
+  const inflatedBytes = head.length + inflatedMb * unit.length + tail.length;
+  const declared = options.declaredMb === undefined ? inflatedBytes : options.declaredMb * 1024 * 1024;
+  return zipArchive([
+    stored('[Content_Types].xml', CONTENT_TYPES),
+    stored('_rels/.rels', PACKAGE_RELATIONSHIPS),
+    // The CRC is not computed: every reader here refuses the entry before it could check one.
+    { name: 'word/document.xml', data, method: 8, crc: 0, size: Math.min(0xffffffff, declared) },
+  ]);
 }

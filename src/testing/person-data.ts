@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import { nowIso } from '../db/values.js';
@@ -57,6 +58,27 @@ export async function seedChatMessage(db: Kysely<DB>, userId: number, role: 'use
   }
   return message.id;
 }
+
+/** A file with its extracted text, written straight to the tables (no upload, no parsing). */
+export async function seedFile(db: Kysely<DB>, userId: number, bytes: Buffer, text: string | null): Promise<number> {
+  const file = await db
+    .insertInto('files')
+    .values({
+      user_id: userId,
+      name: text === null ? 'scan.pdf' : 'notes.txt',
+      content_type: text === null ? 'application/pdf' : 'text/plain; charset=utf-8',
+      size: bytes.length,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      text_content: text,
+      created_at: nowIso(),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await db.insertInto('file_contents').values({ file_id: file.id, content: bytes }).execute();
+  return file.id;
+}
+
+export const seedTextFile = (db: Kysely<DB>, userId: number, text: string) => seedFile(db, userId, Buffer.from(text), text);
 
 /** Uploads bytes through the API as a browser would (multipart, field `file`). */
 export function uploadFile(client: TestClient, bytes: Buffer, name: string, declaredType?: string) {

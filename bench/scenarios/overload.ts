@@ -1,0 +1,150 @@
+import { performance } from 'node:perf_hooks';
+import autocannon from 'autocannon';
+import type { Backend } from '../../src/db/connection.js';
+import { createTestDatabase } from '../../src/testing/databases.js';
+import { SHEDDING_OFF } from '../../src/testing/shedding.js';
+import { HttpClient, startServerProcess, type ServerProcess } from '../../src/testing/server-process.js';
+import { format } from '../lib.js';
+
+// The overloaded route: job-match refresh, the most CPU-heavy request a person can send (BM25
+// over the catalogue against a full workbook), so the event loop is what saturates.
+const PATH = '/api/jobs/matches/refresh';
+const OVERLOAD_FACTOR = 3;
+const OVERLOAD_SECONDS = Number(process.env.BENCH_OVERLOAD_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_OVERLOAD_CONNECTIONS ?? 100);
+
+interface Phase {
+  offered: number;
+  admitted: number;
+  shed: number;
+  other: number;
+  admittedP50: number;
+  admittedP99: number;
+  shedP99: number;
+  seconds: number;
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
+/** autocannon against the route, latencies split by status (admitted 2xx, shed 503). */
+async function load(server: ServerProcess, cookie: string, options: { seconds: number; connections: number; rate?: number }): Promise<Phase> {
+  const admitted: number[] = [];
+  const shed: number[] = [];
+  let other = 0;
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance: autocannon.Instance = autocannon(
+      {
+        url: `${server.url}${PATH}`,
+        method: 'POST',
+        headers: { cookie },
+        connections: options.connections,
+        duration: options.seconds,
+        ...(options.rate ? { overallRate: options.rate } : {}),
+      },
+      (error, finished) => (error ? reject(error) : resolve(finished)),
+    );
+    instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
+      if (status >= 200 && status < 300) admitted.push(ms);
+      else if (status === 503) shed.push(ms);
+      else other++;
+    });
+  });
+  admitted.sort((a, b) => a - b);
+  shed.sort((a, b) => a - b);
+  return {
+    offered: options.rate ?? 0,
+    admitted: admitted.length,
+    shed: shed.length,
+    other: other + result.errors + result.timeouts,
+    admittedP50: percentile(admitted, 50),
+    admittedP99: percentile(admitted, 99),
+    shedP99: percentile(shed, 99),
+    seconds: options.seconds,
+  };
+}
+
+/** Polls until /health reports no pressure and (with a session) the route answers 2xx: the time back to normal. */
+async function timeToNormal(server: ServerProcess, cookie?: string): Promise<number> {
+  const started = performance.now();
+  for (;;) {
+    const health = (await (await fetch(`${server.url}/health`)).json()) as { pressure: { underPressure: boolean } };
+    let served = true;
+    if (cookie) {
+      const probe = await fetch(`${server.url}${PATH}`, { method: 'POST', headers: { cookie } });
+      await probe.arrayBuffer();
+      served = probe.status === 200;
+    }
+    if (!health.pressure.underPressure && served) return performance.now() - started;
+    if (performance.now() - started > 60_000) throw new Error('not back to normal within 60 s');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function personWithFullWorkbook(server: ServerProcess): Promise<string> {
+  const client = new HttpClient(server.url);
+  const registered = await client.request('POST', '/api/auth/register', { email: `overload-${Date.now()}@example.org`, password: 'bench password 123' });
+  if (registered.status !== 201) throw new Error(`register failed: ${registered.status}`);
+  const flow = (await client.request('GET', '/api/ps101/flow')).body as { steps: { prompts: { key: string }[] }[] };
+  const answers: Record<string, string> = {};
+  for (const step of flow.steps) {
+    for (const prompt of step.prompts) {
+      answers[prompt.key] = 'I enjoy teaching, analysing data with spreadsheets and SQL, writing reports; I value autonomy and community.';
+    }
+  }
+  const saved = await client.request('PUT', '/api/ps101', { answers, revision: 0 });
+  if (saved.status !== 200) throw new Error(`workbook fill failed: ${saved.status}`);
+  return client.cookie;
+}
+
+function describe(name: string, phase: Phase): string {
+  const total = phase.admitted + phase.shed + phase.other;
+  return (
+    `${name}: ${phase.offered ? `offered ${format(phase.offered)} req/s, ` : ''}` +
+    `admitted ${format(phase.admitted / phase.seconds, 1)} req/s (p50 ${format(phase.admittedP50)} ms, p99 ${format(phase.admittedP99)} ms), ` +
+    `shed ${format((100 * phase.shed) / Math.max(1, total), 1)} % (p99 ${format(phase.shedP99)} ms), other ${phase.other}`
+  );
+}
+
+async function withServer<T>(backend: Backend, shedding: boolean, fn: (server: ServerProcess, cookie: string) => Promise<T>): Promise<T> {
+  const database = await createTestDatabase(backend);
+  // Undefined removes the test default (shedding off): the production thresholds apply.
+  const pressureEnv = shedding ? Object.fromEntries(Object.keys(SHEDDING_OFF).map((key) => [key, undefined])) : SHEDDING_OFF;
+  const server = await startServerProcess(database, { ...pressureEnv, PURGE_INTERVAL_SECONDS: '0' });
+  try {
+    // Starting up keeps the event loop busy: the first samples may report pressure.
+    await timeToNormal(server);
+    return await fn(server, await personWithFullWorkbook(server));
+  } finally {
+    await server.stop('SIGTERM');
+    await database.drop();
+  }
+}
+
+/**
+ * Measures the sustainable rate (a few clients back to back, shedding off), then offers 3×
+ * that rate to a server with the production load-shedding defaults and, as the comparison,
+ * to one with shedding off; then half the sustainable rate, which should shed nothing.
+ */
+export async function benchOverload(backend: Backend): Promise<string[]> {
+  const lines: string[] = [];
+  const sustainable = await withServer(backend, false, (server, cookie) => load(server, cookie, { seconds: 5, connections: 4 }));
+  const capacity = sustainable.admitted / sustainable.seconds;
+  lines.push(describe(`${backend}, sustainable (4 clients back to back, shedding off)`, sustainable));
+  const rate = Math.max(1, Math.round(OVERLOAD_FACTOR * capacity));
+  for (const shedding of [true, false]) {
+    await withServer(backend, shedding, async (server, cookie) => {
+      const label = `${backend}, shedding ${shedding ? 'on (defaults)' : 'off'}`;
+      const overload = await load(server, cookie, { seconds: OVERLOAD_SECONDS, connections: CONNECTIONS, rate });
+      lines.push(describe(`${label}, ${OVERLOAD_FACTOR}× (${CONNECTIONS} connections)`, overload));
+      const recovery = await timeToNormal(server, cookie);
+      const half = Math.max(1, Math.round(capacity / 2));
+      const afterwards = await load(server, cookie, { seconds: 5, connections: 4, rate: half });
+      lines.push(`${label}: back to normal ${format(recovery)} ms after the overload ended; ${describe('then at half the sustainable rate', afterwards)}`);
+      lines.push(
+        `${label}: admitted p99 under ${OVERLOAD_FACTOR}× / sustainable p99 = ${format(overload.admittedP99 / Math.max(1, sustainable.admittedP99), 1)}`,
+      );
+    });
+  }
+  return lines;
+}

@@ -1,0 +1,20 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { requireUser } from '../auth/gate.js';
+import { addressSubject, consume, creationRule, userSubject, type AddressKind, type UserKind } from './service.js';
+
+// Route-level preHandlers: they run after the body is validated (a malformed request costs
+// nothing) and before the handler does the work, so a refused upload is never even read.
+
+/** Limits a kind of creation per client address (as `TRUST_PROXY` lets Fastify read it). */
+export function limitPerAddress(kind: AddressKind) {
+  return async function (this: FastifyInstance, request: FastifyRequest): Promise<void> {
+    await consume(this.ctx.db, creationRule(this.ctx.config, kind), addressSubject(request.ip));
+  };
+}
+
+/** Limits a kind of creation per user; registered behind the session gate. */
+export function limitPerUser(kind: UserKind) {
+  return async function (this: FastifyInstance, request: FastifyRequest): Promise<void> {
+    await consume(this.ctx.db, creationRule(this.ctx.config, kind), userSubject(requireUser(request).userId));
+  };
+}
