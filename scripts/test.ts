@@ -6,6 +6,8 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { BROWSER_SKIP_MESSAGE, browserRequired, findChromium } from '../src/testing/browser/chromium.js';
+import { buildWebIfStale } from '../src/testing/browser/web-build.js';
 import { bootThrowawayPostgres } from '../src/testing/embedded-postgres.js';
 
 function findTests(dir: string): string[] {
@@ -17,9 +19,22 @@ function findTests(dir: string): string[] {
 }
 
 const filters = process.argv.slice(2);
-const files = findTests('src')
+let files = findTests('src')
   .filter((file) => filters.length === 0 || filters.some((f) => file.includes(f)))
   .sort();
+
+// The browser tests need Chromium and the built web app. Without Chromium they are left out
+// with one line (CI sets MOSAIC_REQUIRE_BROWSER=1, so there they run and fail instead).
+const isBrowserTest = (file: string) => file.split(path.sep).includes('web-e2e');
+if (files.some(isBrowserTest)) {
+  if (!findChromium() && !browserRequired()) {
+    console.log(`test: ${BROWSER_SKIP_MESSAGE}`);
+    files = files.filter((file) => !isBrowserTest(file));
+    if (files.length === 0) process.exit(0);
+  } else {
+    buildWebIfStale();
+  }
+}
 if (files.length === 0) {
   console.error(`test: no test files match ${filters.join(' ')}`);
   process.exit(1);
