@@ -122,7 +122,7 @@ export function multipartBody(
  * A PDF that takes pdf.js seconds to read: `pages` pages sharing one compressed content stream
  * of `items` text operations each. A few kilobytes on disk.
  */
-export function slowPdf(pages = 100, items = 20_000): Buffer {
+export function slowPdf(pages = 100, items = 100_000): Buffer {
   const content = deflateSync(Buffer.from(`BT /F1 1 Tf ${'(word) Tj 1 0 Td '.repeat(items)}ET`, 'latin1'));
   const kids = Array.from({ length: pages }, (_, i) => `${i + 5} 0 R`).join(' ');
   const objects: (string | Buffer)[] = [
