@@ -85,6 +85,8 @@ export interface Config {
   maxUploadMb: number;
   /** File bytes one user may keep, in MiB (MAX_STORAGE_MB_PER_USER); past it uploads get 413 `quota_exceeded`. */
   maxStorageMbPerUser: number;
+  /** Upload bodies one instance receives at once (MAX_UPLOADS_AT_ONCE); the rest get 503 `uploads_busy`. */
+  maxUploadsAtOnce: number;
   extraction: ExtractionConfig;
   /** Guests (users without an email) inactive this long are deleted with their data. */
   guestTtlDays: number;
@@ -259,6 +261,7 @@ export function loadConfig(env: Env = process.env): Config {
     purgeIntervalSeconds: integer(env, 'PURGE_INTERVAL_SECONDS', 3600, 0, 7 * 24 * 3600),
     maxUploadMb: integer(env, 'MAX_UPLOAD_MB', 10, 1, 100),
     maxStorageMbPerUser: integer(env, 'MAX_STORAGE_MB_PER_USER', 200, 1, 1_000_000),
+    maxUploadsAtOnce: integer(env, 'MAX_UPLOADS_AT_ONCE', 4, 1, 1000),
     extraction: {
       timeoutMs: integer(env, 'EXTRACTION_TIMEOUT_MS', 30_000, 1000, 600_000),
       perUser: integer(env, 'EXTRACTION_MAX_PER_USER', 3, 1, 1000),

@@ -1,7 +1,7 @@
 import multipart from '@fastify/multipart';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import contentDisposition from 'content-disposition';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requireSession, requireUser } from '../auth/gate.js';
 import { AppError } from '../errors.js';
 import { IdParams } from '../http/schemas.js';
@@ -21,6 +21,13 @@ export const FILE_FIELD = 'file';
  * free for everything else while a burst of 10 MB uploads drains one after another.
  */
 const UPLOADS_AT_ONCE = 2;
+
+/** Seconds a refused upload is told to wait: a 10 MB upload is stored in about one. */
+const BUSY_RETRY_AFTER_SECONDS = 2;
+const uploadsBusy = () =>
+  new AppError(503, 'uploads_busy', 'Too many uploads are arriving right now; try again shortly.', undefined, {
+    'retry-after': String(BUSY_RETRY_AFTER_SECONDS),
+  });
 
 const fileTooLarge = (maxMb: number) =>
   new AppError(413, 'file_too_large', `The file is larger than ${maxMb} MB.`, { maxBytes: maxMb * 1024 * 1024 });
@@ -71,12 +78,37 @@ export async function filesRoutes(parent: FastifyInstance): Promise<void> {
   parent.addHook('preHandler', requireSession);
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
 
-  app.post('/', { schema: { response: { 201: FileResponse } }, preHandler: limitPerUser('uploads') }, async (request, reply) => {
-    const userId = requireUser(request).userId;
-    const upload = await readUpload(request, config.maxUploadMb);
-    const file = await saveUpload({ ...uploads, log: request.log }, userId, upload);
-    return reply.code(201).send({ file });
-  });
+  // Uploads received and checked at once: 100 parallel 10 MB uploads all read into memory took
+  // ~1 GB and held /health for seconds. Admitted first (before the session lookup and the
+  // rate-limit write), so a refused upload costs neither the database nor the user's budget;
+  // its unread body is drained by Node and the connection kept. The slot is given back once
+  // the upload is checked: a slow PDF then waits in the extraction pool's own bounded queue
+  // without keeping everyone else's uploads out.
+  let inProgress = 0;
+  const slots = new WeakMap<FastifyRequest, () => void>();
+  const admitUpload = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (inProgress >= config.maxUploadsAtOnce) throw uploadsBusy();
+    inProgress++;
+    let held = true;
+    const release = () => {
+      if (held) inProgress--;
+      held = false;
+    };
+    slots.set(request, release);
+    // 'close' comes once per response, sent or aborted.
+    reply.raw.once('close', release);
+  };
+
+  app.post(
+    '/',
+    { schema: { response: { 201: FileResponse } }, onRequest: admitUpload, preHandler: limitPerUser('uploads') },
+    async (request, reply) => {
+      const userId = requireUser(request).userId;
+      const upload = await readUpload(request, config.maxUploadMb);
+      const file = await saveUpload({ ...uploads, log: request.log, checked: slots.get(request) }, userId, upload);
+      return reply.code(201).send({ file });
+    },
+  );
 
   app.get('/', { schema: { response: { 200: FileList } } }, async (request) => ({ files: await listFiles(db, requireUser(request).userId) }));
 

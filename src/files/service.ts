@@ -47,6 +47,8 @@ export interface UploadContext {
   maxStorageBytes: number;
   /** Uploads doing their checks or their write (not their extraction) at once. */
   gate: Gate;
+  /** Called once the upload is checked, before it waits for extraction (which has its own bounds). */
+  checked?: () => void;
 }
 
 const quotaExceeded = (maxStorageBytes: number, usedBytes: number) =>
@@ -82,6 +84,7 @@ export async function saveUpload(
     return detectDocumentType(upload.bytes, name);
   });
   if (!type) throw unsupportedType();
+  ctx.checked?.();
   // Outside the gate: documents wait for a thread in the extraction pool's own fair queue.
   let text: string | null = null;
   try {
