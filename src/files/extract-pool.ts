@@ -61,11 +61,6 @@ export class ExtractionPool {
     openPools.add(this);
   }
 
-  /** Documents waiting for a thread. */
-  get queueLength(): number {
-    return this.queued;
-  }
-
   /** The document's text; plain text needs no thread. Throws 429/503 AppErrors when full. */
   extract(userId: number, kind: DocumentKind, bytes: Uint8Array): Promise<string | null> {
     if (kind !== 'pdf' && kind !== 'docx') return extractText(kind, bytes, this.limits.archive);
@@ -173,6 +168,6 @@ const openPools = new Set<ExtractionPool>();
 /** Documents waiting for a worker in this process (the metrics' extraction queue length). */
 export function extractionQueueSize(): number {
   let waiting = 0;
-  for (const pool of openPools) waiting += pool.queueLength;
+  for (const pool of openPools) waiting += pool.stats().queued;
   return waiting;
 }
