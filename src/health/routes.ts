@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { checkDatabaseFile } from '../db/connection.js';
 import { schemaHealth } from '../db/migrate.js';
 import { sendError } from '../http/error-handler.js';
-import { alwaysAdmitted, pressureReport } from '../http/pressure.js';
+import { alwaysAdmitted, PressureReport, pressureReport } from '../http/pressure.js';
 import { Type } from 'typebox';
 
 const Health = Type.Object({
@@ -14,13 +14,7 @@ const Health = Type.Object({
     persistent: Type.Boolean({ description: 'whether the data survives a redeploy' }),
     persistence: Type.String({ description: 'why it does or does not' }),
   }),
-  pressure: Type.Object({
-    underPressure: Type.Boolean(),
-    eventLoopDelayMs: Type.Number(),
-    eventLoopUtilization: Type.Number(),
-    heapUsedBytes: Type.Integer(),
-    rssBytes: Type.Integer(),
-  }),
+  pressure: PressureReport,
 });
 
 /**

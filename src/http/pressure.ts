@@ -1,4 +1,5 @@
 import underPressure from '@fastify/under-pressure';
+import { Type, type Static } from 'typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { PressureConfig } from '../config.js';
 import { publishUnavailable } from '../metrics/events.js';
@@ -34,13 +35,15 @@ export async function registerLoadShedding(app: FastifyInstance, config: Pressur
   });
 }
 
-export interface PressureReport {
-  underPressure: boolean;
-  eventLoopDelayMs: number;
-  eventLoopUtilization: number;
-  heapUsedBytes: number;
-  rssBytes: number;
-}
+/** What /health reports about load (its response schema, and the type below). */
+export const PressureReport = Type.Object({
+  underPressure: Type.Boolean(),
+  eventLoopDelayMs: Type.Number(),
+  eventLoopUtilization: Type.Number(),
+  heapUsedBytes: Type.Integer(),
+  rssBytes: Type.Integer(),
+});
+export type PressureReport = Static<typeof PressureReport>;
 
 /** What /health reports about load. */
 export function pressureReport(app: FastifyInstance): PressureReport {
