@@ -10,6 +10,7 @@ import { resumesRoutes } from './resumes/routes.js';
 import type { AppContext } from './http/context.js';
 import { capConnectionsPerAddress, clientErrorHandler, timeoutOptions } from './http/connections.js';
 import { frameworkErrorHandler, registerErrorHandlers } from './http/error-handler.js';
+import { lazyRequestLogger } from './http/logging.js';
 import { registerOpenApi } from './http/openapi.js';
 import { registerOriginCheck } from './http/origin-check.js';
 import { registerLoadShedding } from './http/pressure.js';
@@ -46,6 +47,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
     // Fastify's two info lines per request are work on every request at the default level;
     // the access line below is written at debug level only (errors are logged by the handler).
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: lazyRequestLogger,
   });
   capConnectionsPerAddress(app.server, ctx.config.http.maxConnectionsPerAddress);
   app.setValidatorCompiler(validatorCompiler);
@@ -59,8 +61,9 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   app.addHook('preClose', async () => {
     closing = true;
   });
-  app.addHook('onSend', async (_request, reply) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (closing) reply.header('connection', 'close');
+    done(null, payload);
   });
 
   if (app.log.level === 'debug' || app.log.level === 'trace') {
@@ -70,11 +73,12 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   }
 
   registerErrorHandlers(app, routes);
+  // Before any hook that may answer (load shedding, the Origin check), so every answer has them.
+  registerSecurityHeaders(app, ctx.config.production);
   registerRequestIdHeader(app);
   await registerLoadShedding(app, ctx.config.pressure);
   registerOriginCheck(app);
   registerInputRule(app);
-  await registerSecurityHeaders(app, ctx.config.production);
   await app.register(cookie);
   const metrics = registerMetrics(app, ctx.db);
   if (ctx.config.metricsToken) await app.register(metricsRoutes, { registry: metrics, token: ctx.config.metricsToken });

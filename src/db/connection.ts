@@ -8,19 +8,12 @@ import {
   SqliteDialect,
   sql,
   type DialectAdapter,
-  type KyselyPlugin,
-  type PluginTransformQueryArgs,
-  type PluginTransformResultArgs,
-  type QueryResult,
-  type RootOperationNode,
-  type UnknownRow,
 } from 'kysely';
 import type pg from 'pg';
 import { maskDatabaseUrl, type DatabaseConfig } from '../config.js';
 import type { DB } from './schema.js';
 import { cachingSqliteDatabase, namedStatementPool, STATEMENT_CACHE_SIZE } from './prepared.js';
 import { SqliteFileGuard } from './unavailable.js';
-import { SqliteValuesPlugin } from './values.js';
 
 export type Backend = DatabaseConfig['backend'];
 
@@ -45,22 +38,6 @@ export interface PoolStats {
 export function poolStats(db: Kysely<DB>): PoolStats | null {
   const pool = pools.get(db);
   return pool ? { size: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount } : null;
-}
-
-const WRITES = new Set(['InsertQueryNode', 'UpdateQueryNode', 'DeleteQueryNode']);
-
-/** Refuses writes once the SQLite file is gone or read-only (see SqliteFileGuard). */
-class SqliteFileGuardPlugin implements KyselyPlugin {
-  constructor(private readonly guard: SqliteFileGuard) {}
-
-  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    if (WRITES.has(args.node.kind)) this.guard.check();
-    return args.node;
-  }
-
-  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
-    return args.result;
-  }
 }
 
 const sqliteGuards = new WeakMap<Kysely<DB>, SqliteFileGuard>();
@@ -112,10 +89,10 @@ export function openDatabase(config: DatabaseConfig): Database {
   }
   const sqlite = openSqlite(config.file, config.synchronous);
   const guard = new SqliteFileGuard(config.file);
-  const db = new Kysely<DB>({
-    dialect: new MosaicSqliteDialect({ database: cachingSqliteDatabase(sqlite) }),
-    plugins: [new SqliteValuesPlugin(), new SqliteFileGuardPlugin(guard)],
-  });
+  // Writes are refused once the file is gone or read-only (see SqliteFileGuard); booleans and
+  // Dates are bound as SQLite stores them. Both happen per statement, without Kysely plugins.
+  const database = cachingSqliteDatabase(sqlite, { beforeWrite: () => guard.check() });
+  const db = new Kysely<DB>({ dialect: new MosaicSqliteDialect({ database }) });
   sqliteGuards.set(db, guard);
   return { db, backend: 'sqlite', location: path.resolve(config.file), close: () => db.destroy() };
 }

@@ -11,7 +11,7 @@ import { cachingSqliteDatabase, compiledOnce, type BinaryCopyRow } from './prepa
 describe('SQLite statement cache', () => {
   it('prepares each SQL text once and evicts the least recently used beyond its capacity', () => {
     const sqlite = new BetterSqlite3(':memory:');
-    const cached = cachingSqliteDatabase(sqlite, 2);
+    const cached = cachingSqliteDatabase(sqlite, { capacity: 2 });
     const a = cached.prepare('select 1');
     assert.equal(cached.prepare('select 1'), a);
     const b = cached.prepare('select 2');

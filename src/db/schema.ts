@@ -5,7 +5,7 @@ import type { Generated } from 'kysely';
  * - timestamps are ISO-8601 UTC strings with milliseconds (`2026-01-01T00:00:00.000Z`);
  *   PostgreSQL stores timestamptz(3), SQLite stores that exact text;
  * - JSON columns are read as JSON text on both (see `readJson`), written with `JSON.stringify`;
- * - booleans are written as JS booleans (SQLite gets 0/1 from `SqliteValuesPlugin`) and
+ * - booleans are written as JS booleans (SQLite gets 0/1 from the statement cache, `cachingSqliteDatabase`) and
  *   read through `readBool`.
  */
 export interface UsersTable {

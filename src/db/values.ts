@@ -1,18 +1,19 @@
-import {
-  OperationNodeTransformer,
-  PrimitiveValueListNode,
-  ValueNode,
-  type KyselyPlugin,
-  type PluginTransformQueryArgs,
-  type PluginTransformResultArgs,
-  type QueryResult,
-  type RootOperationNode,
-  type UnknownRow,
-} from 'kysely';
+let cachedMs = Number.NaN;
+let cachedIso = '';
 
-/** "Now" as the one timestamp representation both backends store. Computed in the app, never by SQL. */
-export function nowIso(now: Date = new Date()): string {
-  return now.toISOString();
+/**
+ * "Now" as the one timestamp representation both backends store. Computed in the app, never
+ * by SQL. Every request asks (the session check), and formatting a Date costs ~1 µs: the text
+ * is reused while the clock stays in the same millisecond.
+ */
+export function nowIso(now?: Date): string {
+  if (now) return now.toISOString();
+  const ms = Date.now();
+  if (ms !== cachedMs) {
+    cachedMs = ms;
+    cachedIso = new Date(ms).toISOString();
+  }
+  return cachedIso;
 }
 
 export function addDays(iso: string, days: number): string {
@@ -32,37 +33,4 @@ export function readJson<T>(value: unknown): T {
 /** PostgreSQL returns booleans, SQLite 0/1. */
 export function readBool(value: unknown): boolean {
   return value === true || value === 1 || value === 1n;
-}
-
-function sqliteValue(value: unknown): unknown {
-  if (typeof value === 'boolean') return value ? 1 : 0;
-  if (value instanceof Date) return value.toISOString();
-  return value;
-}
-
-class SqliteValuesTransformer extends OperationNodeTransformer {
-  protected override transformValue(node: ValueNode): ValueNode {
-    const value = sqliteValue(node.value);
-    return value === node.value ? super.transformValue(node) : ValueNode.create(value);
-  }
-
-  protected override transformPrimitiveValueList(node: PrimitiveValueListNode): PrimitiveValueListNode {
-    return PrimitiveValueListNode.create(node.values.map(sqliteValue));
-  }
-}
-
-/**
- * better-sqlite3 refuses to bind booleans and Dates. This plugin turns them into 0/1 and
- * ISO text so application code passes the same values to both backends.
- */
-export class SqliteValuesPlugin implements KyselyPlugin {
-  readonly #transformer = new SqliteValuesTransformer();
-
-  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    return this.#transformer.transformNode(args.node);
-  }
-
-  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
-    return args.result;
-  }
 }

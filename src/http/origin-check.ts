@@ -25,12 +25,14 @@ function sameOrigin(origin: string, self: string): boolean {
  * server) carry no ambient browser credentials worth forging and pass.
  */
 export function registerOriginCheck(app: FastifyInstance): void {
-  app.addHook('onRequest', async (request, reply) => {
-    if (!UNSAFE.has(request.method)) return;
-    const origin = request.headers.origin;
-    if (origin === undefined) return;
-    if (!sameOrigin(origin, `${request.protocol}://${request.host}`)) {
-      return sendError(reply, 403, 'forbidden_origin', 'Cross-site requests are not allowed.');
+  // A callback hook: it runs on every request and does no I/O. Answering ends the request,
+  // so `done` is called only to let the request through.
+  app.addHook('onRequest', (request, reply, done) => {
+    const origin = UNSAFE.has(request.method) ? request.headers.origin : undefined;
+    if (origin !== undefined && !sameOrigin(origin, `${request.protocol}://${request.host}`)) {
+      sendError(reply, 403, 'forbidden_origin', 'Cross-site requests are not allowed.');
+      return;
     }
+    done();
   });
 }

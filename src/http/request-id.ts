@@ -20,7 +20,9 @@ export function requestIdGenerator(trustProxy: unknown): (request: IncomingMessa
 
 /** Every response carries its request id, so a client's report can be matched with the logs. */
 export function registerRequestIdHeader(app: FastifyInstance): void {
-  app.addHook('onSend', async (request, reply) => {
+  // Set when the request arrives, so answers sent from any later hook carry it too.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
 }

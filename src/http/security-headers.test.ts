@@ -23,6 +23,17 @@ for (const backend of BACKENDS) {
       }
     });
 
+    it('are on answers from the earliest hooks too (a refused cross-site request), with no-store under /api', async () => {
+      const response = await t
+        .client()
+        .post('/api/auth/login', { email: 'a@example.org', password: 'whatever password' }, { origin: 'https://evil.example' });
+      assert.equal(response.status, 403);
+      assert.match(String(response.headers['content-security-policy']), /default-src 'self'/);
+      assert.equal(response.headers['x-content-type-options'], 'nosniff');
+      assert.equal(response.headers['cache-control'], 'no-store');
+      assert.match(String(response.headers['x-request-id']), /^[0-9a-f-]{36}$/);
+    });
+
     it('add HSTS in production only', async () => {
       const { headers } = await production.client().get('/health');
       assert.match(String(headers['strict-transport-security']), /max-age=31536000/);

@@ -74,11 +74,13 @@ export function registerMetrics(app: FastifyInstance, db: Kysely<DB>): Registry 
     unavailableChannel.unsubscribe(onUnavailable);
   });
 
-  app.addHook('onResponse', async (request, reply) => {
+  // A callback hook: it runs on every request and does no I/O.
+  app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     const status = reply.statusCode;
     requests.observe({ route, method: request.method, status }, reply.elapsedTime / 1000);
     if (route === '/api/auth/login' && LOGIN_OUTCOMES[status]) logins.inc({ outcome: LOGIN_OUTCOMES[status] });
+    done();
   });
   return registry;
 }
