@@ -1,4 +1,7 @@
-import { hash, verify } from '@node-rs/argon2';
+// The native Argon2 addon is loaded on the first hash or verification, not at start: an idle
+// server has answered no login yet (see ARCHITECTURE.md, idle memory).
+let argon2: Promise<typeof import('@node-rs/argon2')> | undefined;
+const loadArgon2 = () => (argon2 ??= import('@node-rs/argon2'));
 
 // OWASP Password Storage Cheat Sheet: Argon2id, m=19 MiB, t=2, p=1.
 const ARGON2ID = 2; // Algorithm.Argon2id (a const enum, which isolated modules cannot import)
@@ -7,11 +10,13 @@ const OPTIONS = { algorithm: ARGON2ID, memoryCost: 19_456, timeCost: 2, parallel
 export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 1024;
 
-export function hashPassword(password: string): Promise<string> {
-  return hash(password, OPTIONS);
+export async function hashPassword(password: string): Promise<string> {
+  return (await loadArgon2()).hash(password, OPTIONS);
 }
 
 export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
+  // Loaded outside the try: a missing addon must fail loudly, not read as a wrong password.
+  const { verify } = await loadArgon2();
   try {
     return await verify(passwordHash, password);
   } catch {

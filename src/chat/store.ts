@@ -17,9 +17,19 @@ export function listMessages(
   userId: number,
   page: { beforeId?: number | undefined; limit: number },
 ): Promise<MessageRow[]> {
-  let query = db.selectFrom('chat_messages').selectAll().where('user_id', '=', userId);
+  // `user_id = ?` would let PostgreSQL treat user_id as a constant and serve `order by id`
+  // from the primary key, filtering on user_id: its estimate assumes the user's rows are
+  // spread evenly over ids, so for a person with many old messages it walked every newer
+  // message of everyone else (100,000 rows, 2,369 buffers, 9.7 ms instead of 7 buffers,
+  // 0.03 ms; see ARCHITECTURE.md). The closed range selects the same rows but keeps user_id
+  // in the sort order, which only the (user_id, id) index provides, on both backends.
+  let query = db
+    .selectFrom('chat_messages')
+    .selectAll()
+    .where('user_id', '>=', userId)
+    .where('user_id', '<=', userId);
   if (page.beforeId !== undefined) query = query.where('id', '<', page.beforeId);
-  return query.orderBy('id', 'desc').limit(page.limit).execute();
+  return query.orderBy('user_id', 'desc').orderBy('id', 'desc').limit(page.limit).execute();
 }
 
 /** When the user wrote their messages since `since`, newest first, at most `limit`. */
