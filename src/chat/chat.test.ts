@@ -7,6 +7,8 @@ import { BACKENDS } from '../testing/databases.js';
 import { startFakeChatCompletions, type FakeChatCompletions } from '../testing/fake-chat-completions.js';
 import { encodeCursor } from './cursor.js';
 import { sendMessage } from './service.js';
+import { countActiveDays, insertMessage } from './store.js';
+import { activityDays } from '../coach/metrics.js';
 
 /** A coach that fails while `down` is true, and otherwise echoes. */
 class FlakyCoach implements CoachProvider {
@@ -64,6 +66,26 @@ for (const backend of BACKENDS) {
       const scores = await client.get('/api/chat/metrics');
       assert.deepEqual(scores.body.latest, { messageId: reply.id, ...metrics, createdAt: reply.createdAt });
       assert.deepEqual(scores.body.history, [scores.body.latest]);
+    });
+
+    it('counts the distinct UTC days the person wrote in the last 7 × 24 hours, not the coach\'s', async () => {
+      const client = await t.registeredClient();
+      const userId = (await client.get('/api/auth/me')).body.user.id as number;
+      const now = new Date('2026-03-10T15:00:00.000Z');
+      const write = (role: 'user' | 'coach', created_at: string) =>
+        insertMessage(t.ctx.db, { user_id: userId, role, content: 'x', provider: null, created_at });
+      await write('user', '2026-03-03T14:59:59.999Z'); // before the window
+      await write('user', '2026-03-03T15:00:00.000Z'); // the window's start itself: excluded
+      assert.equal(await countActiveDays(t.ctx.db, userId, activityDays(now)), 0);
+      await write('user', '2026-03-03T15:00:00.001Z'); // the cut first day
+      await write('user', '2026-03-08T23:59:59.999Z');
+      await write('user', '2026-03-08T00:00:00.000Z'); // same day
+      await write('coach', '2026-03-09T12:00:00.000Z'); // not the person's
+      await write('user', '2026-03-10T14:00:00.000Z');
+      assert.equal(await countActiveDays(t.ctx.db, userId, activityDays(now)), 3);
+      // Another person's messages never count.
+      const other = await t.registeredClient();
+      assert.equal(await countActiveDays(t.ctx.db, (await other.get('/api/auth/me')).body.user.id, activityDays(now)), 0);
     });
 
     it('gives an empty conversation and no metrics to someone who never wrote', async () => {

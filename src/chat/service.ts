@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { computeMetrics, type CoachMetrics } from '../coach/metrics.js';
+import { activityDays, computeMetrics, type CoachMetrics } from '../coach/metrics.js';
 import type { CoachProvider } from '../coach/provider.js';
 import type { DB } from '../db/schema.js';
 import { nowIso } from '../db/values.js';
@@ -12,7 +12,6 @@ import * as store from './store.js';
 export const MESSAGE_MAX_CHARS = 8_000;
 /** How many recent messages the coach sees. */
 const CONTEXT_MESSAGES = 20;
-const MOMENTUM_WINDOW_MS = 7 * 86_400_000;
 
 export interface ChatMessage {
   id: number;
@@ -95,10 +94,9 @@ export async function sendMessage(
     });
   }
   const now = new Date();
-  const since = nowIso(new Date(now.getTime() - MOMENTUM_WINDOW_MS));
   const metrics = computeMetrics({
     message: content,
-    messageTimes: await store.userMessageTimesSince(db, userId, since, 1000),
+    activeDays: await store.countActiveDays(db, userId, activityDays(now)),
     workbook: {
       currentStep: workbook.currentStep,
       answeredCount: Object.keys(workbook.answers).length,

@@ -1,5 +1,7 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { ActivityDay } from '../coach/metrics.js';
 import type { ChatMessagesTable, CoachMetricsTable, DB } from '../db/schema.js';
+import { readBool } from '../db/values.js';
 
 export type MessageRow = Selectable<ChatMessagesTable>;
 export type MetricsRow = Selectable<CoachMetricsTable>;
@@ -32,18 +34,29 @@ export function listMessages(
   return query.orderBy('user_id', 'desc').orderBy('id', 'desc').limit(page.limit).execute();
 }
 
-/** When the user wrote their messages since `since`, newest first, at most `limit`. */
-export async function userMessageTimesSince(db: Kysely<DB>, userId: number, since: string, limit: number): Promise<string[]> {
-  const rows = await db
-    .selectFrom('chat_messages')
-    .select('created_at')
-    .where('user_id', '=', userId)
-    .where('role', '=', 'user')
-    .where('created_at', '>', since)
-    .orderBy('id', 'desc')
-    .limit(limit)
-    .execute();
-  return rows.map((row) => row.created_at);
+/**
+ * How many of these days (see `activityDays`) have a message by the user: one seek each on
+ * (user_id, role, created_at), so the cost does not grow with the history.
+ */
+export async function countActiveDays(db: Kysely<DB>, userId: number, days: ActivityDay[]): Promise<number> {
+  const row = await db
+    .selectNoFrom((eb) =>
+      days.map((day, index) =>
+        eb
+          .exists(
+            eb
+              .selectFrom('chat_messages')
+              .select(sql.lit(1).as('one'))
+              .where('user_id', '=', userId)
+              .where('role', '=', 'user')
+              .where('created_at', day.fromExclusive ? '>' : '>=', day.from)
+              .$if(day.to !== null, (query) => query.where('created_at', '<', day.to!)),
+          )
+          .as(`day${index}`),
+      ),
+    )
+    .executeTakeFirstOrThrow();
+  return Object.values(row).filter(readBool).length;
 }
 
 export function insertMetrics(db: Kysely<DB>, metrics: Omit<MetricsRow, 'id'>): Promise<MetricsRow> {

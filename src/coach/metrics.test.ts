@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { actionScore, clarityScore, computeMetrics, momentumScore } from './metrics.js';
+import { actionScore, activityDays, clarityScore, computeMetrics, momentumScore } from './metrics.js';
 
 const now = new Date('2026-03-10T12:00:00.000Z');
 const idle = { currentStep: 1, answeredCount: 0, completed: false };
@@ -25,18 +25,30 @@ describe('coach metrics', () => {
   });
 
   it('scores momentum from active days this week and workbook progress', () => {
-    assert.equal(momentumScore({ messageTimes: [], workbook: idle, now }), 0);
-    const days = ['2026-03-10T09:00:00.000Z', '2026-03-10T10:00:00.000Z', '2026-03-08T10:00:00.000Z', '2026-02-20T10:00:00.000Z'];
-    // Two distinct days inside the week = 20; the February message is too old.
-    assert.equal(momentumScore({ messageTimes: days, workbook: idle, now }), 20);
+    assert.equal(momentumScore({ activeDays: 0, workbook: idle, now }), 0);
+    assert.equal(momentumScore({ activeDays: 2, workbook: idle, now }), 20);
+    // At most 5 days count.
+    assert.equal(momentumScore({ activeDays: 8, workbook: idle, now }), 50);
     // Step 10 of 10 = 20, and a completed workbook counts the same.
-    assert.equal(momentumScore({ messageTimes: [], workbook: { currentStep: 10, answeredCount: 0, completed: false }, now }), 20);
-    const full = momentumScore({ messageTimes: days.slice(0, 1), workbook: { currentStep: 3, answeredCount: 999, completed: true }, now });
+    assert.equal(momentumScore({ activeDays: 0, workbook: { currentStep: 10, answeredCount: 0, completed: false }, now }), 20);
+    const full = momentumScore({ activeDays: 1, workbook: { currentStep: 3, answeredCount: 999, completed: true }, now });
     assert.equal(full, 10 + 30 + 20);
   });
 
+  it('counts the UTC days of the last 7 × 24 hours, the oldest cut at the window start', () => {
+    const days = activityDays(new Date('2026-03-10T15:00:00.000Z'));
+    assert.equal(days.length, 8);
+    assert.deepEqual(days[0], { from: '2026-03-10T00:00:00.000Z', to: null, fromExclusive: false });
+    assert.deepEqual(days[1], { from: '2026-03-09T00:00:00.000Z', to: '2026-03-10T00:00:00.000Z', fromExclusive: false });
+    assert.deepEqual(days[7], { from: '2026-03-03T15:00:00.000Z', to: '2026-03-04T00:00:00.000Z', fromExclusive: true });
+    // At midnight the window starts exactly at a day's start: 7 days, the oldest still exclusive.
+    const midnight = activityDays(new Date('2026-03-10T00:00:00.000Z'));
+    assert.equal(midnight.length, 8);
+    assert.deepEqual(midnight[7], { from: '2026-03-03T00:00:00.000Z', to: '2026-03-04T00:00:00.000Z', fromExclusive: true });
+  });
+
   it('is deterministic and stays within 0 to 100', () => {
-    const input = { message: 'I will call 5 recruiters tomorrow. '.repeat(50), messageTimes: [now.toISOString()], workbook: idle, now };
+    const input = { message: 'I will call 5 recruiters tomorrow. '.repeat(50), activeDays: 1, workbook: idle, now };
     const first = computeMetrics(input);
     assert.deepEqual(computeMetrics(input), first);
     for (const score of Object.values(first)) assert.ok(score >= 0 && score <= 100 && Number.isInteger(score));

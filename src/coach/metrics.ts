@@ -30,8 +30,8 @@ export interface CoachMetrics {
 export interface MetricsInput {
   /** The person's message the reply answered. */
   message: string;
-  /** When the person's messages were written (ISO), including this one; older than 7 days is ignored. */
-  messageTimes: string[];
+  /** Distinct UTC days with a message by the person in the last 7 days, this one's included (see `activityDays`). */
+  activeDays: number;
   workbook: { currentStep: number; answeredCount: number; completed: boolean };
   now: Date;
 }
@@ -78,12 +78,30 @@ export function actionScore(message: string): number {
   return clamp(15 * Math.min(verbs.size, 4) + time + commitment);
 }
 
+/**
+ * The UTC days the activity counts, newest first: each as the range [from, to) of message
+ * times, the oldest cut at the window's start (exclusive, 7 × 24 h before `now`). At most 8.
+ */
+export interface ActivityDay {
+  from: string;
+  to: string | null;
+  fromExclusive: boolean;
+}
+
+export function activityDays(now: Date): ActivityDay[] {
+  const since = now.getTime() - 7 * DAY_MS;
+  const days: ActivityDay[] = [];
+  let to: number | null = null;
+  for (let start = Math.floor(now.getTime() / DAY_MS) * DAY_MS; ; start -= DAY_MS) {
+    const cut = start <= since;
+    days.push({ from: new Date(cut ? since : start).toISOString(), to: to === null ? null : new Date(to).toISOString(), fromExclusive: cut });
+    if (cut) return days;
+    to = start;
+  }
+}
+
 export function momentumScore(input: Omit<MetricsInput, 'message'>): number {
-  const since = input.now.getTime() - 7 * DAY_MS;
-  const days = new Set(
-    input.messageTimes.filter((time) => Date.parse(time) > since).map((time) => time.slice(0, 10)),
-  );
-  const activity = 10 * Math.min(days.size, 5);
+  const activity = 10 * Math.min(input.activeDays, 5);
   const answers = (30 * Math.min(input.workbook.answeredCount, PROMPT_COUNT)) / PROMPT_COUNT;
   const steps = input.workbook.completed ? 20 : (20 * (input.workbook.currentStep - 1)) / (STEP_COUNT - 1);
   return clamp(activity + answers + steps);
