@@ -44,8 +44,8 @@ export function pinProcess(pid: number, cpu: number): boolean {
   return true;
 }
 
-/** Environment of a server process run as in production: the compiled build, 4 MB young generation. */
-export const PRODUCTION_RUN_ENV = { MOSAIC_RUN_DIST: '1', NODE_OPTIONS: '--max-semi-space-size=4' };
+/** Environment of a server process run as in production: the compiled build, 2 MB semi-spaces (Dockerfile). */
+export const PRODUCTION_RUN_ENV = { MOSAIC_RUN_DIST: '1', NODE_OPTIONS: '--max-semi-space-size=2' };
 
 export interface Measurement {
   rps: number;
