@@ -1,5 +1,8 @@
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import BetterSqlite3 from 'better-sqlite3';
@@ -41,8 +44,8 @@ export function pinProcess(pid: number, cpu: number): boolean {
   return true;
 }
 
-/** Environment of a server process run as in production: the compiled build, 4 MB young generation. */
-export const PRODUCTION_RUN_ENV = { MOSAIC_RUN_DIST: '1', NODE_OPTIONS: '--max-semi-space-size=4' };
+/** Environment of a server process run as in production: the compiled build, 2 MB semi-spaces (Dockerfile). */
+export const PRODUCTION_RUN_ENV = { MOSAIC_RUN_DIST: '1', NODE_OPTIONS: '--max-semi-space-size=2' };
 
 export interface Measurement {
   rps: number;
@@ -83,8 +86,11 @@ export async function withBackend<T>(backend: Backend, fn: (b: BenchBackend) => 
     // keep-alive sockets pass the default cap of 100 per address, and refused connections
     // (429 too_many_connections, then closed) were counted as the route's errors.
     MAX_CONNECTIONS_PER_ADDRESS: '0',
-    // The upload scenario sends CONNECTIONS PDFs at once, for seconds, as one user.
+    // The upload scenario sends CONNECTIONS PDFs at once, for seconds, as one user, and
+    // measures memory with all of them in flight: none may be turned away with 503 uploads_busy
+    // (at the default of 4, 16 of 20 were, and their bodies never reached the handler).
     MAX_STORAGE_MB_PER_USER: '100000',
+    MAX_UPLOADS_AT_ONCE: String(Math.max(...CONNECTION_LEVELS)),
     EXTRACTION_MAX_PER_USER: '1000',
     EXTRACTION_QUEUE_MAX: '1000',
   });
@@ -136,6 +142,56 @@ export async function loadRoute(baseUrl: string, load: RouteLoad, connections = 
   };
 }
 
+/**
+ * GETs from `connections` keep-alive connections, back to back for the run's duration, each
+ * body counted and dropped as it arrives. autocannon appends every body to a string, so for
+ * 1 MB bodies it measured itself (and binary bodies decode slower than ASCII); downloads and
+ * their bare Fastify ceiling are both measured with this. A response that is not 2xx, or whose
+ * length differs from `expectedBytes`, counts as an error.
+ */
+export async function loadDownload(
+  baseUrl: string,
+  load: { path: string; headers?: Record<string, string>; expectedBytes?: number },
+  connections = CONNECTIONS,
+): Promise<Measurement> {
+  const url = new URL(load.path, baseUrl);
+  const latencies: number[] = [];
+  let errors = 0;
+  const end = performance.now() + DURATION_SECONDS * 1000;
+  const once = (agent: http.Agent) =>
+    new Promise<boolean>((resolve) => {
+      const request = http.get(url, { agent, headers: load.headers }, (response) => {
+        let bytes = 0;
+        response.on('data', (chunk: Buffer) => (bytes += chunk.length));
+        response.on('end', () => {
+          const ok = response.statusCode! >= 200 && response.statusCode! < 300;
+          resolve(ok && (load.expectedBytes === undefined || bytes === load.expectedBytes));
+        });
+        response.on('error', () => resolve(false));
+      });
+      request.on('error', () => resolve(false));
+    });
+  const worker = async () => {
+    // One socket per worker: exactly `connections` connections, as autocannon opens.
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      while (performance.now() < end) {
+        const start = performance.now();
+        if (!(await once(agent))) errors++;
+        latencies.push(performance.now() - start);
+      }
+    } finally {
+      agent.destroy();
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: connections }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  if (errors > 0) console.log(`  ${load.path}: ${errors} failed or short responses`);
+  const sorted = Float64Array.from(latencies).sort();
+  return { rps: (latencies.length - errors) / seconds, p99Ms: percentile(sorted, 99), errors };
+}
+
 function percentile(sorted: Float64Array, p: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -173,11 +229,16 @@ export async function loadDriver(
   return { rps: latencies.length / seconds, p99Ms: percentile(sorted, 99), errors };
 }
 
-/** A bare Fastify server with one empty route, in its own process: the HTTP stack's ceiling. */
-export async function withEmptyServer<T>(fn: (url: string) => Promise<T>): Promise<T> {
+/**
+ * A bare Fastify server in its own process: an empty route and one sending `megabyte` (the
+ * download scenario's own bytes, so both send the same kind of body): the HTTP stack's ceiling.
+ */
+export async function withEmptyServer<T>(megabyte: Buffer, fn: (url: string, pid: number) => Promise<T>): Promise<T> {
   const port = await freePort();
+  const bodyFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mosaic-bench-')), 'megabyte');
+  fs.writeFileSync(bodyFile, megabyte);
   const child = spawn(process.execPath, ['--import', 'tsx', new URL('./empty-server.ts', import.meta.url).pathname], {
-    env: { ...process.env, PORT: String(port), NODE_OPTIONS: PRODUCTION_RUN_ENV.NODE_OPTIONS },
+    env: { ...process.env, PORT: String(port), MEGABYTE_FILE: bodyFile, NODE_OPTIONS: PRODUCTION_RUN_ENV.NODE_OPTIONS },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   pinProcess(child.pid!, SERVER_CPU);
@@ -186,9 +247,10 @@ export async function withEmptyServer<T>(fn: (url: string) => Promise<T>): Promi
     child.once('exit', (code) => reject(new Error(`empty server exited ${code}`)));
   });
   try {
-    return await fn(`http://127.0.0.1:${port}`);
+    return await fn(`http://127.0.0.1:${port}`, child.pid!);
   } finally {
     child.kill('SIGTERM');
+    fs.rmSync(path.dirname(bodyFile), { recursive: true, force: true });
   }
 }
 

@@ -117,8 +117,16 @@ export class ExtractionPool {
       this.running++;
       count(this.runningPerUser, userId, +1);
       this.threadPool()
-        // The clock starts now that a thread takes the job.
-        .then((pool) => pool.run(job.task, { signal: AbortSignal.timeout(this.limits.timeoutMs) }))
+        // The clock starts now that a thread takes the job. The thread gets its own exact-size
+        // copy, transferred, not cloned: a clone is serialized (one copy) and deserialized in
+        // the thread (a second), and pdf.js, which takes ownership of its input, copied it a
+        // third time. Transferred whole, pdf.js takes the copy as it is. The caller's bytes stay
+        // intact for the database write, even when the thread is stopped at its timeout.
+        .then((pool) => {
+          const bytes = new Uint8Array(job.task.bytes.byteLength);
+          bytes.set(job.task.bytes);
+          return pool.run({ ...job.task, bytes }, { signal: AbortSignal.timeout(this.limits.timeoutMs), transferList: [bytes.buffer] });
+        })
         .then(job.resolve, job.reject)
         .finally(() => {
           this.running--;

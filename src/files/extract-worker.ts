@@ -10,5 +10,6 @@ export interface ExtractionTask {
 }
 
 export default function extract(task: ExtractionTask): Promise<string | null> {
-  return extractText(task.kind, task.bytes, task.archive);
+  // The bytes were transferred to this thread (extract-pool.ts): nothing else reads them.
+  return extractText(task.kind, task.bytes, task.archive, { bytesOwned: true });
 }

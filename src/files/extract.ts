@@ -5,13 +5,15 @@ import type { DocumentKind } from './detect.js';
 export const MAX_TEXT_LENGTH = 200_000;
 const MAX_PDF_PAGES = 100;
 
-async function pdfText(bytes: Uint8Array): Promise<string> {
+async function pdfText(bytes: Uint8Array, owned: boolean): Promise<string> {
   // The legacy build is the one pdf.js supports on Node; loaded on first use so the server
   // starts without it. In Node it runs its worker in-process ("fake worker").
   const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
   const task = getDocument({
-    // pdf.js takes ownership of the array it is given, so it gets a copy.
-    data: new Uint8Array(bytes),
+    // pdf.js takes ownership of the array it is given (it transfers, i.e. detaches, it to its
+    // worker), so it gets a copy unless the caller gave the bytes away. It copies anything but
+    // a plain Uint8Array spanning its whole buffer itself.
+    data: owned && !Buffer.isBuffer(bytes) ? bytes : new Uint8Array(bytes),
     isEvalSupported: false,
     disableFontFace: true,
     useSystemFonts: false,
@@ -57,11 +59,17 @@ function plainText(bytes: Uint8Array): string {
  * The document's text for the coach, matching and résumé feedback, or null when the format
  * has no extractor (ODT, RTF) or there is no text in it (a scanned PDF).
  */
-export async function extractText(kind: DocumentKind, bytes: Uint8Array, archive: ArchiveLimits): Promise<string | null> {
+export async function extractText(
+  kind: DocumentKind,
+  bytes: Uint8Array,
+  archive: ArchiveLimits,
+  /** `bytesOwned`: nothing else will read `bytes`, so the parser may take them over. */
+  options: { bytesOwned?: boolean } = {},
+): Promise<string | null> {
   let text: string;
   switch (kind) {
     case 'pdf':
-      text = await pdfText(bytes);
+      text = await pdfText(bytes, options.bytesOwned ?? false);
       break;
     case 'docx':
       text = await docxText(bytes, archive);

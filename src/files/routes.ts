@@ -11,6 +11,7 @@ import { limitPerUser } from '../limits/hooks.js';
 import { ExtractionPool } from './extract-pool.js';
 import { Gate } from './gate.js';
 import { asciiFallbackName } from './names.js';
+import { ReceiveBuffers, receiveFile } from './receive.js';
 import { NoContent } from '../http/response-schemas.js';
 import { FileContent, FileList, FileResponse } from './responses.js';
 import { deleteFile, getFileContent, listFiles, saveUpload } from './service.js';
@@ -21,6 +22,12 @@ export const FILE_FIELD = 'file';
  * free for everything else while a burst of 10 MB uploads drains one after another.
  */
 const UPLOADS_AT_ONCE = 2;
+
+/**
+ * Receive buffers up to this size are reused between uploads (receive.ts): résumés are mostly
+ * under 2 MB; an idle instance then keeps at most MAX_UPLOADS_AT_ONCE × 2 MiB of them.
+ */
+const RECEIVE_BUFFER_POOLED_MAX_BYTES = 2 * 1024 * 1024;
 
 /** Seconds a refused upload is told to wait: a 10 MB upload is stored in about one. */
 const BUSY_RETRY_AFTER_SECONDS = 2;
@@ -34,9 +41,14 @@ const fileTooLarge = (maxMb: number) =>
 
 /**
  * Reads the one file part into memory, never onto disk, stopping at the size cap: busboy
- * counts the bytes as they stream in and `toBuffer` throws as soon as the cap is passed.
+ * counts the bytes as they stream in and flags the part once the cap is passed. The bytes land
+ * in one buffer and are hashed on the way in (see receive.ts).
  */
-async function readUpload(request: FastifyRequest, maxMb: number): Promise<{ name: string; bytes: Buffer }> {
+async function readUpload(
+  request: FastifyRequest,
+  maxMb: number,
+  buffers: ReceiveBuffers,
+): Promise<{ name: string; bytes: Buffer; sha256: string }> {
   if (!request.isMultipart()) {
     throw new AppError(415, 'unsupported_media_type', `Send the file as multipart/form-data in the field "${FILE_FIELD}".`);
   }
@@ -51,7 +63,17 @@ async function readUpload(request: FastifyRequest, maxMb: number): Promise<{ nam
         if (value?.type === 'field' && typeof value.value === 'string') assertValidText(value.value, `field ${excerpt(name, 40)}`);
       }
     }
-    return { name: part.filename, bytes: await part.toBuffer() };
+    const declared = Number(request.headers['content-length']);
+    const received = await receiveFile(part.file, {
+      maxBytes: maxMb * 1024 * 1024,
+      declaredBytes: Number.isNaN(declared) ? undefined : declared,
+      buffers,
+    });
+    if (received.truncated) {
+      buffers.give(received.bytes);
+      throw fileTooLarge(maxMb);
+    }
+    return { name: part.filename, bytes: received.bytes, sha256: received.sha256 };
   } catch (error) {
     if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw fileTooLarge(maxMb);
     // Nothing here but parsing: busboy's own errors (no boundary, an unterminated part, a
@@ -74,6 +96,8 @@ export async function filesRoutes(parent: FastifyInstance): Promise<void> {
   const archive = { maxUncompressedBytes: limits.archiveMaxUncompressedMb * 1024 * 1024, maxRatio: limits.archiveMaxRatio };
   const extraction = new ExtractionPool({ ...limits, archive });
   const uploads = { db, extraction, archive, maxStorageBytes: config.maxStorageMbPerUser * 1024 * 1024, gate: new Gate(UPLOADS_AT_ONCE) };
+  // One buffer per upload admitted at once, each up to RECEIVE_BUFFER_POOLED_MAX_BYTES.
+  const buffers = new ReceiveBuffers(config.maxUploadsAtOnce, RECEIVE_BUFFER_POOLED_MAX_BYTES);
   parent.addHook('onClose', () => extraction.close());
   parent.addHook('preHandler', requireSession);
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
@@ -104,9 +128,14 @@ export async function filesRoutes(parent: FastifyInstance): Promise<void> {
     { schema: { response: { 201: FileResponse } }, onRequest: admitUpload, preHandler: limitPerUser('uploads') },
     async (request, reply) => {
       const userId = requireUser(request).userId;
-      const upload = await readUpload(request, config.maxUploadMb);
-      const file = await saveUpload({ ...uploads, log: request.log, checked: slots.get(request) }, userId, upload);
-      return reply.code(201).send({ file });
+      const upload = await readUpload(request, config.maxUploadMb, buffers);
+      try {
+        const file = await saveUpload({ ...uploads, log: request.log, checked: slots.get(request) }, userId, upload);
+        return reply.code(201).send({ file });
+      } finally {
+        // Stored or refused, nothing reads the bytes any more (see ReceiveBuffers).
+        buffers.give(upload.bytes);
+      }
     },
   );
 

@@ -1,4 +1,4 @@
-import { webcrypto } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
@@ -57,10 +57,6 @@ const quotaExceeded = (maxStorageBytes: number, usedBytes: number) =>
     usedBytes,
   });
 
-// SHA-256 through WebCrypto runs on libuv's thread pool: 10 MiB is ~10 ms of CPU kept off the
-// event loop, which adds up when many uploads arrive at once.
-const sha256Hex = async (bytes: Uint8Array) => Buffer.from(await webcrypto.subtle.digest('SHA-256', bytes)).toString('hex');
-
 /**
  * Stores an uploaded document: its type is judged by its bytes (a ZIP's directory first, so a
  * zip bomb is refused before anything inflates it), its text extracted when the format allows,
@@ -71,7 +67,8 @@ const sha256Hex = async (bytes: Uint8Array) => Buffer.from(await webcrypto.subtl
 export async function saveUpload(
   ctx: UploadContext,
   userId: number,
-  upload: { name: string | undefined; bytes: Buffer },
+  /** `sha256` (hex) as computed while the bytes were received; hashed here when absent. */
+  upload: { name: string | undefined; bytes: Buffer; sha256?: string },
 ): Promise<PublicFile> {
   const { db, log, gate } = ctx;
   if (upload.bytes.length === 0) throw new AppError(400, 'empty_file', 'The file is empty.');
@@ -93,9 +90,9 @@ export async function saveUpload(
     if (error instanceof AppError) throw error;
     log.warn({ err: error, kind: type.kind }, 'text extraction failed; the file is kept without text');
   }
-  const stored = gate.run(async () => {
-    const sha256 = await sha256Hex(upload.bytes);
-    return db.transaction().execute(async (trx) => {
+  const sha256 = upload.sha256 ?? createHash('sha256').update(upload.bytes).digest('hex');
+  const stored = gate.run(() =>
+    db.transaction().execute(async (trx) => {
       const usedNow = await store.lockStoredBytes(trx, userId);
       if (usedNow + upload.bytes.length > ctx.maxStorageBytes) throw quotaExceeded(ctx.maxStorageBytes, usedNow);
       return store.insertFile(
@@ -111,8 +108,8 @@ export async function saveUpload(
         },
         upload.bytes,
       );
-    });
-  });
+    }),
+  );
   // The account may have been deleted during the upload: 401, not a foreign-key 500.
   const row = await onMissingReference(stored, unauthenticated);
   return toPublicFile(row, text !== null);

@@ -1,6 +1,6 @@
 import { PostgresAdapter, sql, type Kysely, type Selectable } from 'kysely';
 import { isPostgres } from '../db/migrations/columns.js';
-import type { BinaryCopyRow } from '../db/prepared.js';
+import { compiledOnce, type BinaryCopyRow } from '../db/prepared.js';
 import type { DB, FilesTable } from '../db/schema.js';
 
 export type FileRow = Selectable<FilesTable>;
@@ -54,29 +54,32 @@ export function findFile(db: Kysely<DB>, userId: number, fileId: number): Promis
   return db.selectFrom('files').selectAll().where('user_id', '=', userId).where('id', '=', fileId).executeTakeFirst();
 }
 
+// Downloads run these on every request; compiled once (see db/prepared.ts): Kysely building
+// and compiling the join was ~7 % of a 1 MB download's server CPU on SQLite.
+const downloadWithContent = compiledOnce((db: Kysely<DB>, userId: number, fileId: number) =>
+  db
+    .selectFrom('files')
+    .innerJoin('file_contents', 'file_contents.file_id', 'files.id')
+    .select(['files.name', 'files.content_type', 'files.size', 'files.sha256', 'file_contents.content'])
+    .where('files.user_id', '=', userId)
+    .where('files.id', '=', fileId),
+);
+const downloadMetadata = compiledOnce((db: Kysely<DB>, userId: number, fileId: number) =>
+  db.selectFrom('files').select(['name', 'content_type', 'size', 'sha256']).where('user_id', '=', userId).where('id', '=', fileId),
+);
+
 /** The bytes and what the download needs, only for the owner's file. */
 export async function findFileWithContent(db: Kysely<DB>, userId: number, fileId: number) {
   if (db.getExecutor().adapter instanceof PostgresAdapter) {
     // The owner's metadata first, then the bytes by binary COPY (see db/prepared.ts): a normal
     // result would carry bytea as hex text, twice the size, decoded in JavaScript.
-    const file = await db
-      .selectFrom('files')
-      .select(['name', 'content_type', 'size', 'sha256'])
-      .where('user_id', '=', userId)
-      .where('id', '=', fileId)
-      .executeTakeFirst();
+    const [file] = await downloadMetadata(db, userId, fileId);
     if (!file || !Number.isSafeInteger(fileId)) return undefined;
     const { rows } = await sql<BinaryCopyRow>`copy (select content from file_contents where file_id = ${sql.lit(fileId)}) to stdout (format binary)`.execute(db);
     const content = rows[0]?.fields[0];
     return content ? { ...file, content } : undefined;
   }
-  return db
-    .selectFrom('files')
-    .innerJoin('file_contents', 'file_contents.file_id', 'files.id')
-    .select(['files.name', 'files.content_type', 'files.size', 'files.sha256', 'file_contents.content'])
-    .where('files.user_id', '=', userId)
-    .where('files.id', '=', fileId)
-    .executeTakeFirst();
+  return (await downloadWithContent(db, userId, fileId))[0];
 }
 
 /**
