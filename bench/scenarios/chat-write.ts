@@ -1,3 +1,5 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import { activityDays } from '../../src/coach/metrics.js';
 import { nowIso } from '../../src/db/values.js';
 import { atEachLevel, loadDriver, loadRoute, type BenchBackend, type Row } from '../lib.js';
 import { readTarget, sessionLookupFor } from './auth-me.js';
@@ -10,12 +12,25 @@ const CONTENT = 'I want to apply for two data analyst roles by Friday and ask a 
 const SQL = {
   insertMessage: 'insert into chat_messages (user_id, role, content, provider, created_at) values ($1, $2, $3, $4, $5) returning *',
   workbook: 'select * from ps101_runs where user_id = $1 and archived_at is null',
-  recent: 'select * from chat_messages where user_id = $1 order by id desc limit 20',
-  times: "select created_at from chat_messages where user_id = $1 and role = 'user' and created_at > $2 order by id desc limit 1000",
+  recent: 'select * from chat_messages where user_id >= $1 and user_id <= $2 order by user_id desc, id desc limit 20',
   insertMetrics:
     'insert into coach_metrics (user_id, message_id, clarity, action, momentum, created_at) values ($1, $2, $3, $4, $5, $6) returning *',
 };
 const sqlite = (text: string) => text.replace(/\$\d+/g, '?');
+
+/** The momentum's active-day probes as the store sends them: one `exists` per day of the window. */
+function activeDaysQuery(backend: 'postgres' | 'sqlite', userId: number): { text: string; values: unknown[] } {
+  const values: unknown[] = [];
+  const bind = (value: unknown) => {
+    values.push(value);
+    return backend === 'postgres' ? `$${values.length}` : '?';
+  };
+  const probes = activityDays(new Date()).map((day, i) => {
+    const range = `created_at ${day.fromExclusive ? '>' : '>='} ${bind(day.from)}${day.to ? ` and created_at < ${bind(day.to)}` : ''}`;
+    return `exists (select 1 as one from chat_messages where user_id = ${bind(userId)} and role = ${bind('user')} and ${range}) as day${i}`;
+  });
+  return { text: `select ${probes.join(', ')}`, values };
+}
 
 /** POST /api/chat/messages with the offline coach, against its statements by driver. */
 export async function benchChatWrite(b: BenchBackend): Promise<Row[]> {
@@ -27,15 +42,16 @@ export async function benchChatWrite(b: BenchBackend): Promise<Row[]> {
     driver.backend === 'sqlite'
       ? Object.fromEntries(Object.entries(SQL).map(([name, text]) => [name, driver.sqlite.prepare(sqlite(text))]))
       : null;
+  const daysStatements = new Map<string, ReturnType<BetterSqlite3.Database['prepare']>>();
   const write = async () => {
     await lookup();
     const now = nowIso();
-    const since = nowIso(new Date(Date.now() - 7 * 86_400_000));
+    const days = activeDaysQuery(driver.backend, userId);
     if (driver.backend === 'postgres') {
       await driver.pool.query(SQL.insertMessage, [userId, 'user', CONTENT, null, now]);
       await driver.pool.query(SQL.workbook, [userId]);
-      await driver.pool.query(SQL.recent, [userId]);
-      await driver.pool.query(SQL.times, [userId, since]);
+      await driver.pool.query(SQL.recent, [userId, userId]);
+      await driver.pool.query(days.text, days.values);
       const connection = await driver.pool.connect();
       try {
         await connection.query('begin');
@@ -50,8 +66,10 @@ export async function benchChatWrite(b: BenchBackend): Promise<Row[]> {
     const s = prepared!;
     s.insertMessage!.get(userId, 'user', CONTENT, null, now);
     s.workbook!.get(userId);
-    s.recent!.all(userId);
-    s.times!.all(userId, since);
+    s.recent!.all(userId, userId);
+    let probe = daysStatements.get(days.text);
+    if (!probe) daysStatements.set(days.text, (probe = driver.sqlite.prepare(days.text)));
+    probe.get(days.values);
     driver.sqlite.transaction(() => {
       const reply = s.insertMessage!.get(userId, 'coach', CONTENT, 'offline', now) as { id: number };
       s.insertMetrics!.get(userId, reply.id, 50, 50, 50, now);
