@@ -254,6 +254,31 @@ export async function withEmptyServer<T>(megabyte: Buffer, fn: (url: string, pid
   }
 }
 
+// Hop-by-hop and per-response headers: Fastify sets its own.
+const NOT_REPLAYED = new Set(['date', 'content-length', 'connection', 'keep-alive', 'transfer-encoding']);
+
+/**
+ * The HTTP floor of a read route: its answer fetched once, then sent by the bare server as is
+ * at the same concurrency. What the route costs beyond this is its own work (session, query,
+ * serialization), not the bytes it sends.
+ */
+export async function measureReplay(bareUrl: string, serverUrl: string, row: Row): Promise<Measurement | undefined> {
+  if (!row.request) return undefined;
+  const response = await fetch(`${serverUrl}${row.request.path}`, { headers: row.request.headers ?? {} });
+  const body = Buffer.from(await response.arrayBuffer());
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    if (!NOT_REPLAYED.has(name)) headers[name] = value;
+  });
+  const registered = await fetch(`${bareUrl}/__replay`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ status: response.status, headers, body: body.toString('base64') }),
+  });
+  const { id } = (await registered.json()) as { id: number };
+  return loadRoute(bareUrl, { path: `/replay/${id}` }, row.connections);
+}
+
 export function format(n: number, digits = 0): string {
   return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 }
@@ -267,6 +292,10 @@ export interface Row {
   ceilingName: string;
   /** The bare Fastify route of the same kind (empty, or 1 MB), measured at the same concurrency. */
   fastify?: Measurement;
+  /** A read route's request, so the run can replay its answer from bare Fastify (see `measureReplay`). */
+  request?: { path: string; headers?: Record<string, string> };
+  /** Bare Fastify sending this route's exact answer (status, headers, body), same concurrency. */
+  replay?: Measurement;
   /** The target this row is held to, for the table's last column. */
   target?: { ratioAtLeast?: number; ofFastifyAtLeast?: number; p99Below?: number };
 }
@@ -291,7 +320,7 @@ function verdict(r: Row): string {
 }
 
 export function printRows(rows: Row[]): void {
-  const header = ['backend', 'scenario', 'conn', 'route req/s', 'p99 ms', 'ceiling', 'ceiling ops/s', 'ratio', 'of Fastify', 'errors', 'target'];
+  const header = ['backend', 'scenario', 'conn', 'route req/s', 'p99 ms', 'ceiling', 'ceiling ops/s', 'ratio', 'of Fastify', 'of same bytes', 'errors', 'target'];
   const lines = rows.map((r) => [
     r.backend,
     r.scenario,
@@ -302,6 +331,7 @@ export function printRows(rows: Row[]): void {
     format(r.ceiling.rps),
     format(r.route.rps / r.ceiling.rps, 2),
     r.fastify ? format(r.route.rps / r.fastify.rps, 2) : '',
+    r.replay ? format(r.route.rps / r.replay.rps, 2) : '',
     String(r.route.errors + r.ceiling.errors),
     verdict(r),
   ]);
@@ -319,6 +349,7 @@ export function writeResults(file: string, results: { machine: string; rows: Row
     ...r,
     ratio: Number((r.route.rps / r.ceiling.rps).toFixed(3)),
     ofFastify: r.fastify ? Number((r.route.rps / r.fastify.rps).toFixed(3)) : null,
+    ofSameBytes: r.replay ? Number((r.route.rps / r.replay.rps).toFixed(3)) : null,
     verdict: verdict(r) || null,
   }));
   fs.writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), ...results, rows }, null, 2)}\n`);

@@ -13,6 +13,7 @@ import {
   LOAD_CPU,
   loadDownload,
   loadRoute,
+  measureReplay,
   pinProcess,
   printRows,
   withBackend,
@@ -71,33 +72,41 @@ const rows: Row[] = [];
 const notes: string[] = [];
 const empty = new Map<number, Measurement>();
 const megabyte = new Map<number, Measurement>();
-await withEmptyServer(DOWNLOAD_BYTES, async (url) => {
+// The bare server stays up for the whole run: after each scenario, each read route's answer is
+// replayed from it (the "of same bytes" column).
+await withEmptyServer(DOWNLOAD_BYTES, async (bareUrl) => {
   for (const connections of CONNECTION_LEVELS) {
-    empty.set(connections, await loadRoute(url, { path: '/empty' }, connections));
+    empty.set(connections, await loadRoute(bareUrl, { path: '/empty' }, connections));
     // The same body-discarding client as the download route it is the ceiling of.
-    megabyte.set(connections, await loadDownload(url, { path: '/megabyte', expectedBytes: DOWNLOAD_BYTES.length }, connections));
+    megabyte.set(connections, await loadDownload(bareUrl, { path: '/megabyte', expectedBytes: DOWNLOAD_BYTES.length }, connections));
     console.log(
       `bare Fastify at ${connections} connections: empty route ${Math.round(empty.get(connections)!.rps)} req/s, ` +
         `1 MB route ${Math.round(megabyte.get(connections)!.rps)} req/s`,
     );
   }
-});
 
-for (const backend of backends) {
-  await withBackend(backend, async (b) => {
-    for (const name of selected) {
-      const started = Date.now();
-      const outcome = await SCENARIOS[name]!(b);
-      if (typeof outcome === 'string') notes.push(outcome);
-      else if (Array.isArray(outcome)) rows.push(...outcome);
-      else {
-        rows.push(...(outcome.rows ?? []));
-        notes.push(...(outcome.notes ?? []));
+  for (const backend of backends) {
+    await withBackend(backend, async (b) => {
+      for (const name of selected) {
+        const started = Date.now();
+        const outcome = await SCENARIOS[name]!(b);
+        const added: Row[] = [];
+        if (typeof outcome === 'string') notes.push(outcome);
+        else if (Array.isArray(outcome)) added.push(...outcome);
+        else {
+          added.push(...(outcome.rows ?? []));
+          notes.push(...(outcome.notes ?? []));
+        }
+        for (const row of added) {
+          const replay = await measureReplay(bareUrl, b.server.url, row);
+          if (replay) row.replay = replay;
+        }
+        rows.push(...added);
+        console.log(`${backend}: ${name} done (${((Date.now() - started) / 1000).toFixed(0)} s)`);
       }
-      console.log(`${backend}: ${name} done (${((Date.now() - started) / 1000).toFixed(0)} s)`);
-    }
-  });
-}
+    });
+  }
+});
 
 // Uploads have no fair HTTP-stack ceiling here (the load generator sending 1 MB bodies).
 for (const row of rows) {
@@ -129,7 +138,7 @@ for (const target of PREDECESSOR) {
 
 console.log('');
 printRows(rows);
-console.log('\n"ratio" is route/ceiling; "of Fastify" is route/bare Fastify route (empty, or 1 MB for downloads) at the same concurrency.\n');
+console.log('\n"ratio" is route/ceiling; "of Fastify" is route/bare Fastify route (empty, or 1 MB for downloads); "of same bytes" is route/bare Fastify sending this route\'s own answer; all at the same concurrency.\n');
 for (const note of notes) console.log(note);
 const file = new URL('./results/latest.json', import.meta.url).pathname;
 writeResults(file, { machine, rows, notes });

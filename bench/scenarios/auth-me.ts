@@ -48,7 +48,16 @@ export async function benchAuthMe(b: BenchBackend): Promise<Row[]> {
         : statement!.get(tokenHash);
       if (!row) throw new Error('session not found');
     }, connections);
-    return { backend: b.backend, scenario: 'GET /api/auth/me', connections, route, ceiling, ceilingName: 'driver lookup', target: readTarget(b.backend, connections) };
+    return {
+      backend: b.backend,
+      scenario: 'GET /api/auth/me',
+      connections,
+      route,
+      ceiling,
+      ceilingName: 'driver lookup',
+      target: readTarget(b.backend, connections),
+      request: { path: '/api/auth/me', headers: { cookie: client.cookie } },
+    };
   });
 }
 

@@ -111,7 +111,16 @@ export async function benchChatPage(b: BenchBackend): Promise<{ rows: Row[]; not
           if (page.length !== expected) throw new Error('short page');
         }, connections);
         const scenario = `GET /api/chat/messages (50 of ${count.toLocaleString('en-US')})`;
-        return { backend: b.backend, scenario, connections, route, ceiling, ceilingName: 'driver lookup + keyset page', target: readTarget(b.backend, connections) };
+        return {
+          backend: b.backend,
+          scenario,
+          connections,
+          route,
+          ceiling,
+          ceilingName: 'driver lookup + keyset page',
+          target: readTarget(b.backend, connections),
+          request: { path: '/api/chat/messages?limit=50', headers: { cookie: client.cookie } },
+        };
       })),
     );
     const plan = await explainPage(b, userId);

@@ -4,6 +4,11 @@ import { readTarget, sessionLookupFor } from './auth-me.js';
 
 const LISTS = [
   {
+    // The workbook read: the live run of the person's PS101.
+    path: '/api/ps101',
+    sql: 'select * from ps101_runs where user_id = $1 and archived_at is null',
+  },
+  {
     path: '/api/jobs/matches',
     sql: 'select * from job_matches where user_id = $1 order by current desc, rank asc, score desc, id asc',
   },
@@ -40,7 +45,7 @@ async function seedPerson(b: BenchBackend) {
   return client;
 }
 
-/** The match, file and résumé lists, each against its query (and the session lookup) by driver. */
+/** The workbook read and the match, file and résumé lists, each against its query (and the session lookup) by driver. */
 export async function benchLists(b: BenchBackend): Promise<Row[]> {
   const client = await seedPerson(b);
   const userId = (await client.request('GET', '/api/auth/me')).body.user.id as number;
@@ -65,6 +70,7 @@ export async function benchLists(b: BenchBackend): Promise<Row[]> {
           ceiling,
           ceilingName: 'driver lookup + list',
           target: readTarget(b.backend, connections),
+          request: { path: list.path, headers: { cookie: client.cookie } },
         };
       })),
     );
