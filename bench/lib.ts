@@ -230,6 +230,26 @@ export async function loadDriver(
 }
 
 /**
+ * A write's driver ceiling: with the server's `synchronous=FULL`, and on SQLite also with
+ * `NORMAL` (a commit survives a process crash but not a power loss), so the table shows what
+ * the durability Mosaic keeps by default costs.
+ */
+export async function writeCeilings(
+  b: BenchBackend,
+  operation: (worker: number) => Promise<unknown> | unknown,
+  connections = CONNECTIONS,
+): Promise<{ ceiling: Measurement; ceilingNormal?: Measurement }> {
+  const ceiling = await loadDriver(operation, connections);
+  if (b.driver.backend !== 'sqlite') return { ceiling };
+  b.driver.sqlite.pragma('synchronous = NORMAL');
+  try {
+    return { ceiling, ceilingNormal: await loadDriver(operation, connections) };
+  } finally {
+    b.driver.sqlite.pragma('synchronous = FULL');
+  }
+}
+
+/**
  * A bare Fastify server in its own process: an empty route and one sending `megabyte` (the
  * download scenario's own bytes, so both send the same kind of body): the HTTP stack's ceiling.
  */
@@ -292,6 +312,8 @@ export interface Row {
   ceilingName: string;
   /** The bare Fastify route of the same kind (empty, or 1 MB), measured at the same concurrency. */
   fastify?: Measurement;
+  /** SQLite writes: the same ceiling with `synchronous=NORMAL` (the server runs FULL). */
+  ceilingNormal?: Measurement;
   /** A read route's request, so the run can replay its answer from bare Fastify (see `measureReplay`). */
   request?: { path: string; headers?: Record<string, string> };
   /** Bare Fastify sending this route's exact answer (status, headers, body), same concurrency. */
@@ -320,7 +342,7 @@ function verdict(r: Row): string {
 }
 
 export function printRows(rows: Row[]): void {
-  const header = ['backend', 'scenario', 'conn', 'route req/s', 'p99 ms', 'ceiling', 'ceiling ops/s', 'ratio', 'of Fastify', 'of same bytes', 'errors', 'target'];
+  const header = ['backend', 'scenario', 'conn', 'route req/s', 'p99 ms', 'ceiling', 'ceiling ops/s', 'ratio', 'of Fastify', 'of same bytes', 'of NORMAL', 'errors', 'target'];
   const lines = rows.map((r) => [
     r.backend,
     r.scenario,
@@ -332,6 +354,7 @@ export function printRows(rows: Row[]): void {
     format(r.route.rps / r.ceiling.rps, 2),
     r.fastify ? format(r.route.rps / r.fastify.rps, 2) : '',
     r.replay ? format(r.route.rps / r.replay.rps, 2) : '',
+    r.ceilingNormal ? format(r.route.rps / r.ceilingNormal.rps, 2) : '',
     String(r.route.errors + r.ceiling.errors),
     verdict(r),
   ]);
@@ -350,6 +373,7 @@ export function writeResults(file: string, results: { machine: string; rows: Row
     ratio: Number((r.route.rps / r.ceiling.rps).toFixed(3)),
     ofFastify: r.fastify ? Number((r.route.rps / r.fastify.rps).toFixed(3)) : null,
     ofSameBytes: r.replay ? Number((r.route.rps / r.replay.rps).toFixed(3)) : null,
+    ofSynchronousNormal: r.ceilingNormal ? Number((r.route.rps / r.ceilingNormal.rps).toFixed(3)) : null,
     verdict: verdict(r) || null,
   }));
   fs.writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), ...results, rows }, null, 2)}\n`);

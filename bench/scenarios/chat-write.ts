@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { activityDays } from '../../src/coach/metrics.js';
 import { nowIso } from '../../src/db/values.js';
-import { atEachLevel, loadDriver, loadRoute, type BenchBackend, type Row } from '../lib.js';
+import { atEachLevel, loadRoute, writeCeilings, type BenchBackend, type Row } from '../lib.js';
 import { readTarget, sessionLookupFor } from './auth-me.js';
 
 const CONTENT = 'I want to apply for two data analyst roles by Friday and ask a former colleague for advice.';
@@ -86,13 +86,14 @@ export async function benchChatWrite(b: BenchBackend): Promise<Row[]> {
       },
       connections,
     );
-    const ceiling = await loadDriver(write, connections);
+    const { ceiling, ceilingNormal } = await writeCeilings(b, write, connections);
     return {
       backend: b.backend,
       scenario: 'POST /api/chat/messages (offline coach)',
       connections,
       route,
       ceiling,
+      ...(ceilingNormal ? { ceilingNormal } : {}),
       ceilingName: 'driver, same statements',
       target: readTarget(b.backend, connections),
     };

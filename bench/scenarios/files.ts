@@ -10,6 +10,7 @@ import {
   loadDriver,
   loadRoute,
   withEmptyServer,
+  writeCeilings,
   type BenchBackend,
   type Measurement,
   type Row,
@@ -117,7 +118,7 @@ export async function benchFiles(b: BenchBackend): Promise<FileBenchResult> {
   if (warm.status !== 201) throw new Error(`warm-up upload answered ${warm.status}: ${await warm.text()}`);
   const baseline = processMemoryMb(pid, 'VmRSS');
   const { result: upload, peak, how } = await peakRss(pid, () => loadRoute(b.server.url, post));
-  const uploadCeiling = await loadDriver(() => driverInsertFile(b, userId));
+  const { ceiling: uploadCeiling, ceilingNormal: uploadCeilingNormal } = await writeCeilings(b, () => driverInsertFile(b, userId));
 
   const listed = await client.request('GET', '/api/files');
   const fileId = listed.body.files[0].id as number;
@@ -135,7 +136,7 @@ export async function benchFiles(b: BenchBackend): Promise<FileBenchResult> {
   const inFlightMb = (CONNECTIONS * PDF.length) / (1024 * 1024);
   return {
     rows: [
-      { backend: b.backend, scenario: 'POST /api/files (1 MB PDF)', connections: CONNECTIONS, route: upload, ceiling: uploadCeiling, ceilingName: 'driver insert' },
+      { backend: b.backend, scenario: 'POST /api/files (1 MB PDF)', connections: CONNECTIONS, route: upload, ceiling: uploadCeiling, ...(uploadCeilingNormal ? { ceilingNormal: uploadCeilingNormal } : {}), ceilingName: 'driver insert' },
       {
         backend: b.backend,
         scenario: 'GET /api/files/:id/content (1 MB)',

@@ -1,6 +1,6 @@
 import { nowIso } from '../../src/db/values.js';
 import { readTarget, sessionLookupFor } from './auth-me.js';
-import { atEachLevel, CONNECTION_LEVELS, loadDriver, loadRoute, type BenchBackend, type Row } from '../lib.js';
+import { atEachLevel, CONNECTION_LEVELS, loadRoute, writeCeilings, type BenchBackend, type Row } from '../lib.js';
 
 const ANSWER = 'I want work where I can see the difference I make. '.repeat(40).slice(0, 2048);
 
@@ -62,7 +62,7 @@ export async function benchPs101Autosave(b: BenchBackend): Promise<Row[]> {
       },
     }, connections);
 
-    const ceiling = await loadDriver(async (worker) => {
+    const { ceiling, ceilingNormal } = await writeCeilings(b, async (worker) => {
       const userId = userIds[worker % userIds.length]!;
       await lookups[worker % lookups.length]!();
       const now = nowIso();
@@ -88,6 +88,15 @@ export async function benchPs101Autosave(b: BenchBackend): Promise<Row[]> {
           .run(JSON.stringify(answers), now, userId, row.revision);
       }
     }, connections);
-    return { backend: b.backend, scenario: 'PUT /api/ps101 (2 KB answer)', connections, route, ceiling, ceilingName: 'driver lookup + read + update', target: readTarget(b.backend, connections) };
+    return {
+      backend: b.backend,
+      scenario: 'PUT /api/ps101 (2 KB answer)',
+      connections,
+      route,
+      ceiling,
+      ...(ceilingNormal ? { ceilingNormal } : {}),
+      ceilingName: 'driver lookup + read + update',
+      target: readTarget(b.backend, connections),
+    };
   });
 }
