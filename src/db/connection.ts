@@ -18,7 +18,7 @@ import {
 import type pg from 'pg';
 import { maskDatabaseUrl, type DatabaseConfig } from '../config.js';
 import type { DB } from './schema.js';
-import { cachingSqliteDatabase, namedStatementPool, STATEMENT_CACHE_SIZE } from './prepared.js';
+import { cachingSqliteDatabase, namedStatementPool, STATEMENT_CACHE_SIZE, type WriteGuard } from './prepared.js';
 import { SqliteFileGuard } from './unavailable.js';
 import { SqliteValuesPlugin } from './values.js';
 
@@ -50,12 +50,17 @@ export function poolStats(db: Kysely<DB>): PoolStats | null {
 const WRITES = new Set(['InsertQueryNode', 'UpdateQueryNode', 'DeleteQueryNode']);
 
 /** Refuses writes once the SQLite file is gone or read-only (see SqliteFileGuard). */
-class SqliteFileGuardPlugin implements KyselyPlugin {
+class SqliteFileGuardPlugin implements KyselyPlugin, WriteGuard {
   constructor(private readonly guard: SqliteFileGuard) {}
 
   transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
     if (WRITES.has(args.node.kind)) this.guard.check();
     return args.node;
+  }
+
+  /** The same check for a write compiled once (compiledOnce), which skips transformQuery. */
+  checkWrite(): void {
+    this.guard.check();
   }
 
   async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
