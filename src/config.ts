@@ -55,6 +55,14 @@ export interface ExtractionConfig {
   archiveMaxRatio: number;
 }
 
+/** Admission of Argon2id work (src/auth/passwords.ts). */
+export interface PasswordWorkLimits {
+  /** PASSWORD_HASH_CONCURRENCY: hashes and verifications running at once. */
+  concurrency: number;
+  /** PASSWORD_QUEUE_MAX: operations waiting for one of those; past it, 503 `passwords_busy`. */
+  queueMax: number;
+}
+
 /** Load shedding (@fastify/under-pressure): past any threshold, requests get 503 `overloaded`. 0 turns one off. */
 export interface PressureConfig {
   maxEventLoopDelayMs: number;
@@ -87,6 +95,8 @@ export interface Config {
   maxStorageMbPerUser: number;
   /** Upload bodies one instance receives at once (MAX_UPLOADS_AT_ONCE); the rest get 503 `uploads_busy`. */
   maxUploadsAtOnce: number;
+  /** Argon2id work at once and waiting (PASSWORD_HASH_CONCURRENCY, PASSWORD_QUEUE_MAX); past both, 503 `passwords_busy`. */
+  passwords: PasswordWorkLimits;
   extraction: ExtractionConfig;
   /** Guests (users without an email) inactive this long are deleted with their data. */
   guestTtlDays: number;
@@ -262,6 +272,11 @@ export function loadConfig(env: Env = process.env): Config {
     maxUploadMb: integer(env, 'MAX_UPLOAD_MB', 10, 1, 100),
     maxStorageMbPerUser: integer(env, 'MAX_STORAGE_MB_PER_USER', 200, 1, 1_000_000),
     maxUploadsAtOnce: integer(env, 'MAX_UPLOADS_AT_ONCE', 4, 1, 1000),
+    passwords: {
+      // libuv's pool has 4 threads (Node's default): more would only wait there.
+      concurrency: integer(env, 'PASSWORD_HASH_CONCURRENCY', 4, 1, 64),
+      queueMax: integer(env, 'PASSWORD_QUEUE_MAX', 64, 0, 10_000),
+    },
     extraction: {
       timeoutMs: integer(env, 'EXTRACTION_TIMEOUT_MS', 30_000, 1000, 600_000),
       perUser: integer(env, 'EXTRACTION_MAX_PER_USER', 3, 1, 1000),

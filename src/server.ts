@@ -1,6 +1,7 @@
 import cookie from '@fastify/cookie';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { accountRoutes } from './account/routes.js';
+import { PasswordHasher } from './auth/passwords.js';
 import { authRoutes } from './auth/routes.js';
 import { filesRoutes } from './files/routes.js';
 import { chatRoutes } from './chat/routes.js';
@@ -53,6 +54,8 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   app.setValidatorCompiler(validatorCompiler);
   const routes = trackRoutes(app);
   app.decorate('ctx', ctx);
+  // One per app, shared by every route that hashes or verifies (auth, account deletion).
+  app.decorate('passwords', new PasswordHasher(ctx.config.passwords));
   app.decorateRequest('auth', null);
 
   // Responses finished during shutdown ask the client to close the connection; otherwise a

@@ -32,7 +32,7 @@ export async function accountRoutes(parent: FastifyInstance): Promise<void> {
   });
 
   app.delete('/', { schema: { body: Deletion, response: { 204: NoContent } } }, async (request, reply) => {
-    await deleteAccount(db, requireUser(request).userId, { password: request.body.password, ip: request.ip }, limits);
+    await deleteAccount(db, app.passwords, requireUser(request).userId, { password: request.body.password, ip: request.ip }, limits);
     clearSessionCookie(app, reply);
     return reply.code(204).send();
   });

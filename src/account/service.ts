@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { forgetEmailFailures, type ThrottleLimits } from '../auth/login-throttle.js';
+import type { PasswordHasher } from '../auth/passwords.js';
 import { checkPassword } from '../auth/service.js';
 import { forgetUser } from '../limits/service.js';
 import type { DB } from '../db/schema.js';
@@ -13,13 +14,14 @@ import * as store from './store.js';
  */
 export async function deleteAccount(
   db: Kysely<DB>,
+  passwords: PasswordHasher,
   userId: number,
   confirmation: { password: string | undefined; ip: string },
   limits: ThrottleLimits,
 ): Promise<void> {
   const account = await store.findAccount(db, userId);
   if (!account) throw unauthenticated();
-  if (account.password_hash !== null) await checkPassword(db, account, confirmation.password, confirmation.ip, limits);
+  if (account.password_hash !== null) await checkPassword(db, passwords, account, confirmation.password, confirmation.ip, limits);
   await db.transaction().execute(async (trx) => {
     // Counters naming the person (their email, their id) go with the account.
     if (account.email !== null) {

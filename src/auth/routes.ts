@@ -37,7 +37,7 @@ export async function authRoutes(parent: FastifyInstance): Promise<void> {
 
   app.post('/register', { schema: { body: Credentials, response: { 201: UserResponse } }, preHandler: [loadSession, limitPerAddress('registrations')] }, async (request, reply) => {
     const guestUserId = request.auth?.email === null ? request.auth.userId : undefined;
-    const issued = await registerUser(db, { ...request.body, guestUserId }, client(request));
+    const issued = await registerUser(db, app.passwords, { ...request.body, guestUserId }, client(request));
     setSessionCookie(app, reply, issued.token, issued.expiresAt);
     return reply.code(201).send({ user: issued.user });
   });
@@ -49,7 +49,7 @@ export async function authRoutes(parent: FastifyInstance): Promise<void> {
   });
 
   app.post('/login', { schema: { body: LoginCredentials, response: { 200: UserResponse } } }, async (request, reply) => {
-    const issued = await loginUser(db, request.body, client(request), limits);
+    const issued = await loginUser(db, app.passwords, request.body, client(request), limits);
     setSessionCookie(app, reply, issued.token, issued.expiresAt);
     return { user: issued.user };
   });
@@ -79,7 +79,7 @@ export async function authRoutes(parent: FastifyInstance): Promise<void> {
 
     typed.post('/password', { schema: { body: PasswordChange, response: { 204: NoContent } } }, async (request, reply) => {
       const auth = requireUser(request);
-      await changePassword(db, { userId: auth.userId, sessionId: auth.sessionId, ip: request.ip }, request.body, limits);
+      await changePassword(db, app.passwords, { userId: auth.userId, sessionId: auth.sessionId, ip: request.ip }, request.body, limits);
       return reply.code(204).send();
     });
   });

@@ -5,7 +5,8 @@ import { nowIso } from '../db/values.js';
 import { AppError, invalidInput, unauthenticated } from '../errors.js';
 import { normalizeEmail, requireValidEmail } from './email.js';
 import { reservePasswordCheck, type ThrottleLimits } from './login-throttle.js';
-import { hashPassword, verifyAgainstDecoy, verifyPassword } from './passwords.js';
+import type { Reservation } from '../limits/service.js';
+import { isPasswordsBusy, type PasswordHasher } from './passwords.js';
 import { createSession, revokeUserSessions } from './sessions.js';
 import * as store from './store.js';
 
@@ -43,12 +44,13 @@ export interface SessionIssued {
  */
 export async function registerUser(
   db: Kysely<DB>,
+  passwords: PasswordHasher,
   input: { email: string; password: string; guestUserId?: number | undefined },
   client: ClientInfo,
 ): Promise<SessionIssued> {
   const email = requireValidEmail(input.email);
   if (await store.findUserByEmail(db, email)) throw emailTaken();
-  const passwordHash = await hashPassword(input.password);
+  const passwordHash = await passwords.hash(input.password);
   const now = nowIso();
   try {
     return await db.transaction().execute(async (trx) => {
@@ -84,6 +86,7 @@ export async function createGuest(db: Kysely<DB>, client: ClientInfo): Promise<S
 
 export async function loginUser(
   db: Kysely<DB>,
+  passwords: PasswordHasher,
   input: { email: string; password: string },
   client: ClientInfo,
   limits: ThrottleLimits,
@@ -91,27 +94,45 @@ export async function loginUser(
   const email = normalizeEmail(input.email);
   const reservation = await reservePasswordCheck(db, { email, ip: client.ip }, limits);
   const user = await store.findUserByEmail(db, email);
-  const valid = user?.password_hash
-    ? await verifyPassword(user.password_hash, input.password)
-    : await verifyAgainstDecoy(input.password);
+  const valid = await verifyReserved(reservation, () =>
+    user?.password_hash ? passwords.verify(user.password_hash, input.password) : passwords.verifyAgainstDecoy(input.password),
+  );
   if (!user || !valid) throw invalidCredentials();
-  await reservation.release();
-  // The account may have been deleted since its password was checked.
-  const session = await onMissingReference(createSession(db, user.id, client), invalidCredentials);
+  // The check is given back in the session's transaction: one commit where there were three
+  // (each an fsync on SQLite, the event loop waiting). The account may have been deleted since
+  // its password was checked: then no session, and the check stays counted.
+  const session = await onMissingReference(
+    db.transaction().execute(async (trx) => {
+      await reservation.release(trx);
+      return createSession(trx, user.id, client);
+    }),
+    invalidCredentials,
+  );
   return { user: toPublicUser(user), ...session };
+}
+
+/** A verification under a reserved check; refused as busy, it was never made, so the check is given back. */
+async function verifyReserved(reservation: Reservation, verify: () => Promise<boolean>): Promise<boolean> {
+  try {
+    return await verify();
+  } catch (error) {
+    if (isPasswordsBusy(error)) await reservation.release();
+    throw error;
+  }
 }
 
 /** Changes the password and ends every other session of the user, in one transaction. */
 export async function changePassword(
   db: Kysely<DB>,
+  passwords: PasswordHasher,
   auth: { userId: number; sessionId: number; ip: string },
   input: { currentPassword: string; newPassword: string },
   limits: ThrottleLimits,
 ): Promise<void> {
   const user = await store.findUserById(db, auth.userId);
   if (!user) throw unauthenticated();
-  await checkPassword(db, user, input.currentPassword, auth.ip, limits);
-  const passwordHash = await hashPassword(input.newPassword);
+  await checkPassword(db, passwords, user, input.currentPassword, auth.ip, limits);
+  const passwordHash = await passwords.hash(input.newPassword);
   await db.transaction().execute(async (trx) => {
     await store.updatePasswordHash(trx, auth.userId, passwordHash, nowIso());
     await revokeUserSessions(trx, auth.userId, auth.sessionId);
@@ -124,6 +145,7 @@ export async function changePassword(
  */
 export async function checkPassword(
   db: Kysely<DB>,
+  passwords: PasswordHasher,
   user: { email: string | null; password_hash: string | null },
   password: string | undefined,
   ip: string,
@@ -131,8 +153,9 @@ export async function checkPassword(
 ): Promise<void> {
   const wrong = () => new AppError(401, 'invalid_credentials', 'The password is wrong.');
   if (!user.password_hash || password === undefined) throw wrong();
+  const passwordHash = user.password_hash;
   const reservation = await reservePasswordCheck(db, { email: user.email, ip }, limits);
-  if (!(await verifyPassword(user.password_hash, password))) throw wrong();
+  if (!(await verifyReserved(reservation, () => passwords.verify(passwordHash, password)))) throw wrong();
   await reservation.release();
 }
 

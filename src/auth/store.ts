@@ -9,9 +9,12 @@ export function findUserById(db: Kysely<DB>, id: number): Promise<UserRow | unde
   return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export function findUserByEmail(db: Kysely<DB>, email: string): Promise<UserRow | undefined> {
-  return db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
+export async function findUserByEmail(db: Kysely<DB>, email: string): Promise<UserRow | undefined> {
+  return (await userByEmail(db, email))[0];
 }
+
+// Every login looks the user up by email: compiled once (see db/prepared.ts).
+const userByEmail = compiledOnce((db: Kysely<DB>, email: string) => db.selectFrom('users').selectAll().where('email', '=', email));
 
 export function insertUser(
   db: Kysely<DB>,
@@ -53,12 +56,34 @@ export async function touchUser(db: Kysely<DB>, userId: number, now: string): Pr
   await db.updateTable('users').set({ last_active_at: now }).where('id', '=', userId).execute();
 }
 
-export function insertSession(
-  db: Kysely<DB>,
-  session: Omit<SessionRow, 'id'>,
-): Promise<SessionRow> {
-  return db.insertInto('sessions').values(session).returningAll().executeTakeFirstOrThrow();
+export async function insertSession(db: Kysely<DB>, session: Omit<SessionRow, 'id'>): Promise<SessionRow> {
+  const [row] = await sessionInsert(
+    db,
+    session.user_id,
+    session.token_hash,
+    session.created_at,
+    session.expires_at,
+    session.refreshed_at,
+    session.user_agent,
+    session.ip,
+  );
+  if (!row) throw new Error('insert into sessions returned no row');
+  return row;
 }
+
+// Every login inserts one: compiled once (see db/prepared.ts).
+const sessionInsert = compiledOnce(
+  (
+    db: Kysely<DB>,
+    user_id: number,
+    token_hash: string,
+    created_at: string,
+    expires_at: string,
+    refreshed_at: string,
+    user_agent: string | null,
+    ip: string | null,
+  ) => db.insertInto('sessions').values({ user_id, token_hash, created_at, expires_at, refreshed_at, user_agent, ip }).returningAll(),
+);
 
 /** The session with this token hash and its user, in one round trip. */
 // Every authenticated request runs this lookup: compiled once (see db/prepared.ts).

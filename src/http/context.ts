@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import type { Backend } from '../db/connection.js';
 import type { Persistence } from '../db/persistence.js';
 import type { DB } from '../db/schema.js';
+import type { PasswordHasher } from '../auth/passwords.js';
 import type { SessionUser } from '../auth/sessions.js';
 import type { CoachProvider } from '../coach/provider.js';
 
@@ -20,6 +21,8 @@ export interface AppContext {
 declare module 'fastify' {
   interface FastifyInstance {
     ctx: AppContext;
+    /** Admits every Argon2id hash and verification (src/auth/passwords.ts). */
+    passwords: PasswordHasher;
   }
   interface FastifyRequest {
     /** The session's user, set by the auth gate; null on public routes without a valid session. */

@@ -41,7 +41,11 @@ export class LimitReached extends Error {
 
 /** Hits counted by `reserve`, which can be given back when the attempt should not count. */
 export interface Reservation {
-  release(): Promise<void>;
+  /**
+   * Gives the hits back. Pass a transaction to commit this with the caller's other writes: on
+   * SQLite with `synchronous=FULL` every commit is an fsync, during which the event loop waits.
+   */
+  release(trx?: Kysely<DB>): Promise<void>;
 }
 
 /**
@@ -69,8 +73,16 @@ export async function reserve(db: Kysely<DB>, hits: Hit[]): Promise<Reservation>
   // One bucket is one atomic statement: no transaction (a commit less on SQLite's FULL sync).
   const counted = buckets.length === 1 ? await count(db) : await db.transaction().execute(count);
   return {
-    release: async () => {
-      for (const { key, end } of counted) await store.uncountHit(db, key, end);
+    release: async (trx) => {
+      // One statement per bucket, in the same sorted order as the counting: a single update of
+      // both rows would lock them in whatever order PostgreSQL finds them, and could deadlock
+      // with a reservation holding one of them.
+      const uncount = async (through: Kysely<DB>) => {
+        for (const { key, end } of counted) await store.uncountHit(through, key, end);
+      };
+      if (trx) await uncount(trx);
+      else if (counted.length === 1) await uncount(db);
+      else await db.transaction().execute(uncount);
     },
   };
 }
