@@ -104,7 +104,11 @@ export class PasswordHasher {
    * email is unknown, so the answer time does not tell an attacker which emails have accounts.
    */
   async verifyAgainstDecoy(password: string): Promise<false> {
-    this.decoyHash ??= hashPassword('decoy password never matches anything');
+    // The decoy's own hash is work too, and takes the queue; a refusal is not kept for next time.
+    this.decoyHash ??= this.hash('decoy password never matches anything').catch((error: unknown) => {
+      this.decoyHash = undefined;
+      throw error;
+    });
     await this.verify(await this.decoyHash, password);
     return false;
   }
