@@ -17,15 +17,20 @@ export function insertMessage(db: Kysely<DB>, message: Omit<MessageRow, 'id'>): 
 // else (100,000 rows, 2,369 buffers, 9.7 ms instead of 7 buffers, 0.03 ms; see ARCHITECTURE.md).
 // The closed range selects the same rows but keeps user_id in the sort order, which only the
 // (user_id, id) index provides, on both backends.
-const userMessages = (db: Kysely<DB>, userId: number) =>
-  db.selectFrom('chat_messages').selectAll().where('user_id', '>=', userId).where('user_id', '<=', userId);
+const newestFirst = (db: Kysely<DB>, userId: number, limit: number) =>
+  db
+    .selectFrom('chat_messages')
+    .selectAll()
+    .where('user_id', '>=', userId)
+    .where('user_id', '<=', userId)
+    .orderBy('user_id', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit);
 
 // The chat page is the heaviest read people repeat: both forms are compiled once (see db/prepared.ts).
-const newestPage = compiledOnce((db: Kysely<DB>, userId: number, limit: number) =>
-  userMessages(db, userId).orderBy('user_id', 'desc').orderBy('id', 'desc').limit(limit),
-);
+const newestPage = compiledOnce(newestFirst);
 const olderPage = compiledOnce((db: Kysely<DB>, userId: number, beforeId: number, limit: number) =>
-  userMessages(db, userId).where('id', '<', beforeId).orderBy('user_id', 'desc').orderBy('id', 'desc').limit(limit),
+  newestFirst(db, userId, limit).where('id', '<', beforeId),
 );
 
 /**

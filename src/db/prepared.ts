@@ -234,11 +234,6 @@ export function namedStatementPool(pool: pg.Pool, capacity = STATEMENT_CACHE_SIZ
 }
 
 /**
- * A plugin that must see every write, even one compiled once (whose node no plugin transforms
- * again): the SQLite file guard.
- */
-
-/**
  * A Kysely query built and compiled once per database instead of on every call. Profiles of
  * who-am-I on SQLite put Kysely's building, plugin transform and compiling at 15–30 % of busy
  * time for a query whose SQL never changes; in a login storm, 42 % of the event loop's samples
