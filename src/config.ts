@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 
 /** Raised for configuration that cannot work; the CLI prints its message on one line and exits 2. */
@@ -273,8 +274,10 @@ export function loadConfig(env: Env = process.env): Config {
     maxStorageMbPerUser: integer(env, 'MAX_STORAGE_MB_PER_USER', 200, 1, 1_000_000),
     maxUploadsAtOnce: integer(env, 'MAX_UPLOADS_AT_ONCE', 4, 1, 1000),
     passwords: {
-      // libuv's pool has 4 threads (Node's default): more would only wait there.
-      concurrency: integer(env, 'PASSWORD_HASH_CONCURRENCY', 4, 1, 64),
+      // One per core the process may run on (its CPU affinity): a 19 MiB Argon2 pass evicts the
+      // caches of the next, so two on one core each take ~1.5× as long (ARCHITECTURE.md, login
+      // storm). Past libuv's 4 threads more would only wait there.
+      concurrency: integer(env, 'PASSWORD_HASH_CONCURRENCY', Math.min(os.availableParallelism(), 4), 1, 64),
       queueMax: integer(env, 'PASSWORD_QUEUE_MAX', 64, 0, 10_000),
     },
     extraction: {

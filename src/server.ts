@@ -55,7 +55,9 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   const routes = trackRoutes(app);
   app.decorate('ctx', ctx);
   // One per app, shared by every route that hashes or verifies (auth, account deletion).
-  app.decorate('passwords', new PasswordHasher(ctx.config.passwords));
+  const passwords = new PasswordHasher(ctx.config.passwords);
+  app.decorate('passwords', passwords);
+  app.addHook('onClose', () => passwords.close());
   app.decorateRequest('auth', null);
 
   // Responses finished during shutdown ask the client to close the connection; otherwise a

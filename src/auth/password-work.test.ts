@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { beforeEach, describe, it } from 'node:test';
-import { AdmissionQueue } from './passwords.js';
+import fs from 'node:fs';
+import { after, beforeEach, describe, it } from 'node:test';
+import { AdmissionQueue, PasswordHasher } from './passwords.js';
 import { useTestApp } from '../testing/app.js';
 import { BACKENDS } from '../testing/databases.js';
 
@@ -60,6 +61,36 @@ describe('admission of password work', () => {
     await assert.rejects(failing, /argon2 failed/);
     assert.equal(await next, 'ran');
     assert.deepEqual(queue.stats(), { running: 0, queued: 0 });
+  });
+});
+
+/** The nice value of each thread of this process (Linux /proc), by thread id. */
+function threadNiceness(): Map<string, number> {
+  const niceness = new Map<string, number>();
+  for (const tid of fs.readdirSync('/proc/self/task')) {
+    const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    // After the command name: state is the 1st field, nice the 17th.
+    niceness.set(tid, Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]));
+  }
+  return niceness;
+}
+
+describe('password threads', () => {
+  const hasher = new PasswordHasher({ concurrency: 1, queueMax: 4 });
+  after(() => hasher.close());
+
+  it('hash and verify Argon2id on a thread of their own at lower priority than the event loop', async () => {
+    const before = threadNiceness();
+    const stored = await hasher.hash(PASSWORD);
+    assert.match(stored, /^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    assert.equal(await hasher.verify(stored, PASSWORD), true);
+    assert.equal(await hasher.verify(stored, 'wrong horse battery'), false);
+    // A stored value that is no hash reads as a wrong password, not as a failure.
+    assert.equal(await hasher.verify('not a hash', PASSWORD), false);
+    const mainNice = before.get(String(process.pid))!;
+    const added = [...threadNiceness()].filter(([tid]) => !before.has(tid)).map(([, nice]) => nice);
+    assert.ok(added.includes(mainNice + 10), `new threads' nice values ${added} (event loop ${mainNice})`);
+    assert.deepEqual(hasher.stats(), { running: 0, queued: 0 });
   });
 });
 

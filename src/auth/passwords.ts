@@ -1,31 +1,55 @@
+import type { Piscina } from 'piscina';
 import type { PasswordWorkLimits } from '../config.js';
 import { AppError } from '../errors.js';
-
-// The native Argon2 addon is loaded on the first hash or verification, not at start: an idle
-// server has answered no login yet (see ARCHITECTURE.md, idle memory).
-let argon2: Promise<typeof import('@node-rs/argon2')> | undefined;
-const loadArgon2 = () => (argon2 ??= import('@node-rs/argon2'));
-
-// OWASP Password Storage Cheat Sheet: Argon2id, m=19 MiB, t=2, p=1.
-const ARGON2ID = 2; // Algorithm.Argon2id (a const enum, which isolated modules cannot import)
-const OPTIONS = { algorithm: ARGON2ID, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+import type { PasswordTask } from './argon2.js';
 
 export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 1024;
 
-/** One Argon2id hash, on libuv's thread pool, without admission (the bench's ceiling uses it). */
-export async function hashPassword(password: string): Promise<string> {
-  return (await loadArgon2()).hash(password, OPTIONS);
-}
+// Password threads run at this much lower priority than the event loop: a login storm then
+// takes the CPU the other requests leave, instead of a share of it from under them (measured
+// in ARCHITECTURE.md, login storm). Not so low that a busy server never checks a password:
+// at +10 a hashing thread still gets ~10 % of a core the event loop also wants.
+const PASSWORD_THREAD_NICE = 10;
+// Each thread holds the next task besides the running one, so it starts it without waiting
+// for the event loop, which may be in a SQLite commit's fsync when the first one ends.
+const TASKS_PER_THREAD = 2;
 
-/** One Argon2id verification, on libuv's thread pool, without admission. */
-export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
-  // Loaded outside the try: a missing addon must fail loudly, not read as a wrong password.
-  const { verify } = await loadArgon2();
-  try {
-    return await verify(passwordHash, password);
-  } catch {
-    return false;
+/**
+ * Argon2id on `threads` worker threads of their own, at lower CPU priority, loaded with the
+ * first password (an idle server has answered no login yet: see ARCHITECTURE.md, idle memory)
+ * and gone after a minute without one. Not libuv's pool: its threads cannot be given a
+ * priority, and a hash there queued file system and WebCrypto work behind it.
+ */
+class PasswordThreads {
+  private pool: Piscina | undefined;
+
+  constructor(private readonly threads: number) {}
+
+  async run<T extends string | boolean>(task: PasswordTask): Promise<T> {
+    return (await this.threadPool()).run(task) as Promise<T>;
+  }
+
+  private async threadPool(): Promise<Piscina> {
+    const { Piscina } = await import('piscina');
+    // Under tsx (a checkout, the tests) the worker is the TypeScript source; from dist/, JavaScript.
+    const fromSource = import.meta.url.endsWith('.ts');
+    this.pool ??= new Piscina({
+      filename: new URL(`./argon2.${fromSource ? 'ts' : 'js'}`, import.meta.url).href,
+      ...(fromSource ? { execArgv: ['--import', 'tsx'] } : {}),
+      maxThreads: this.threads,
+      minThreads: 0,
+      idleTimeout: 60_000,
+      niceIncrement: PASSWORD_THREAD_NICE,
+      concurrentTasksPerWorker: TASKS_PER_THREAD,
+    });
+    return this.pool;
+  }
+
+  async close(): Promise<void> {
+    const closing = this.pool;
+    this.pool = undefined;
+    await closing?.destroy();
   }
 }
 
@@ -78,25 +102,28 @@ export class AdmissionQueue {
 }
 
 /**
- * Every hash and verification of the app passes here. Each holds 19 MiB and ~12 ms of a core;
- * without a bound a login flood queued without limit in libuv's pool (ahead of file system
- * and WebCrypto work) and in memory, each request in it waiting longer than the one before.
- * Past the queue the answer is 503 `passwords_busy` with Retry-After.
+ * Every hash and verification of the app passes here. Each holds 19 MiB and ~10 ms of a core;
+ * without a bound a login flood queued without limit in memory, each request in it waiting
+ * longer than the one before. Past the queue the answer is 503 `passwords_busy` with
+ * Retry-After.
  */
 export class PasswordHasher {
   private readonly queue: AdmissionQueue;
+  private readonly threads: PasswordThreads;
   private decoyHash: Promise<string> | undefined;
 
   constructor(limits: PasswordWorkLimits) {
-    this.queue = new AdmissionQueue(limits, passwordsBusy);
+    this.queue = new AdmissionQueue({ ...limits, concurrency: limits.concurrency * TASKS_PER_THREAD }, passwordsBusy);
+    this.threads = new PasswordThreads(limits.concurrency);
   }
 
   hash(password: string): Promise<string> {
-    return this.queue.run(() => hashPassword(password));
+    return this.queue.run(() => this.threads.run<string>({ op: 'hash', password }));
   }
 
+  /** False for a wrong password (or an unreadable stored hash); a thread that fails throws. */
   verify(passwordHash: string, password: string): Promise<boolean> {
-    return this.queue.run(() => verifyPassword(passwordHash, password));
+    return this.queue.run(() => this.threads.run<boolean>({ op: 'verify', passwordHash, password }));
   }
 
   /**
@@ -115,5 +142,10 @@ export class PasswordHasher {
 
   stats(): { running: number; queued: number } {
     return this.queue.stats();
+  }
+
+  /** Stops the password threads (server shutdown). */
+  close(): Promise<void> {
+    return this.threads.close();
   }
 }
