@@ -24,4 +24,3 @@ export function verifyNow(passwordHash: string, password: string): boolean {
 export default function run(task: PasswordTask): string | boolean {
   return task.op === 'hash' ? hashNow(task.password) : verifyNow(task.passwordHash, task.password);
 }
-

@@ -12,7 +12,7 @@ export const PASSWORD_MAX_LENGTH = 1024;
 // at +10 a hashing thread still gets ~10 % of a core the event loop also wants.
 const PASSWORD_THREAD_NICE = 10;
 // Each thread holds the next task besides the running one, so it starts it without waiting
-// for the event loop, which may be in a SQLite commit's fsync when the first one ends.
+// for the event loop to hand it over (busy, at that moment, with the login that just ended).
 const TASKS_PER_THREAD = 2;
 
 /**
