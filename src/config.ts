@@ -276,7 +276,7 @@ export function loadConfig(env: Env = process.env): Config {
     passwords: {
       // One per core the process may run on (its CPU affinity): a 19 MiB Argon2 pass evicts the
       // caches of the next, so two on one core each take ~1.5× as long (ARCHITECTURE.md, login
-      // storm). Past libuv's 4 threads more would only wait there.
+      // storm). At most 4 by default: each running hash holds 19 MiB.
       concurrency: integer(env, 'PASSWORD_HASH_CONCURRENCY', Math.min(os.availableParallelism(), 4), 1, 64),
       queueMax: integer(env, 'PASSWORD_QUEUE_MAX', 64, 0, 10_000),
     },

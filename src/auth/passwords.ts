@@ -1,6 +1,7 @@
 import type { Piscina } from 'piscina';
 import type { PasswordWorkLimits } from '../config.js';
 import { AppError } from '../errors.js';
+import { workerModule } from '../worker-module.js';
 import type { PasswordTask } from './argon2.js';
 
 export const PASSWORD_MIN_LENGTH = 8;
@@ -32,11 +33,8 @@ class PasswordThreads {
 
   private async threadPool(): Promise<Piscina> {
     const { Piscina } = await import('piscina');
-    // Under tsx (a checkout, the tests) the worker is the TypeScript source; from dist/, JavaScript.
-    const fromSource = import.meta.url.endsWith('.ts');
     this.pool ??= new Piscina({
-      filename: new URL(`./argon2.${fromSource ? 'ts' : 'js'}`, import.meta.url).href,
-      ...(fromSource ? { execArgv: ['--import', 'tsx'] } : {}),
+      ...workerModule(import.meta.url, 'argon2'),
       maxThreads: this.threads,
       minThreads: 0,
       idleTimeout: 60_000,

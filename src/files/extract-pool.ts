@@ -1,6 +1,7 @@
 import os from 'node:os';
 import type { Piscina } from 'piscina';
 import { AppError } from '../errors.js';
+import { workerModule } from '../worker-module.js';
 import type { ArchiveLimits } from './archive.js';
 import type { DocumentKind } from './detect.js';
 import { extractText } from './extract.js';
@@ -141,12 +142,8 @@ export class ExtractionPool {
   private async threadPool(): Promise<Piscina> {
     // piscina is loaded with the first document to parse, not at start (resident memory).
     const { Piscina } = await import('piscina');
-    // Under tsx (a checkout, the tests) the worker is the TypeScript source and needs tsx's
-    // loader; from dist/ it is plain JavaScript.
-    const fromSource = import.meta.url.endsWith('.ts');
     this.pool ??= new Piscina({
-      filename: new URL(`./extract-worker.${fromSource ? 'ts' : 'js'}`, import.meta.url).href,
-      ...(fromSource ? { execArgv: ['--import', 'tsx'] } : {}),
+      ...workerModule(import.meta.url, 'extract-worker'),
       // Leave a core for the event loop; idle workers exit so they hold no memory. A worker
       // that dies (out of heap, or terminated at its timeout) is replaced by the next job.
       maxThreads: this.threads,
