@@ -142,6 +142,22 @@ export async function loadRoute(baseUrl: string, load: RouteLoad, connections = 
   };
 }
 
+/** One GET on `agent`, its body counted and dropped: true for a 2xx answer (of `expectedBytes`, when given). */
+function getOnce(url: URL, agent: http.Agent, headers: Record<string, string> | undefined, expectedBytes?: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const request = http.get(url, { agent, headers }, (response) => {
+      let bytes = 0;
+      response.on('data', (chunk: Buffer) => (bytes += chunk.length));
+      response.on('end', () => {
+        const ok = response.statusCode! >= 200 && response.statusCode! < 300;
+        resolve(ok && (expectedBytes === undefined || bytes === expectedBytes));
+      });
+      response.on('error', () => resolve(false));
+    });
+    request.on('error', () => resolve(false));
+  });
+}
+
 /**
  * GETs from `connections` keep-alive connections, back to back for the run's duration, each
  * body counted and dropped as it arrives. autocannon appends every body to a string, so for
@@ -158,26 +174,13 @@ export async function loadDownload(
   const latencies: number[] = [];
   let errors = 0;
   const end = performance.now() + DURATION_SECONDS * 1000;
-  const once = (agent: http.Agent) =>
-    new Promise<boolean>((resolve) => {
-      const request = http.get(url, { agent, headers: load.headers }, (response) => {
-        let bytes = 0;
-        response.on('data', (chunk: Buffer) => (bytes += chunk.length));
-        response.on('end', () => {
-          const ok = response.statusCode! >= 200 && response.statusCode! < 300;
-          resolve(ok && (load.expectedBytes === undefined || bytes === load.expectedBytes));
-        });
-        response.on('error', () => resolve(false));
-      });
-      request.on('error', () => resolve(false));
-    });
   const worker = async () => {
     // One socket per worker: exactly `connections` connections, as autocannon opens.
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     try {
       while (performance.now() < end) {
         const start = performance.now();
-        if (!(await once(agent))) errors++;
+        if (!(await getOnce(url, agent, load.headers, load.expectedBytes))) errors++;
         latencies.push(performance.now() - start);
       }
     } finally {
@@ -209,20 +212,10 @@ export async function loadAtRate(
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
   const latencies: number[] = [];
   let errors = 0;
-  const send = (scheduled: number) =>
-    new Promise<void>((resolve) => {
-      const done = (ok: boolean) => {
-        if (ok) latencies.push(performance.now() - scheduled);
-        else errors++;
-        resolve();
-      };
-      const request = http.get(url, { agent, headers: load.headers }, (response) => {
-        response.resume();
-        response.on('end', () => done(response.statusCode! >= 200 && response.statusCode! < 300));
-        response.on('error', () => done(false));
-      });
-      request.on('error', () => done(false));
-    });
+  const send = async (scheduled: number) => {
+    if (await getOnce(url, agent, load.headers)) latencies.push(performance.now() - scheduled);
+    else errors++;
+  };
   const started = performance.now();
   const count = Math.round(perSecond * DURATION_SECONDS);
   const answers: Promise<void>[] = [];
