@@ -90,9 +90,12 @@ export async function benchChatPage(b: BenchBackend): Promise<{ rows: Row[]; not
     Array.from({ length: OTHER_USERS * OTHER_MESSAGES_EACH }, (_, i) => ({ userId: others[i % OTHER_USERS]!, i })),
   );
   // Right after a bulk insert the planner has no statistics (autovacuum has not run yet) and
-  // picks a bitmap scan over the whole user's rows; production tables are analysed.
-  if (b.driver.backend === 'sqlite') b.driver.sqlite.exec('analyze');
-  else await b.driver.pool.query('analyze');
+  // picks a bitmap scan over the whole user's rows; production tables are analysed. Only this
+  // table: a database-wide ANALYZE also recorded the files tables while they held one row, and
+  // on SQLite those stale statistics (no autovacuum refreshes them) made the later download
+  // query scan every stored file.
+  if (b.driver.backend === 'sqlite') b.driver.sqlite.exec('analyze chat_messages');
+  else await b.driver.pool.query('analyze chat_messages');
 
   const driver = b.driver;
   const sqliteQuery = driver.backend === 'sqlite' ? driver.sqlite.prepare(PAGE_SQL.replace(/\$\d/g, '?')) : null;

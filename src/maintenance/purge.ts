@@ -4,6 +4,7 @@ import { purgeLoginFailures, throttleLimits } from '../auth/login-throttle.js';
 import { purgeExpiredSessions } from '../auth/sessions.js';
 import { purgeInactiveGuests } from '../auth/service.js';
 import { purgeEndedWindows } from '../limits/service.js';
+import { refreshPlannerStatistics } from '../db/planner-statistics.js';
 
 export interface PurgeResult {
   expiredSessions: number;
@@ -25,7 +26,11 @@ export async function purgeExpired(ctx: AppContext, now = new Date()): Promise<P
   };
 }
 
-/** Runs the purge periodically; the timer never keeps the process alive. Returns a stop function. */
+/**
+ * Runs the purge periodically, then refreshes SQLite's planner statistics where they have gone
+ * stale (after the deletes, which change table sizes). The timer never keeps the process alive.
+ * Returns a stop function.
+ */
 export function startPurgeTimer(ctx: AppContext, log: FastifyBaseLogger): () => void {
   const seconds = ctx.config.purgeIntervalSeconds;
   if (seconds <= 0) return () => {};
@@ -34,8 +39,11 @@ export function startPurgeTimer(ctx: AppContext, log: FastifyBaseLogger): () => 
     if (running) return;
     running = true;
     purgeExpired(ctx)
-      .then((result) => log.info({ purge: result }, 'purged expired rows'))
-      .catch((error: unknown) => log.warn({ err: error }, 'purge failed; will retry'))
+      .then(async (result) => {
+        log.info({ purge: result }, 'purged expired rows');
+        await refreshPlannerStatistics(ctx.db);
+      })
+      .catch((error: unknown) => log.warn({ err: error }, 'maintenance failed; will retry'))
       .finally(() => {
         running = false;
       });
