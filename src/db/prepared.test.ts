@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
-import { createTestDatabase, BACKENDS, type TestDatabase } from '../testing/databases.js';
-import { openDatabase, type Database } from './connection.js';
-import { migrateToLatest } from './migrate.js';
+import { BACKENDS } from '../testing/databases.js';
+import { useMigratedDatabase } from '../testing/migrated-database.js';
+import type { Database } from './connection.js';
 import { cachingSqliteDatabase, compiledOnce, type BinaryCopyRow } from './prepared.js';
 
 describe('SQLite statement cache', () => {
@@ -29,34 +29,24 @@ const userByEmail = compiledOnce((db: Database['db'], email: string) =>
 
 for (const backend of BACKENDS) {
   describe(`data layer caches on ${backend}`, () => {
-    let testDatabase: TestDatabase;
-    let database: Database;
-    before(async () => {
-      testDatabase = await createTestDatabase(backend);
-      database = openDatabase(testDatabase.config);
-      await migrateToLatest(database.db);
-    });
-    after(async () => {
-      await database.close();
-      await testDatabase.drop();
-    });
+    const t = useMigratedDatabase(backend);
 
     it('runs a compiled-once query with each call’s own values', async () => {
       const now = new Date().toISOString();
       for (const email of ['a@example.org', 'b@example.org']) {
-        await database.db
+        await t.database.db
           .insertInto('users')
           .values({ email, password_hash: 'x', created_at: now, updated_at: now, last_active_at: now })
           .execute();
       }
-      assert.equal((await userByEmail(database.db, 'a@example.org'))[0]?.email, 'a@example.org');
-      assert.equal((await userByEmail(database.db, 'b@example.org'))[0]?.email, 'b@example.org');
-      assert.deepEqual(await userByEmail(database.db, 'nobody@example.org'), []);
+      assert.equal((await userByEmail(t.database.db, 'a@example.org'))[0]?.email, 'a@example.org');
+      assert.equal((await userByEmail(t.database.db, 'b@example.org'))[0]?.email, 'b@example.org');
+      assert.deepEqual(await userByEmail(t.database.db, 'nobody@example.org'), []);
     });
 
     if (backend === 'postgres') {
       it('sends parameterized queries as named statements, prepared once per connection', async () => {
-        const names = await database.db.connection().execute(async (connection) => {
+        const names = await t.database.db.connection().execute(async (connection) => {
           await userByEmail(connection, 'a@example.org');
           await userByEmail(connection, 'b@example.org');
           const { rows } = await sql<{ name: string }>`select name from pg_prepared_statements where name like 'mosaic_%'`.execute(connection);
@@ -68,7 +58,7 @@ for (const backend of BACKENDS) {
 
       it('reads bytea exactly through a binary COPY', async () => {
         const bytes = randomBytes(300_000);
-        const copied = await database.db.connection().execute(async (connection) => {
+        const copied = await t.database.db.connection().execute(async (connection) => {
           await sql`create temporary table blobs (id int, content bytea)`.execute(connection);
           await sql`insert into blobs values (1, ${bytes}), (2, ${Buffer.alloc(0)}), (3, null)`.execute(connection);
           return (await sql<BinaryCopyRow>`copy (select content from blobs order by id) to stdout (format binary)`.execute(connection)).rows;
