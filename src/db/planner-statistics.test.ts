@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CompiledQuery, sql } from 'kysely';
+import { selectFileWithContent } from '../files/store.js';
 import { BACKENDS } from '../testing/databases.js';
 import { useMigratedDatabase } from '../testing/migrated-database.js';
 import { refreshPlannerStatistics } from './planner-statistics.js';
@@ -28,15 +29,9 @@ for (const backend of BACKENDS) {
       }
     }
 
-    // The download's query (files/store.ts): the owner's file joined to its bytes.
+    // The plan of the download's own query.
     async function downloadPlan(userId: number, fileId: number): Promise<string> {
-      const query = t.database.db
-        .selectFrom('files')
-        .innerJoin('file_contents', 'file_contents.file_id', 'files.id')
-        .select(['files.name', 'file_contents.content'])
-        .where('files.user_id', '=', userId)
-        .where('files.id', '=', fileId)
-        .compile();
+      const query = selectFileWithContent(t.database.db, userId, fileId).compile();
       const { rows } = await t.database.db.executeQuery<{ detail: string }>(
         CompiledQuery.raw(`explain query plan ${query.sql}`, [...query.parameters]),
       );

@@ -1,4 +1,4 @@
-import { PostgresAdapter, sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { isPostgres } from '../db/migrations/columns.js';
 import { compiledOnce, type BinaryCopyRow } from '../db/prepared.js';
 import type { DB, FilesTable } from '../db/schema.js';
@@ -56,21 +56,22 @@ export function findFile(db: Kysely<DB>, userId: number, fileId: number): Promis
 
 // Downloads run these on every request; compiled once (see db/prepared.ts): Kysely building
 // and compiling the join was ~7 % of a 1 MB download's server CPU on SQLite.
-const downloadWithContent = compiledOnce((db: Kysely<DB>, userId: number, fileId: number) =>
+/** The owner's file joined to its bytes: the SQLite download's query (exported for its plan's test). */
+export const selectFileWithContent = (db: Kysely<DB>, userId: number, fileId: number) =>
   db
     .selectFrom('files')
     .innerJoin('file_contents', 'file_contents.file_id', 'files.id')
     .select(['files.name', 'files.content_type', 'files.size', 'files.sha256', 'file_contents.content'])
     .where('files.user_id', '=', userId)
-    .where('files.id', '=', fileId),
-);
+    .where('files.id', '=', fileId);
+const downloadWithContent = compiledOnce(selectFileWithContent);
 const downloadMetadata = compiledOnce((db: Kysely<DB>, userId: number, fileId: number) =>
   db.selectFrom('files').select(['name', 'content_type', 'size', 'sha256']).where('user_id', '=', userId).where('id', '=', fileId),
 );
 
 /** The bytes and what the download needs, only for the owner's file. */
 export async function findFileWithContent(db: Kysely<DB>, userId: number, fileId: number) {
-  if (db.getExecutor().adapter instanceof PostgresAdapter) {
+  if (isPostgres(db)) {
     // The owner's metadata first, then the bytes by binary COPY (see db/prepared.ts): a normal
     // result would carry bytea as hex text, twice the size, decoded in JavaScript.
     const [file] = await downloadMetadata(db, userId, fileId);

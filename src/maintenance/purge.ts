@@ -3,8 +3,8 @@ import type { AppContext } from '../http/context.js';
 import { purgeLoginFailures, throttleLimits } from '../auth/login-throttle.js';
 import { purgeExpiredSessions } from '../auth/sessions.js';
 import { purgeInactiveGuests } from '../auth/service.js';
-import { purgeEndedWindows } from '../limits/service.js';
 import { refreshPlannerStatistics } from '../db/planner-statistics.js';
+import { purgeEndedWindows } from '../limits/service.js';
 
 export interface PurgeResult {
   expiredSessions: number;
