@@ -39,16 +39,18 @@ export async function lockStoredBytes(db: Kysely<DB>, userId: number): Promise<n
   return storedBytes(db, userId);
 }
 
-/** Newest first, without text or bytes; `has_text` is a boolean (0/1 on SQLite, see readBool). */
-export function listFiles(db: Kysely<DB>, userId: number) {
-  return db
+/**
+ * Newest first, without text or bytes; `has_text` is a boolean (0/1 on SQLite, see readBool).
+ * The file list runs it on every read: compiled once (see db/prepared.ts).
+ */
+export const listFiles = compiledOnce((db: Kysely<DB>, userId: number) =>
+  db
     .selectFrom('files')
     .select(METADATA)
     .select((eb) => eb('text_content', 'is not', null).as('has_text'))
     .where('user_id', '=', userId)
-    .orderBy('id', 'desc')
-    .execute();
-}
+    .orderBy('id', 'desc'),
+);
 
 export function findFile(db: Kysely<DB>, userId: number, fileId: number): Promise<FileRow | undefined> {
   return db.selectFrom('files').selectAll().where('user_id', '=', userId).where('id', '=', fileId).executeTakeFirst();

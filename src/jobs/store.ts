@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import { compiledOnce } from '../db/prepared.js';
 import type { DB, JobMatchEventsTable, JobMatchesTable } from '../db/schema.js';
 import { isPostgres } from '../db/migrations/columns.js';
 import { readJson } from '../db/values.js';
@@ -35,18 +36,19 @@ export async function readUserChat(db: Kysely<DB>, userId: number, limit: number
   return rows.map((row) => row.content);
 }
 
-export function listMatches(db: Kysely<DB>, userId: number): Promise<JobMatchRow[]> {
-  // Current matches by rank, then tracked ones that dropped out, by their last score.
-  return db
-    .selectFrom('job_matches')
-    .selectAll()
-    .where('user_id', '=', userId)
-    .orderBy('current', 'desc')
-    .orderBy('rank', 'asc')
-    .orderBy('score', 'desc')
-    .orderBy('id', 'asc')
-    .execute();
-}
+// Current matches by rank, then tracked ones that dropped out, by their last score. The
+// match list runs it on every read: compiled once (see db/prepared.ts).
+export const listMatches: (db: Kysely<DB>, userId: number) => Promise<JobMatchRow[]> = compiledOnce(
+  (db: Kysely<DB>, userId: number) =>
+    db
+      .selectFrom('job_matches')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .orderBy('current', 'desc')
+      .orderBy('rank', 'asc')
+      .orderBy('score', 'desc')
+      .orderBy('id', 'asc'),
+);
 
 export function findMatch(db: Kysely<DB>, userId: number, matchId: number): Promise<JobMatchRow | undefined> {
   return db.selectFrom('job_matches').selectAll().where('user_id', '=', userId).where('id', '=', matchId).executeTakeFirst();

@@ -1,16 +1,17 @@
 import type { Kysely, Selectable } from 'kysely';
+import { compiledOnce } from '../db/prepared.js';
 import type { DB, Ps101RunsTable } from '../db/schema.js';
 
 export type RunRow = Selectable<Ps101RunsTable>;
 
+// The workbook read and every save run this: compiled once (see db/prepared.ts).
+const liveRun = compiledOnce((db: Kysely<DB>, userId: number) =>
+  db.selectFrom('ps101_runs').selectAll().where('user_id', '=', userId).where('archived_at', 'is', null),
+);
+
 /** The user's live run (the one not archived); at most one exists, by a unique partial index. */
-export function findLiveRun(db: Kysely<DB>, userId: number): Promise<RunRow | undefined> {
-  return db
-    .selectFrom('ps101_runs')
-    .selectAll()
-    .where('user_id', '=', userId)
-    .where('archived_at', 'is', null)
-    .executeTakeFirst();
+export async function findLiveRun(db: Kysely<DB>, userId: number): Promise<RunRow | undefined> {
+  return (await liveRun(db, userId))[0];
 }
 
 export function findRun(db: Kysely<DB>, userId: number, runId: number): Promise<RunRow | undefined> {

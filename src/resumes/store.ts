@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import { compiledOnce } from '../db/prepared.js';
 import type { DB, ResumeFeedbackTable, ResumesTable } from '../db/schema.js';
 
 export type ResumeRow = Selectable<ResumesTable>;
@@ -8,15 +9,14 @@ export function insertResume(db: Kysely<DB>, resume: Omit<ResumeRow, 'id'>): Pro
   return db.insertInto('resumes').values(resume).returningAll().executeTakeFirstOrThrow();
 }
 
-/** The user's versions, newest first, without their text. */
-export function listResumes(db: Kysely<DB>, userId: number) {
-  return db
+/** The user's versions, newest first, without their text. The list runs it on every read: compiled once (see db/prepared.ts). */
+export const listResumes = compiledOnce((db: Kysely<DB>, userId: number) =>
+  db
     .selectFrom('resumes')
     .select(['id', 'name', 'file_id', 'job_match_id', 'created_at', 'updated_at'])
     .where('user_id', '=', userId)
-    .orderBy('id', 'desc')
-    .execute();
-}
+    .orderBy('id', 'desc'),
+);
 
 export function findResume(db: Kysely<DB>, userId: number, resumeId: number): Promise<ResumeRow | undefined> {
   return db.selectFrom('resumes').selectAll().where('user_id', '=', userId).where('id', '=', resumeId).executeTakeFirst();
