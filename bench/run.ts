@@ -138,7 +138,7 @@ for (const target of PREDECESSOR) {
 
 console.log('');
 printRows(rows);
-console.log('\n"ratio" is route/ceiling; "of Fastify" is route/bare Fastify route (empty, or 1 MB for downloads); "of same bytes" is route/bare Fastify sending this route\'s own answer; all at the same concurrency.\n');
+console.log('\n"ratio" is route/ceiling; "of Fastify" is route/bare Fastify route (empty, or 1 MB for downloads); "of same bytes" is route/bare Fastify sending this route\'s own answer; "of bound" is route/the rate of sending that answer and running the ceiling\'s statements one after the other on one core (a target\'s "bound" is that rate as a share of Fastify\'s); all at the same concurrency.\n');
 for (const note of notes) console.log(note);
 const file = new URL('./results/latest.json', import.meta.url).pathname;
 writeResults(file, { machine, rows, notes });
