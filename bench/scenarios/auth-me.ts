@@ -67,8 +67,20 @@ export async function benchAuthMe(b: BenchBackend): Promise<Row[]> {
  * 25 ms (PostgreSQL) and 15 ms (SQLite).
  */
 export function readTarget(backend: string, connections: number): Row['target'] {
-  const p99Below = connections >= 50 ? (backend === 'postgres' ? 25 : 15) : undefined;
-  return { ...(backend === 'postgres' ? { ratioAtLeast: 0.6 } : { ofFastifyAtLeast: 0.5 }), ...(p99Below ? { p99Below } : {}) };
+  return { ...(backend === 'postgres' ? { ratioAtLeast: 0.6 } : { ofFastifyAtLeast: 0.5 }), ...p99Target(backend, connections) };
+}
+
+/**
+ * Writes: on PostgreSQL the same ≥ 0.6 of the driver as reads; on SQLite the issue asks only
+ * that they be reported against the driver with `synchronous=FULL` and `NORMAL` (the table's
+ * ratio and "of NORMAL"), so only the p99 is judged there.
+ */
+export function writeTarget(backend: string, connections: number): Row['target'] {
+  return { ...(backend === 'postgres' ? { ratioAtLeast: 0.6 } : {}), ...p99Target(backend, connections) };
+}
+
+function p99Target(backend: string, connections: number): { p99Below?: number } {
+  return connections >= 50 ? { p99Below: backend === 'postgres' ? 25 : 15 } : {};
 }
 
 /**

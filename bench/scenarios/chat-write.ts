@@ -2,7 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { activityDays } from '../../src/coach/metrics.js';
 import { nowIso } from '../../src/db/values.js';
 import { atEachLevel, loadRoute, writeCeilings, type BenchBackend, type Row } from '../lib.js';
-import { readTarget, sessionLookupFor } from './auth-me.js';
+import { sessionLookupFor, writeTarget } from './auth-me.js';
 
 const CONTENT = 'I want to apply for two data analyst roles by Friday and ask a former colleague for advice.';
 
@@ -95,7 +95,7 @@ export async function benchChatWrite(b: BenchBackend): Promise<Row[]> {
       ceiling,
       ...(ceilingNormal ? { ceilingNormal } : {}),
       ceilingName: 'driver, same statements',
-      target: readTarget(b.backend, connections),
+      target: writeTarget(b.backend, connections),
     };
   });
 }

@@ -1,5 +1,5 @@
 import { nowIso } from '../../src/db/values.js';
-import { readTarget, sessionLookupFor } from './auth-me.js';
+import { sessionLookupFor, writeTarget } from './auth-me.js';
 import { atEachLevel, CONNECTION_LEVELS, loadRoute, writeCeilings, type BenchBackend, type Row } from '../lib.js';
 
 const ANSWER = 'I want work where I can see the difference I make. '.repeat(40).slice(0, 2048);
@@ -96,7 +96,7 @@ export async function benchPs101Autosave(b: BenchBackend): Promise<Row[]> {
       ceiling,
       ...(ceilingNormal ? { ceilingNormal } : {}),
       ceilingName: 'driver lookup + read + update',
-      target: readTarget(b.backend, connections),
+      target: writeTarget(b.backend, connections),
     };
   });
 }
