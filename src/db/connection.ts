@@ -12,7 +12,7 @@ import {
 import type pg from 'pg';
 import { maskDatabaseUrl, type DatabaseConfig } from '../config.js';
 import type { DB } from './schema.js';
-import { cachingSqliteDatabase, namedStatementPool, STATEMENT_CACHE_SIZE } from './prepared.js';
+import { allowImmediateReads, cachingSqliteDatabase, namedStatementPool, STATEMENT_CACHE_SIZE } from './prepared.js';
 import { SqliteFileGuard } from './unavailable.js';
 
 export type Backend = DatabaseConfig['backend'];
@@ -93,6 +93,7 @@ export function openDatabase(config: DatabaseConfig): Database {
   // Dates are bound as SQLite stores them. Both happen per statement, without Kysely plugins.
   const database = cachingSqliteDatabase(sqlite, { beforeWrite: () => guard.check() });
   const db = new Kysely<DB>({ dialect: new MosaicSqliteDialect({ database }) });
+  allowImmediateReads(db, database);
   sqliteGuards.set(db, guard);
   return { db, backend: 'sqlite', location: path.resolve(config.file), close: () => db.destroy() };
 }

@@ -44,6 +44,60 @@ for (const backend of BACKENDS) {
       assert.deepEqual(await userByEmail(t.database.db, 'nobody@example.org'), []);
     });
 
+    if (backend === 'sqlite') {
+      const insertUser = (db: Database['db'], email: string) => {
+        const now = new Date().toISOString();
+        return db.insertInto('users').values({ email, password_hash: 'x', created_at: now, updated_at: now, last_active_at: now }).execute();
+      };
+      const settled = async (promise: Promise<unknown>) => {
+        let done = false;
+        void promise.then(() => (done = true));
+        for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+        return done;
+      };
+
+      it('answers a read at once, without Kysely’s executor, when no transaction or iterator holds the connection', async () => {
+        const db = t.database.db;
+        const executeQuery = db.executeQuery;
+        let throughKysely = 0;
+        db.executeQuery = ((...args: Parameters<typeof executeQuery>) => {
+          throughKysely++;
+          return executeQuery.apply(db, args);
+        }) as typeof executeQuery;
+        try {
+          assert.equal((await userByEmail(db, 'a@example.org'))[0]?.email, 'a@example.org');
+        } finally {
+          db.executeQuery = executeQuery;
+        }
+        assert.equal(throughKysely, 0);
+      });
+
+      it('never lets a read see another request’s uncommitted transaction: it waits for its end', async () => {
+        const db = t.database.db;
+        let read: Promise<{ email: string | null }[]> | undefined;
+        await assert.rejects(
+          db.transaction().execute(async (trx) => {
+            await insertUser(trx, 'uncommitted@example.org');
+            read = userByEmail(db, 'uncommitted@example.org');
+            assert.equal(await settled(read), false, 'the read waits while the transaction is open');
+            throw new Error('roll back');
+          }),
+          /roll back/,
+        );
+        assert.deepEqual(await read, []);
+      });
+
+      it('waits for an open iterator instead of failing on the busy connection', async () => {
+        const db = t.database.db;
+        const rows = db.selectFrom('users').select('email').stream()[Symbol.asyncIterator]();
+        assert.ok(!(await rows.next()).done);
+        const read = userByEmail(db, 'b@example.org');
+        assert.equal(await settled(read), false, 'the read waits while the iterator is open');
+        await rows.return?.();
+        assert.equal((await read)[0]?.email, 'b@example.org');
+      });
+    }
+
     if (backend === 'postgres') {
       it('sends parameterized queries as named statements, prepared once per connection', async () => {
         const names = await t.database.db.connection().execute(async (connection) => {
