@@ -8,8 +8,8 @@ for (const backend of BACKENDS) {
     const t = useTestApp(backend);
     const production = useTestApp(backend, { production: true, nodeEnv: 'production' });
 
-    it('carry a same-origin-only CSP, no framing, no referrer and nosniff on every response', async () => {
-      for (const url of ['/health', '/api/auth/me', '/no-such-page']) {
+    it('carry a same-origin-only CSP, no framing, no referrer and nosniff on every page', async () => {
+      for (const url of ['/health', '/no-such-page']) {
         const { headers } = await t.client().get(url);
         const csp = String(headers['content-security-policy']);
         assert.match(csp, /default-src 'self'/, url);
@@ -23,12 +23,26 @@ for (const backend of BACKENDS) {
       }
     });
 
-    it('are on answers from the earliest hooks too (a refused cross-site request), with no-store under /api', async () => {
+    it('on API answers: a CSP loading nothing and refusing frames, same-origin CORP, nosniff, no-store, and no page headers', async () => {
+      for (const url of ['/api/auth/me', '/api/no-such-route']) {
+        const { headers } = await t.client().get(url);
+        assert.equal(headers['content-security-policy'], "default-src 'none'; frame-ancestors 'none'", url);
+        assert.equal(headers['cross-origin-resource-policy'], 'same-origin', url);
+        assert.equal(headers['x-content-type-options'], 'nosniff', url);
+        assert.equal(headers['cache-control'], 'no-store', url);
+        assert.equal(headers['strict-transport-security'], undefined, `${url}: no HSTS outside production`);
+        for (const page of ['x-frame-options', 'referrer-policy', 'cross-origin-opener-policy', 'x-xss-protection']) {
+          assert.equal(headers[page], undefined, `${url}: ${page} is for pages`);
+        }
+      }
+    });
+
+    it('are on answers from the earliest hooks too (a refused cross-site request)', async () => {
       const response = await t
         .client()
         .post('/api/auth/login', { email: 'a@example.org', password: 'whatever password' }, { origin: 'https://evil.example' });
       assert.equal(response.status, 403);
-      assert.match(String(response.headers['content-security-policy']), /default-src 'self'/);
+      assert.equal(response.headers['content-security-policy'], "default-src 'none'; frame-ancestors 'none'");
       assert.equal(response.headers['x-content-type-options'], 'nosniff');
       assert.equal(response.headers['cache-control'], 'no-store');
       assert.match(String(response.headers['x-request-id']), /^[0-9a-f-]{36}$/);
@@ -38,6 +52,8 @@ for (const backend of BACKENDS) {
       const { headers } = await production.client().get('/health');
       assert.match(String(headers['strict-transport-security']), /max-age=31536000/);
       assert.match(String(headers['content-security-policy']), /upgrade-insecure-requests/);
+      const api = await production.client().get('/api/auth/me');
+      assert.equal(api.headers['strict-transport-security'], 'max-age=31536000; includeSubDomains');
     });
   });
 }
