@@ -33,6 +33,8 @@ for (const backend of BACKENDS) {
       const id = upload.body.file.id;
       assert.equal((await client.get(`/api/files/${id}/content`)).status, 200);
       assert.equal((await client.get(`/api/files/${id + 1000}/content`)).status, 404);
+      assert.equal((await client.get('/api/no-such-route')).status, 404);
+      assert.equal((await client.delete('/api/auth/me')).status, 405);
       const email = `metrics-${Date.now()}@example.org`;
       await t.client().register(email, 'right password 123');
       for (let i = 0; i < 3; i++) await t.client().post('/api/auth/login', { email, password: 'wrong password 123' });
@@ -48,6 +50,9 @@ for (const backend of BACKENDS) {
       assert.equal(count('/api/files/:id/content', 'GET', 404), 1);
       assert.ok(!text.includes(`/api/files/${id}/content`), 'raw URLs never become labels');
       assert.equal(count('/api/files', 'POST', 201), 1);
+      assert.equal(count('unmatched', 'GET', 404), 1, 'a path no route matches is counted once, under one label');
+      assert.equal(count('unmatched', 'DELETE', 405), 1);
+      assert.equal(count('/api/auth/me', 'DELETE', 405), undefined);
       assert.ok(text.includes('mosaic_http_request_duration_seconds_bucket{le="0.005",route="/api/files/:id/content"'));
       assert.equal(sample(text, 'mosaic_logins_total{outcome="failed"}'), 2);
       assert.equal(sample(text, 'mosaic_logins_total{outcome="throttled"}'), 2);

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onResponseHookHandler } from 'fastify';
 import type { Kysely } from 'kysely';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { poolStats } from '../db/connection.js';
@@ -74,12 +74,25 @@ export function registerMetrics(app: FastifyInstance, db: Kysely<DB>): Registry 
     unavailableChannel.unsubscribe(onUnavailable);
   });
 
-  // A callback hook: it runs on every request and does no I/O.
-  app.addHook('onResponse', (request, reply, done) => {
-    const route = request.routeOptions.url ?? 'unmatched';
+  const observe = (route: string, request: FastifyRequest, reply: FastifyReply) => {
     const status = reply.statusCode;
     requests.observe({ route, method: request.method, status }, reply.elapsedTime / 1000);
     if (route === '/api/auth/login' && LOGIN_OUTCOMES[status]) logins.inc({ outcome: LOGIN_OUTCOMES[status] });
+  };
+  // Each route observes under its own pattern, known when it is registered: asking Fastify
+  // for it per request (`request.routeOptions`) builds an object of twelve fields each time.
+  // Callback hooks: they run on every request and do no I/O.
+  app.addHook('onRoute', (route) => {
+    const pattern = route.url;
+    const hook: onResponseHookHandler = (request, reply, done) => {
+      observe(pattern, request, reply);
+      done();
+    };
+    route.onResponse = [...[route.onResponse ?? []].flat(), hook];
+  });
+  // Requests no route matched (404, and 405 from the route table) go to the not-found handler.
+  app.addHook('onResponse', (request, reply, done) => {
+    if (request.is404) observe('unmatched', request, reply);
     done();
   });
   return registry;
