@@ -54,7 +54,7 @@ export function securityHeaders(production: boolean): Record<string, string> {
  * a browser is ever made to render one; CORP keeps other sites from pulling it into their
  * process with a no-cors request; nosniff stops it being read as a script or a page; answers
  * carry personal data, so no cache may keep them. Every header costs each response its
- * validation in Node (helmet's 13 cost who-am-I ~24,000 of 290,000 instructions, callgrind).
+ * validation in Node (helmet's 11 cost who-am-I ~24,000 of 290,000 instructions, callgrind).
  */
 export function apiSecurityHeaders(production: boolean): Record<string, string> {
   return {
