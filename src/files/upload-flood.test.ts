@@ -9,8 +9,9 @@ import { HttpClient, startServerProcess, type ServerProcess } from '../testing/s
 const MiB = 1024 * 1024;
 const UPLOADS = 100;
 /**
- * The slowest `/health` allowed during the flood, asked over HTTP. Generous: the test machine's
- * two cores run at a load of 10–20 and this process sends the 1 GB itself. With the cap it
+ * The slowest `/health` allowed during the flood, asked over HTTP from a thread of its own (this
+ * process's main thread sends the 1 GB). Generous: the test machine's two cores run at a load of
+ * 10–20. With the cap it
  * took 0.6–1.5 s alone and up to 3.3 s beside other test files (the server's longest busy
  * stretch in a profile was ~0.2 s); without it, 1.1–1.2 s on a quiet moment and 5–6 s on a
  * busy one, so the uncapped code is caught reliably by its memory (~1.7 GB), below.

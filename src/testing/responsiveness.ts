@@ -1,4 +1,5 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
 import type { FastifyInstance } from 'fastify';
 
 /**
@@ -55,11 +56,45 @@ export async function measureResponsiveness<T>(
   }
 }
 
-/** `/health` of a server process, asked over HTTP while the work runs. */
-export function measureHealthOver<T>(baseUrl: string, work: () => Promise<T>): Promise<HealthDuring<T>> {
-  return askHealthWhile(async () => {
-    const response = await fetch(`${baseUrl}/health`);
+// The same probe loop, on a thread of its own (plain JavaScript, evaluated as CommonJS).
+const HEALTH_PROBE_THREAD = `
+const { parentPort, workerData } = require('node:worker_threads');
+let stopping = false;
+let maxHealthMs = 0;
+let healthChecks = 0;
+parentPort.once('message', () => (stopping = true));
+(async () => {
+  while (!stopping) {
+    const started = performance.now();
+    const response = await fetch(workerData.url);
     await response.arrayBuffer();
-    return response.status;
-  }, work);
+    if (response.status !== 200) throw new Error('/health answered ' + response.status);
+    maxHealthMs = Math.max(maxHealthMs, performance.now() - started);
+    healthChecks++;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  parentPort.postMessage({ maxHealthMs, healthChecks });
+})().catch((error) => parentPort.postMessage({ error: String(error) }));
+`;
+
+/**
+ * `/health` of a server process, asked over HTTP while the work runs, from a thread of its
+ * own: the work may keep this thread busy (the upload flood sends 1 GB from it), and a probe
+ * waiting behind that would time the client, not the server.
+ */
+export async function measureHealthOver<T>(baseUrl: string, work: () => Promise<T>): Promise<HealthDuring<T>> {
+  const probe = new Worker(HEALTH_PROBE_THREAD, { eval: true, workerData: { url: `${baseUrl}/health` } });
+  const report = new Promise<{ maxHealthMs: number; healthChecks: number; error?: string }>((resolve, reject) => {
+    probe.once('message', resolve);
+    probe.once('error', reject);
+  });
+  try {
+    const result = await work();
+    probe.postMessage('stop');
+    const { maxHealthMs, healthChecks, error } = await report;
+    if (error) throw new Error(error);
+    return { result, maxHealthMs, healthChecks };
+  } finally {
+    await probe.terminate();
+  }
 }
