@@ -35,7 +35,7 @@ function vgdb(pid: number, command: string): void {
 }
 
 /** Starts `node args` under callgrind with counting off; resolves once `probe` answers 200. */
-async function underCallgrind(name: string, args: string[], env: Record<string, string>, probe: string, headers: Record<string, string>) {
+async function underCallgrind(name: string, args: string[], env: Record<string, string>, probe: string) {
   const child = spawn(
     'valgrind',
     ['--tool=callgrind', '--instr-atstart=no', '--vgdb=yes', `--vgdb-prefix=${work}/vgdb`, `--callgrind-out-file=${work}/${name}.out`, process.execPath, ...args],
@@ -45,7 +45,7 @@ async function underCallgrind(name: string, args: string[], env: Record<string, 
   child.stderr!.on('data', (chunk) => (log = (log + chunk).slice(-4000)));
   for (const started = Date.now(); ; ) {
     if (child.exitCode !== null) throw new Error(`${name} exited under valgrind:\n${log}`);
-    const answer = await fetch(probe, { headers }).catch(() => undefined);
+    const answer = await fetch(probe).catch(() => undefined);
     if (answer?.status === 200) break;
     if (Date.now() - started > 300_000) throw new Error(`${name} did not answer under valgrind:\n${log}`);
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -102,7 +102,7 @@ const headers = { cookie: person.cookie };
 const rows: [string, number][] = [];
 try {
   const barePort = await freePort();
-  const bare = await underCallgrind('bare', ['--import', 'tsx', 'bench/empty-server.ts'], { PORT: String(barePort), NODE_OPTIONS: PRODUCTION_RUN_ENV.NODE_OPTIONS }, `http://127.0.0.1:${barePort}/empty`, {});
+  const bare = await underCallgrind('bare', ['--import', 'tsx', 'bench/empty-server.ts'], { PORT: String(barePort), NODE_OPTIONS: PRODUCTION_RUN_ENV.NODE_OPTIONS }, `http://127.0.0.1:${barePort}/empty`);
   try {
     await warmUp([`http://127.0.0.1:${barePort}/empty`], {});
     rows.push(['bare Fastify, empty route', await instructionsPerRequest(bare, 'bare', `http://127.0.0.1:${barePort}/empty`, {})]);
@@ -111,7 +111,7 @@ try {
   }
   const port = await freePort();
   const serverEnv = { ...env, ...databaseEnv(database), ...PRODUCTION_RUN_ENV, PORT: String(port) };
-  const server = await underCallgrind('mosaic', ['bin/mosaic.js', 'serve'], serverEnv, `http://127.0.0.1:${port}/health`, {});
+  const server = await underCallgrind('mosaic', ['bin/mosaic.js', 'serve'], serverEnv, `http://127.0.0.1:${port}/health`);
   try {
     // Every path first, so the code they share is optimized before any of them is counted.
     await warmUp(paths.map((route) => `http://127.0.0.1:${port}${route}`), headers);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
+import { SelectQueryNode } from 'kysely';
 import type {
   Compilable,
   CompiledQuery,
@@ -293,7 +294,8 @@ export function allowImmediateReads(db: Kysely<any>, database: CachingSqliteData
 export function compiledOnce<DB, Row, Args extends unknown[]>(
   build: (db: Kysely<DB>, ...args: Args) => Compilable<Row>,
 ): (db: Kysely<DB>, ...args: Args) => Promise<Row[]> {
-  const cache = new WeakMap<object, { compiled: CompiledQuery<Row>; positions: number[] }>();
+  // `select`: only a select may be read at once; a write would be prepared twice for nothing.
+  const cache = new WeakMap<object, { compiled: CompiledQuery<Row>; positions: number[]; select: boolean }>();
   return async (db, ...args) => {
     const executor = db.getExecutor();
     let entry = cache.get(executor.adapter);
@@ -304,12 +306,12 @@ export function compiledOnce<DB, Row, Args extends unknown[]>(
       if (positions.some((p) => p === -1) || new Set(positions).size !== args.length) {
         throw new Error('compiledOnce: every argument must appear as a bound value, and only those');
       }
-      entry = { compiled, positions };
+      entry = { compiled, positions, select: SelectQueryNode.is(compiled.query) };
       cache.set(executor.adapter, entry);
     }
-    const { compiled, positions } = entry;
+    const { compiled, positions, select } = entry;
     const parameters = positions.map((p) => args[p]);
-    const rows = immediateReads.get(db)?.(compiled.sql, parameters);
+    const rows = select ? immediateReads.get(db)?.(compiled.sql, parameters) : undefined;
     if (rows) return rows as Row[];
     const result = await db.executeQuery<Row>({ ...compiled, parameters });
     return result.rows;
