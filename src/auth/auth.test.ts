@@ -216,6 +216,36 @@ for (const backend of BACKENDS) {
       assert.equal((await sessionRows(user.id)).length, 0);
     });
 
+    if (backend === 'sqlite') {
+      it('checks a live session at once, and waits its turn while another request’s transaction holds the connection', async () => {
+        const client = t.client();
+        await client.register();
+        const db = t.ctx.db;
+        const executeQuery = db.executeQuery;
+        let throughKysely = 0;
+        db.executeQuery = ((...args: Parameters<typeof executeQuery>) => {
+          throughKysely++;
+          return executeQuery.apply(db, args);
+        }) as typeof executeQuery;
+        try {
+          assert.equal((await client.get('/api/auth/me')).status, 200);
+          assert.equal(throughKysely, 0, 'the session lookup ran without Kysely’s executor');
+          let answered = false;
+          let me: Promise<{ status: number }> | undefined;
+          await db.transaction().execute(async (trx) => {
+            await trx.selectFrom('users').select('id').execute();
+            me = client.get('/api/auth/me').then((response) => ((answered = true), response));
+            for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+            assert.equal(answered, false, 'the request waits while the transaction is open');
+          });
+          assert.equal((await me!).status, 200);
+          assert.ok(throughKysely > 0, 'the waiting lookup went through Kysely');
+        } finally {
+          db.executeQuery = executeQuery;
+        }
+      });
+    }
+
     it('the periodic purge deletes expired sessions and old login failures only', async () => {
       const client = t.client();
       const { user } = await client.register();

@@ -103,8 +103,16 @@ const sessionByTokenHash = compiledOnce((db: Kysely<DB>, tokenHash: string) =>
     .where('sessions.token_hash', '=', tokenHash),
 );
 
+export type SessionLookup = NonNullable<Awaited<ReturnType<typeof findSessionByTokenHash>>>;
+
 export async function findSessionByTokenHash(db: Kysely<DB>, tokenHash: string) {
   return (await sessionByTokenHash(db, tokenHash))[0];
+}
+
+/** The same lookup answered at once (the row, or null for none) where the database allows; else undefined. */
+export function findSessionByTokenHashNow(db: Kysely<DB>, tokenHash: string): SessionLookup | null | undefined {
+  const rows = sessionByTokenHash.now(db, tokenHash);
+  return rows && (rows[0] ?? null);
 }
 
 export async function extendSession(

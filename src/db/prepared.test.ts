@@ -72,6 +72,21 @@ for (const backend of BACKENDS) {
         assert.equal(throughKysely, 0);
       });
 
+      it('answers `now` synchronously only when the read may run at once', async () => {
+        const db = t.database.db;
+        assert.equal(userByEmail.now(db, 'a@example.org')?.[0]?.email, 'a@example.org');
+        assert.deepEqual(userByEmail.now(db, 'nobody@example.org'), []);
+        await db.transaction().execute(async (trx) => {
+          assert.equal(userByEmail.now(trx, 'a@example.org'), undefined, 'not inside a transaction');
+          assert.equal(userByEmail.now(db, 'a@example.org'), undefined, 'not while a transaction holds the connection');
+        });
+        const rows = db.selectFrom('users').select('email').stream()[Symbol.asyncIterator]();
+        assert.ok(!(await rows.next()).done);
+        assert.equal(userByEmail.now(db, 'a@example.org'), undefined, 'not while an iterator holds the connection');
+        await rows.return?.();
+        assert.equal(userByEmail.now(db, 'a@example.org')?.[0]?.email, 'a@example.org');
+      });
+
       it('never lets a read see another request’s uncommitted transaction: it waits for its end', async () => {
         const db = t.database.db;
         let read: Promise<{ email: string | null }[]> | undefined;
@@ -99,6 +114,10 @@ for (const backend of BACKENDS) {
     }
 
     if (backend === 'postgres') {
+      it('never answers `now`: every query goes through the pool', async () => {
+        assert.equal(userByEmail.now(t.database.db, 'a@example.org'), undefined);
+      });
+
       it('sends parameterized queries as named statements, prepared once per connection', async () => {
         const names = await t.database.db.connection().execute(async (connection) => {
           await userByEmail(connection, 'a@example.org');

@@ -1,19 +1,22 @@
-let cachedMs = Number.NaN;
-let cachedIso = '';
+let cachedSecond = Number.NaN;
+let secondText = '';
+const MILLISECONDS = Array.from({ length: 1000 }, (_, ms) => String(ms).padStart(3, '0'));
 
 /**
- * "Now" as the one timestamp representation both backends store. Computed in the app, never
- * by SQL. Every request asks (the session check), and formatting a Date costs ~1 µs: the text
- * is reused while the clock stays in the same millisecond.
+ * "Now" as the one timestamp representation both backends store (`toISOString`'s). Computed
+ * in the app, never by SQL. Every authenticated request asks (the session check), and V8
+ * formats a Date through printf: ~7,000 instructions (callgrind). The text up to the second is
+ * formatted once a second; the milliseconds are appended from a table.
  */
 export function nowIso(now?: Date): string {
   if (now) return now.toISOString();
   const ms = Date.now();
-  if (ms !== cachedMs) {
-    cachedMs = ms;
-    cachedIso = new Date(ms).toISOString();
+  const second = Math.floor(ms / 1000);
+  if (second !== cachedSecond) {
+    cachedSecond = second;
+    secondText = new Date(second * 1000).toISOString().slice(0, 19);
   }
-  return cachedIso;
+  return `${secondText}.${MILLISECONDS[ms - second * 1000]}Z`;
 }
 
 export function addDays(iso: string, days: number): string {
