@@ -1,6 +1,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { FastifyInstance } from 'fastify';
+import { probeHealthUntil, type HealthProbeReport } from './health-probe.js';
 
 /**
  * How long `/health` may take while a hostile request runs: generous, since the test machine
@@ -18,23 +19,14 @@ export interface HealthDuring<T> {
 /** Runs the work while asking for `/health` over and over, one request at a time. */
 async function askHealthWhile<T>(askHealth: () => Promise<number>, work: () => Promise<T>): Promise<HealthDuring<T>> {
   let done = false;
-  let maxHealthMs = 0;
-  let healthChecks = 0;
-  const probe = (async () => {
-    while (!done) {
-      const started = performance.now();
-      const status = await askHealth();
-      if (status !== 200) throw new Error(`/health answered ${status}`);
-      maxHealthMs = Math.max(maxHealthMs, performance.now() - started);
-      healthChecks++;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  })();
+  const probe = probeHealthUntil(askHealth, () => done);
   try {
-    return { result: await work(), maxHealthMs, healthChecks };
+    const result = await work();
+    done = true;
+    return { result, ...(await probe) };
   } finally {
     done = true;
-    await probe;
+    await probe.catch(() => undefined);
   }
 }
 
@@ -56,26 +48,11 @@ export async function measureResponsiveness<T>(
   }
 }
 
-// The same probe loop, on a thread of its own (plain JavaScript, evaluated as CommonJS).
-const HEALTH_PROBE_THREAD = `
-const { parentPort, workerData } = require('node:worker_threads');
-let stopping = false;
-let maxHealthMs = 0;
-let healthChecks = 0;
-parentPort.once('message', () => (stopping = true));
-(async () => {
-  while (!stopping) {
-    const started = performance.now();
-    const response = await fetch(workerData.url);
-    await response.arrayBuffer();
-    if (response.status !== 200) throw new Error('/health answered ' + response.status);
-    maxHealthMs = Math.max(maxHealthMs, performance.now() - started);
-    healthChecks++;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  parentPort.postMessage({ maxHealthMs, healthChecks });
-})().catch((error) => parentPort.postMessage({ error: String(error) }));
-`;
+// The probe thread's module, loaded through tsx's API: the tests run from TypeScript source,
+// and Node 20 refuses a .ts worker entry ("Unknown file extension"), even one imported from an
+// evaluated line with `--import tsx` in the worker's flags (tried: tsx's loader is not applied).
+const PROBE_THREAD = `import('tsx/esm/api').then(({ tsImport }) =>
+  tsImport(${JSON.stringify(new URL('./health-probe-thread.ts', import.meta.url).href)}, ${JSON.stringify(import.meta.url)}))`;
 
 /**
  * `/health` of a server process, asked over HTTP while the work runs, from a thread of its
@@ -83,8 +60,8 @@ parentPort.once('message', () => (stopping = true));
  * waiting behind that would time the client, not the server.
  */
 export async function measureHealthOver<T>(baseUrl: string, work: () => Promise<T>): Promise<HealthDuring<T>> {
-  const probe = new Worker(HEALTH_PROBE_THREAD, { eval: true, workerData: { url: `${baseUrl}/health` } });
-  const report = new Promise<{ maxHealthMs: number; healthChecks: number; error?: string }>((resolve, reject) => {
+  const probe = new Worker(PROBE_THREAD, { eval: true, workerData: { url: `${baseUrl}/health` } });
+  const report = new Promise<HealthProbeReport & { error?: string }>((resolve, reject) => {
     probe.once('message', resolve);
     probe.once('error', reject);
   });
