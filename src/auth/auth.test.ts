@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
 import { hashSessionToken, SESSION_COOKIE } from './sessions.js';
 import { createTestApp, useTestApp } from '../testing/app.js';
+import { countQueriesThroughKysely } from '../testing/kysely-queries.js';
 import { BACKENDS } from '../testing/databases.js';
 import { addDays, nowIso } from '../db/values.js';
 import { purgeExpired } from '../maintenance/purge.js';
@@ -221,15 +222,10 @@ for (const backend of BACKENDS) {
         const client = t.client();
         await client.register();
         const db = t.ctx.db;
-        const executeQuery = db.executeQuery;
-        let throughKysely = 0;
-        db.executeQuery = ((...args: Parameters<typeof executeQuery>) => {
-          throughKysely++;
-          return executeQuery.apply(db, args);
-        }) as typeof executeQuery;
+        const queries = countQueriesThroughKysely(db);
         try {
           assert.equal((await client.get('/api/auth/me')).status, 200);
-          assert.equal(throughKysely, 0, 'the session lookup ran without Kysely’s executor');
+          assert.equal(queries.count, 0, 'the session lookup ran without Kysely’s executor');
           let answered = false;
           let me: Promise<{ status: number }> | undefined;
           await db.transaction().execute(async (trx) => {
@@ -239,9 +235,9 @@ for (const backend of BACKENDS) {
             assert.equal(answered, false, 'the request waits while the transaction is open');
           });
           assert.equal((await me!).status, 200);
-          assert.ok(throughKysely > 0, 'the waiting lookup went through Kysely');
+          assert.ok(queries.count > 0, 'the waiting lookup went through Kysely');
         } finally {
-          db.executeQuery = executeQuery;
+          queries.restore();
         }
       });
     }

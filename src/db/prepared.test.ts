@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
 import { BACKENDS } from '../testing/databases.js';
+import { countQueriesThroughKysely } from '../testing/kysely-queries.js';
 import { useMigratedDatabase } from '../testing/migrated-database.js';
 import type { Database } from './connection.js';
 import { cachingSqliteDatabase, compiledOnce, type BinaryCopyRow } from './prepared.js';
@@ -58,18 +59,13 @@ for (const backend of BACKENDS) {
 
       it('answers a read at once, without Kysely’s executor, when no transaction or iterator holds the connection', async () => {
         const db = t.database.db;
-        const executeQuery = db.executeQuery;
-        let throughKysely = 0;
-        db.executeQuery = ((...args: Parameters<typeof executeQuery>) => {
-          throughKysely++;
-          return executeQuery.apply(db, args);
-        }) as typeof executeQuery;
+        const queries = countQueriesThroughKysely(db);
         try {
           assert.equal((await userByEmail(db, 'a@example.org'))[0]?.email, 'a@example.org');
         } finally {
-          db.executeQuery = executeQuery;
+          queries.restore();
         }
-        assert.equal(throughKysely, 0);
+        assert.equal(queries.count, 0);
       });
 
       it('answers `now` synchronously only when the read may run at once', async () => {
