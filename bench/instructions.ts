@@ -12,6 +12,10 @@
 // (default 5,000) requests are counted per path, after 3,000 uncounted on every path, twice
 // round, to let V8 optimize the code they share.
 //
+// BENCH_PROFILE=1 also prints, for each path, the functions that spent the most instructions
+// per request, JavaScript ones by name (the server runs with `--perf-basic-prof`; see
+// `callgrind-functions.ts`).
+//
 // A run now and then counts 25–35k more on one path: V8 takes its slow path for the objects
 // Node's `process.nextTick` builds (~27 a request, in Node's streams; `DefineKeyedOwnPropertyIn
 // Literal` and map migrations), a state of V8's that comes and goes. Compare builds on runs
@@ -26,11 +30,16 @@ import { freePort } from '../src/testing/ports.js';
 import { RATE_LIMITS_RAISED } from '../src/testing/rate-limits.js';
 import { databaseEnv, HttpClient, startServerProcess } from '../src/testing/server-process.js';
 import { SHEDDING_OFF } from '../src/testing/shedding.js';
+import { topFunctions } from './callgrind-functions.js';
 import { format, PRODUCTION_RUN_ENV } from './lib.js';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 5000);
 const WARM_UP = 3000;
 const IDLE_MS = 10_000;
+const SETTLE_MS = 10_000;
+const PROFILE = process.env.BENCH_PROFILE === '1';
+/** For BENCH_PROFILE: each counted path's dump, kept for naming its functions. */
+const profiles: { route: string; dump: string; requests: number }[] = [];
 const paths = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['/api/auth/me', '/api/ps101', '/api/files', '/api/resumes', '/api/jobs/matches', '/api/chat/messages'];
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'mosaic-instructions-'));
 // vgdb finds a valgrind process by files named after USER and HOST (which Mosaic reads as
@@ -78,6 +87,8 @@ function dumpCount(child: ChildProcess, name: string): number {
  * its share of each request: `net` below leaves it out.
  */
 async function idleRate(child: ChildProcess, name: string): Promise<number> {
+  // First let V8's background compilers finish what the warm-up queued: that is not clock work.
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
   dumpCount(child, name);
   vgdb(child.pid!, 'instrumentation on');
   await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
@@ -95,6 +106,11 @@ async function instructionsPerRequest(child: ChildProcess, name: string, url: st
   vgdb(child.pid!, 'instrumentation off');
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
   const counted = dumpCount(child, name);
+  if (PROFILE && name === 'mosaic') {
+    const dump = path.join(work, `profile-${profiles.length}.out`);
+    fs.copyFileSync(path.join(work, fs.readdirSync(work).find((f) => f.startsWith(`${name}.out.`))!), dump);
+    profiles.push({ route: url, dump, requests: result.requests.total });
+  }
   return { gross: counted / result.requests.total, net: (counted - idlePerMs * elapsed) / result.requests.total };
 }
 
@@ -141,7 +157,9 @@ try {
   }
   const port = await freePort();
   const serverEnv = { ...env, ...databaseEnv(database), ...PRODUCTION_RUN_ENV, PORT: String(port) };
-  const server = await underCallgrind('mosaic', ['bin/mosaic.js', 'serve'], serverEnv, `http://127.0.0.1:${port}/health`);
+  // --perf-basic-prof writes the JIT code's names to /tmp/perf-<pid>.map; V8's log goes to `work`.
+  const profileFlags = PROFILE ? ['--perf-basic-prof', `--logfile=${work}/v8.log`] : [];
+  const server = await underCallgrind('mosaic', [...profileFlags, 'bin/mosaic.js', 'serve'], serverEnv, `http://127.0.0.1:${port}/health`);
   try {
     // Every path first, so the code they share is optimized before any of them is counted.
     await warmUp(paths.map((route) => `http://127.0.0.1:${port}${route}`), headers);
@@ -152,6 +170,16 @@ try {
     }
   } finally {
     await stop(server);
+  }
+  if (PROFILE) {
+    const perfMap = `/tmp/perf-${server.pid}.map`;
+    for (const { route, dump, requests } of profiles) {
+      console.log(`\n${route}: instructions per request by function (own, not callees'), top 30`);
+      for (const { name, instructions } of topFunctions(dump, perfMap, 30)) {
+        console.log(`  ${format(instructions / requests, 0).padStart(7)}  ${name.slice(0, 150)}`);
+      }
+    }
+    fs.rmSync(perfMap, { force: true });
   }
 } finally {
   await database.drop();
