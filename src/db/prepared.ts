@@ -308,8 +308,9 @@ export function compiledOnce<DB, Row, Args extends unknown[]>(
   build: (db: Kysely<DB>, ...args: Args) => Compilable<Row>,
 ): CompiledOnce<DB, Row, Args> {
   // `select`: only a select may be read at once; a write would be prepared twice for nothing.
-  const cache = new WeakMap<object, { compiled: CompiledQuery<Row>; positions: number[]; select: boolean }>();
-  const entryFor = (db: Kysely<DB>, args: Args) => {
+  type Entry = { compiled: CompiledQuery<Row>; positions: number[]; select: boolean };
+  const cache = new WeakMap<object, Entry>();
+  const entryFor = (db: Kysely<DB>, args: Args): Entry => {
     const adapter = db.getExecutor().adapter;
     let entry = cache.get(adapter);
     if (!entry) {
@@ -324,17 +325,22 @@ export function compiledOnce<DB, Row, Args extends unknown[]>(
     }
     return entry;
   };
+  // The rows read at once on the root SQLite instance, or undefined (see `CompiledOnce.now`).
+  const readNow = (db: Kysely<DB>, { compiled, select }: Entry, parameters: unknown[]) =>
+    select ? (immediateReads.get(db)?.(compiled.sql, parameters) as Row[] | undefined) : undefined;
   const now = (db: Kysely<DB>, ...args: Args): Row[] | undefined => {
-    const read = immediateReads.get(db);
-    if (!read) return undefined;
-    const { compiled, positions, select } = entryFor(db, args);
-    return select ? (read(compiled.sql, positions.map((p) => args[p])) as Row[] | undefined) : undefined;
+    // Nothing to build where nothing can be read at once (PostgreSQL, a transaction).
+    if (!immediateReads.has(db)) return undefined;
+    const entry = entryFor(db, args);
+    return readNow(db, entry, entry.positions.map((p) => args[p]));
   };
+  // The entry and the values are found once, whether the rows come at once or through Kysely.
   const run = async (db: Kysely<DB>, ...args: Args): Promise<Row[]> => {
-    const rows = now(db, ...args);
+    const entry = entryFor(db, args);
+    const parameters = entry.positions.map((p) => args[p]);
+    const rows = readNow(db, entry, parameters);
     if (rows) return rows;
-    const { compiled, positions } = entryFor(db, args);
-    const result = await db.executeQuery<Row>({ ...compiled, parameters: positions.map((p) => args[p]) });
+    const result = await db.executeQuery<Row>({ ...entry.compiled, parameters });
     return result.rows;
   };
   return Object.assign(run, { now });
