@@ -16,14 +16,15 @@
 // per request, JavaScript ones by name (the server runs with `--perf-basic-prof`; see
 // `callgrind-functions.ts`).
 //
-// A run now and then counts 25–35k more on one path: V8 takes its slow path for the objects
-// Node's `process.nextTick` builds (~27 a request, in Node's streams; `DefineKeyedOwnPropertyIn
-// Literal` and map migrations), a state of V8's that comes and goes. Compare builds on runs
-// that agree, or rerun.
+// A run now and then counts 25–50k more a request on some path, the empty route included: V8
+// takes its slow path for the objects Node's `process.nextTick` builds (~27 a request, in
+// Node's streams; `DefineKeyedOwnPropertyInLiteral` and map migrations), a state of V8's that
+// comes and goes. Compare builds on runs that agree, or rerun.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import { createTestDatabase } from '../src/testing/databases.js';
 import { freePort } from '../src/testing/ports.js';
@@ -64,7 +65,7 @@ async function underCallgrind(name: string, args: string[], env: Record<string, 
     const answer = await fetch(probe).catch(() => undefined);
     if (answer?.status === 200) break;
     if (Date.now() - started > 300_000) throw new Error(`${name} did not answer under valgrind:\n${log}`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await sleep(500);
   }
   return child;
 }
@@ -88,10 +89,10 @@ function dumpCount(child: ChildProcess, name: string): number {
  */
 async function idleRate(child: ChildProcess, name: string): Promise<number> {
   // First let V8's background compilers finish what the warm-up queued: that is not clock work.
-  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+  await sleep(SETTLE_MS);
   dumpCount(child, name);
   vgdb(child.pid!, 'instrumentation on');
-  await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
+  await sleep(IDLE_MS);
   vgdb(child.pid!, 'instrumentation off');
   return dumpCount(child, name) / IDLE_MS;
 }

@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
 /** What a probe saw: the slowest `/health` answer and how many it asked for. */
 export interface HealthProbeReport {
   maxHealthMs: number;
@@ -17,7 +19,7 @@ export async function probeHealthUntil(askHealth: () => Promise<number>, stopped
     if (status !== 200) throw new Error(`/health answered ${status}`);
     report.maxHealthMs = Math.max(report.maxHealthMs, performance.now() - started);
     report.healthChecks++;
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sleep(20);
   }
   return report;
 }
