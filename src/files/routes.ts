@@ -4,6 +4,7 @@ import contentDisposition from 'content-disposition';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requireSession, requireUser } from '../auth/gate.js';
 import { AppError } from '../errors.js';
+import { releaseWhenSent } from '../http/release-after-send.js';
 import { IdParams } from '../http/schemas.js';
 import { excerpt } from '../http/text.js';
 import { assertValidText } from '../http/validation.js';
@@ -143,6 +144,8 @@ export async function filesRoutes(parent: FastifyInstance): Promise<void> {
 
   app.get('/:id/content', { schema: { params: IdParams, response: { 200: FileContent } } }, async (request, reply) => {
     const file = await getFileContent(db, requireUser(request).userId, request.params.id);
+    // The bytes are this request's own copy (the driver's): freed once sent, not left to the GC.
+    releaseWhenSent(reply, file.content);
     return reply
       .type(file.contentType)
       .header('content-disposition', contentDisposition(file.name, { type: 'attachment', fallback: asciiFallbackName(file.name) }))
