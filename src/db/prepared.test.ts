@@ -7,7 +7,8 @@ import { BACKENDS } from '../testing/databases.js';
 import { countQueriesThroughKysely } from '../testing/kysely-queries.js';
 import { useMigratedDatabase } from '../testing/migrated-database.js';
 import type { Database } from './connection.js';
-import { cachingSqliteDatabase, compiledOnce, type BinaryCopyRow } from './prepared.js';
+import type { BinaryCopyRow } from './binary-copy.js';
+import { cachingSqliteDatabase, compiledOnce } from './prepared.js';
 
 describe('SQLite statement cache', () => {
   it('prepares each SQL text once and evicts the least recently used beyond its capacity', () => {

@@ -13,6 +13,7 @@ import type {
   SqliteStatement,
 } from 'kysely';
 import type pg from 'pg';
+import { parseBinaryCopy, type BinaryCopyRow } from './binary-copy.js';
 
 /**
  * The statement caches behind both dialects. Profiles of who-am-I showed better-sqlite3
@@ -168,11 +169,6 @@ const PLAN_RESULT_TYPE_CHANGED = '0A000';
 // against 6 ms and 2 ms this way). pg's own `binary: true` result mode corrupts bytea.
 const BINARY_COPY_OUT = /^copy\s*\(.*\)\s*to\s+stdout\s*\(\s*format\s+binary\s*\)\s*$/is;
 
-/** A row of a binary COPY: each field's raw bytes in the type's binary format (bytea: the bytes), or null. */
-export interface BinaryCopyRow {
-  fields: (Buffer | null)[];
-}
-
 async function copyOutBinary(client: pg.PoolClient, sql: string): Promise<BinaryCopyRow[]> {
   const { to } = await import('pg-copy-streams');
   const chunks: Buffer[] = [];
@@ -182,23 +178,7 @@ async function copyOutBinary(client: pg.PoolClient, sql: string): Promise<Binary
     stream.on('error', reject);
     stream.on('end', resolve);
   });
-  const data = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-  // Header: 11-byte signature, 32-bit flags, 32-bit extension length and the extension.
-  let offset = 15 + 4 + data.readInt32BE(15);
-  const rows: BinaryCopyRow[] = [];
-  for (;;) {
-    const count = data.readInt16BE(offset);
-    offset += 2;
-    if (count === -1) return rows;
-    const fields: (Buffer | null)[] = [];
-    for (let i = 0; i < count; i++) {
-      const length = data.readInt32BE(offset);
-      offset += 4;
-      fields.push(length === -1 ? null : data.subarray(offset, offset + length));
-      if (length > 0) offset += length;
-    }
-    rows.push({ fields });
-  }
+  return parseBinaryCopy(chunks);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
+import type { BinaryCopyRow } from '../db/binary-copy.js';
 import { isPostgres } from '../db/migrations/columns.js';
-import { compiledOnce, type BinaryCopyRow } from '../db/prepared.js';
+import { compiledOnce } from '../db/prepared.js';
 import type { DB, FilesTable } from '../db/schema.js';
 
 export type FileRow = Selectable<FilesTable>;
