@@ -6,10 +6,18 @@ import { sessionLookupFor, writeTarget } from './auth-me.js';
 
 const CONTENT = 'I want to apply for two data analyst roles by Friday and ask a former colleague for advice.';
 
-// What POST /api/chat/messages runs with the offline coach, in the same order: the message
-// committed on its own, the workbook and the last 20 messages as context, the person's
-// recent message times for momentum, then reply and metrics in one transaction.
+// What POST /api/chat/messages runs with the offline coach, in the same order: the hourly
+// message limit counted in its own transaction (src/limits/store.ts's countHit, on a bucket of
+// the ceiling's own), the message committed on its own, the workbook and the last 20 messages
+// as context, the person's recent message times for momentum, then reply and metrics in one
+// transaction: three commits, as the route makes.
 const SQL = {
+  countHit:
+    'insert into rate_limits (bucket, hits, window_start, expires_at) values ($1, 1, $2, $3) on conflict (bucket) do update set ' +
+    'hits = case when rate_limits.expires_at <= $4 then 1 else rate_limits.hits + 1 end, ' +
+    'window_start = case when rate_limits.expires_at <= $5 then $6 else rate_limits.window_start end, ' +
+    'expires_at = case when rate_limits.expires_at <= $7 then $8 else rate_limits.expires_at end ' +
+    'where rate_limits.expires_at <= $9 or rate_limits.hits < $10 returning expires_at',
   insertMessage: 'insert into chat_messages (user_id, role, content, provider, created_at) values ($1, $2, $3, $4, $5) returning *',
   workbook: 'select * from ps101_runs where user_id = $1 and archived_at is null',
   recent: 'select * from chat_messages where user_id >= $1 and user_id <= $2 order by user_id desc, id desc limit 20',
@@ -43,11 +51,22 @@ export async function benchChatWrite(b: BenchBackend): Promise<Row[]> {
       ? Object.fromEntries(Object.entries(SQL).map(([name, text]) => [name, driver.sqlite.prepare(sqlite(text))]))
       : null;
   const daysStatements = new Map<string, ReturnType<BetterSqlite3.Database['prepare']>>();
+  const bucket = `chat-messages-ceiling:${userId}`;
   const write = async () => {
     await lookup();
     const now = nowIso();
+    const windowEnd = new Date(Date.parse(now) + 3_600_000).toISOString();
+    const hit = [bucket, now, windowEnd, now, now, now, now, windowEnd, now, 1_000_000_000];
     const days = activeDaysQuery(driver.backend, userId);
     if (driver.backend === 'postgres') {
+      const limit = await driver.pool.connect();
+      try {
+        await limit.query('begin');
+        await limit.query(SQL.countHit, hit);
+        await limit.query('commit');
+      } finally {
+        limit.release();
+      }
       await driver.pool.query(SQL.insertMessage, [userId, 'user', CONTENT, null, now]);
       await driver.pool.query(SQL.workbook, [userId]);
       await driver.pool.query(SQL.recent, [userId, userId]);
@@ -64,6 +83,7 @@ export async function benchChatWrite(b: BenchBackend): Promise<Row[]> {
       return;
     }
     const s = prepared!;
+    driver.sqlite.transaction(() => s.countHit!.get(hit))();
     s.insertMessage!.get(userId, 'user', CONTENT, null, now);
     s.workbook!.get(userId);
     s.recent!.all(userId, userId);
