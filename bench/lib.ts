@@ -273,6 +273,25 @@ export async function loadDriver(
 }
 
 /**
+ * Runs `work` in one PostgreSQL transaction on a client of its own, as the server's
+ * `db.transaction()` does: begin, the statements, commit; rolled back if one fails.
+ */
+export async function inPgTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    const result = await work(client);
+    await client.query('commit');
+    return result;
+  } catch (error) {
+    await client.query('rollback').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/**
  * A write's driver ceiling: with the server's `synchronous=FULL`, and on SQLite also with
  * `NORMAL` (a commit survives a process crash but not a power loss), so the table shows what
  * the durability Mosaic keeps by default costs.

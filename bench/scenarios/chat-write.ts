@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { activityDays } from '../../src/coach/metrics.js';
 import { nowIso } from '../../src/db/values.js';
-import { atEachLevel, loadRoute, writeCeilings, type BenchBackend, type Row } from '../lib.js';
+import { atEachLevel, inPgTransaction, loadRoute, writeCeilings, type BenchBackend, type Row } from '../lib.js';
 import { sessionLookupFor, writeTarget } from './auth-me.js';
 
 const CONTENT = 'I want to apply for two data analyst roles by Friday and ask a former colleague for advice.';
@@ -59,27 +59,15 @@ export async function benchChatWrite(b: BenchBackend): Promise<Row[]> {
     const hit = [bucket, now, windowEnd, now, now, now, now, windowEnd, now, 1_000_000_000];
     const days = activeDaysQuery(driver.backend, userId);
     if (driver.backend === 'postgres') {
-      const limit = await driver.pool.connect();
-      try {
-        await limit.query('begin');
-        await limit.query(SQL.countHit, hit);
-        await limit.query('commit');
-      } finally {
-        limit.release();
-      }
+      await inPgTransaction(driver.pool, (client) => client.query(SQL.countHit, hit));
       await driver.pool.query(SQL.insertMessage, [userId, 'user', CONTENT, null, now]);
       await driver.pool.query(SQL.workbook, [userId]);
       await driver.pool.query(SQL.recent, [userId, userId]);
       await driver.pool.query(days.text, days.values);
-      const connection = await driver.pool.connect();
-      try {
-        await connection.query('begin');
-        const { rows } = await connection.query(SQL.insertMessage, [userId, 'coach', CONTENT, 'offline', now]);
-        await connection.query(SQL.insertMetrics, [userId, rows[0].id, 50, 50, 50, now]);
-        await connection.query('commit');
-      } finally {
-        connection.release();
-      }
+      await inPgTransaction(driver.pool, async (client) => {
+        const { rows } = await client.query(SQL.insertMessage, [userId, 'coach', CONTENT, 'offline', now]);
+        await client.query(SQL.insertMetrics, [userId, rows[0].id, 50, 50, 50, now]);
+      });
       return;
     }
     const s = prepared!;

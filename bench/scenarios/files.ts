@@ -6,6 +6,7 @@ import {
   CONNECTIONS,
   DURATION_SECONDS,
   format,
+  inPgTransaction,
   loadDownload,
   loadDriver,
   loadRoute,
@@ -44,18 +45,13 @@ async function driverInsertFile(b: BenchBackend, userId: number): Promise<void> 
   const now = nowIso();
   const driver = b.driver;
   if (driver.backend === 'postgres') {
-    const client = await driver.pool.connect();
-    try {
-      await client.query('begin');
+    await inPgTransaction(driver.pool, async (client) => {
       const { rows } = await client.query(
         'insert into files (user_id, name, content_type, size, sha256, text_content, created_at) values ($1, $2, $3, $4, $5, $6, $7) returning id',
         [userId, 'resume.pdf', 'application/pdf', PDF.length, SHA, null, now],
       );
       await client.query('insert into file_contents (file_id, content) values ($1, $2)', [rows[0].id, PDF]);
-      await client.query('commit');
-    } finally {
-      client.release();
-    }
+    });
   } else {
     driver.sqlite.transaction(() => {
       const { id } = driver.sqlite
