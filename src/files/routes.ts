@@ -144,7 +144,8 @@ export async function filesRoutes(parent: FastifyInstance): Promise<void> {
 
   app.get('/:id/content', { schema: { params: IdParams, response: { 200: FileContent } } }, async (request, reply) => {
     const file = await getFileContent(db, requireUser(request).userId, request.params.id);
-    // The bytes are this request's own copy (the driver's): freed once sent, not left to the GC.
+    // The bytes are this request's own copy (better-sqlite3's, or parseBinaryCopy's on
+    // PostgreSQL): freed once sent, not left to the GC.
     releaseWhenSent(reply, file.content);
     return reply
       .type(file.contentType)
