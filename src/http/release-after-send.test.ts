@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { releaseWhenSent } from './release-after-send.js';
+import { releaseBuffer, releaseWhenSent } from './release-after-send.js';
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
@@ -104,5 +104,24 @@ describe('releaseWhenSent', () => {
     }
     const bytes = randomBytes(1024 * 1024);
     assert.equal(sha256(await download(Buffer.from(bytes))), sha256(bytes), 'the next download is whole');
+  });
+});
+
+describe('releaseBuffer', () => {
+  it('frees a buffer that owns its memory at once, and leaves views and small buffers alone', () => {
+    const owned = randomBytes(1024 * 1024);
+    releaseBuffer(owned);
+    assert.equal(owned.length, 0, 'detached, i.e. freed');
+
+    const block = randomBytes(2 * 1024 * 1024);
+    const view = block.subarray(1024, 1024 + 1024 * 1024);
+    const viewHash = sha256(view);
+    releaseBuffer(view);
+    assert.equal(sha256(view), viewHash, 'the view is intact');
+    assert.equal(block.length, 2 * 1024 * 1024, 'the block it views is intact');
+
+    const small = Buffer.from(randomBytes(1000));
+    releaseBuffer(small);
+    assert.equal(small.length, 1000);
   });
 });

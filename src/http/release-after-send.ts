@@ -21,8 +21,25 @@ function sink(): MessagePort {
 }
 
 /**
- * Frees the memory of `bytes` as soon as the answer that sends them has been handed to the
- * kernel, instead of leaving it to the garbage collector.
+ * The memory behind `bytes` when the buffer owns all of it and it is worth freeing by hand; a
+ * view into a larger or shared block (a driver's receive buffer, Node's small-buffer slab) has
+ * none of its own.
+ */
+function ownMemory(bytes: Uint8Array): ArrayBuffer | undefined {
+  const memory = bytes.buffer;
+  const owned = memory instanceof ArrayBuffer && bytes.byteOffset === 0 && memory.byteLength === bytes.byteLength;
+  return owned && bytes.byteLength >= MIN_RELEASED_BYTES ? memory : undefined;
+}
+
+/** Frees the memory of `bytes` now, if it owns it (`ownMemory`); `bytes` then reads as empty. */
+export function releaseBuffer(bytes: Uint8Array): void {
+  const memory = ownMemory(bytes);
+  if (memory) sink().postMessage(memory, [memory]);
+}
+
+/**
+ * Frees the memory of `bytes` (when it owns it, as `releaseBuffer`) as soon as the answer that
+ * sends them has been handed to the kernel, instead of leaving it to the garbage collector.
  *
  * Why: V8 counts memory allocated outside its heap since the last full collection as if it
  * were old-generation growth. A 1 MB download allocates 1 MB there (the driver's copy of the
@@ -31,21 +48,11 @@ function sink(): MessagePort {
  * mark-compacts: 1.7 ms of server CPU per SQLite download against 0.7 ms with this (see
  * ARCHITECTURE, "Downloads give their bytes back").
  *
- * Only a buffer that owns its whole memory is freed: a view into a larger or shared block
- * (a driver's receive buffer, Node's small-buffer slab) is left alone. 'finish' comes once
- * the last write completed; for an answer whose client went away, Node emits it after closing
- * the socket, whose unsent writes are then dropped, never sent. Either way no socket write
- * reads the memory after it is freed.
+ * 'finish' comes once the last write completed; for an answer whose client went away, Node
+ * emits it after closing the socket, whose unsent writes are then dropped, never sent. Either
+ * way no socket write reads the memory after it is freed.
  */
 export function releaseWhenSent(reply: FastifyReply, bytes: Uint8Array): void {
-  const memory = bytes.buffer;
-  if (
-    !(memory instanceof ArrayBuffer) ||
-    bytes.byteOffset !== 0 ||
-    memory.byteLength !== bytes.byteLength ||
-    bytes.byteLength < MIN_RELEASED_BYTES
-  ) {
-    return;
-  }
-  reply.raw.once('finish', () => sink().postMessage(memory, [memory]));
+  const memory = ownMemory(bytes);
+  if (memory) reply.raw.once('finish', () => sink().postMessage(memory, [memory]));
 }
