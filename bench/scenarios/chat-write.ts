@@ -1,6 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { activityDays } from '../../src/coach/metrics.js';
-import { nowIso } from '../../src/db/values.js';
+import { addSeconds, nowIso } from '../../src/db/values.js';
 import { atEachLevel, inPgTransaction, loadRoute, writeCeilings, type BenchBackend, type Row } from '../lib.js';
 import { sessionLookupFor, writeTarget } from './auth-me.js';
 
@@ -55,7 +55,7 @@ export async function benchChatWrite(b: BenchBackend): Promise<Row[]> {
   const write = async () => {
     await lookup();
     const now = nowIso();
-    const windowEnd = new Date(Date.parse(now) + 3_600_000).toISOString();
+    const windowEnd = addSeconds(now, 3600);
     const hit = [bucket, now, windowEnd, now, now, now, now, windowEnd, now, 1_000_000_000];
     const days = activeDaysQuery(driver.backend, userId);
     if (driver.backend === 'postgres') {
