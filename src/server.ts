@@ -1,6 +1,7 @@
 import cookie from '@fastify/cookie';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { accountRoutes } from './account/routes.js';
+import { closeApiByDefault } from './auth/gate.js';
 import { PasswordHasher } from './auth/passwords.js';
 import { authRoutes } from './auth/routes.js';
 import { filesRoutes } from './files/routes.js';
@@ -87,6 +88,8 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   await app.register(cookie);
   const metrics = registerMetrics(app, ctx.db);
   if (ctx.config.metricsToken) await app.register(metricsRoutes, { registry: metrics, token: ctx.config.metricsToken });
+  // Before the OpenAPI plugin and every route: it completes their options as they register.
+  closeApiByDefault(app);
   await registerOpenApi(app);
 
   await app.register(healthRoutes);

@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { clearSessionCookie, requireSession, requireUser } from '../auth/gate.js';
+import { clearSessionCookie, requireUser } from '../auth/gate.js';
 import { throttleLimits } from '../auth/login-throttle.js';
 import { PASSWORD_MAX_LENGTH } from '../auth/passwords.js';
 import { NoContent } from '../http/response-schemas.js';
@@ -19,7 +19,6 @@ const Deletion = Type.Object(
 );
 
 export async function accountRoutes(parent: FastifyInstance): Promise<void> {
-  parent.addHook('preHandler', requireSession);
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
   const { db, config } = app.ctx;
   const limits = throttleLimits(config);

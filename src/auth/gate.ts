@@ -1,5 +1,6 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
-import { AppError } from '../errors.js';
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction, onRequestHookHandler } from 'fastify';
+import { unauthenticated } from '../errors.js';
+import { isPublicApiRoute } from './public-routes.js';
 import { SESSION_COOKIE, validateSessionToken, validateSessionTokenNow, type SessionUser } from './sessions.js';
 
 export function setSessionCookie(app: FastifyInstance, reply: FastifyReply, token: string, expiresAt: string): void {
@@ -22,8 +23,6 @@ function sessionToken(request: FastifyRequest): string | undefined {
   return token && token.length <= 128 ? token : undefined;
 }
 
-const unauthenticated = () => new AppError(401, 'unauthenticated', 'Log in to continue.');
-
 /** Resolves the session cookie, if any, into `request.auth`; re-sends the cookie when its expiry slid. */
 export async function loadSession(this: FastifyInstance, request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const token = sessionToken(request);
@@ -34,7 +33,8 @@ export async function loadSession(this: FastifyInstance, request: FastifyRequest
 }
 
 /**
- * The single authentication gate: routes registered behind it can rely on `requireUser`.
+ * The session check that `closeApiByDefault` puts in front of every private route, so their
+ * handlers can rely on `requireUser`.
  * A callback hook, so that a session known at once (SQLite's connection free, the session
  * live and its expiry not due to slide: nearly every request) lets the request on without a
  * promise; otherwise it waits for `loadSession`. Who-am-I on SQLite spent ~20,000 of its
@@ -54,4 +54,26 @@ export function requireSession(this: FastifyInstance, request: FastifyRequest, r
 export function requireUser(request: FastifyRequest): SessionUser {
   if (!request.auth) throw unauthenticated();
   return request.auth;
+}
+
+/** The OpenAPI security requirement of a route behind the gate (scheme declared in openapi.ts). */
+export const SESSION_SECURITY = [{ session: [] }];
+
+/**
+ * Closes every route under `/api` by default: unless `PUBLIC_API_ROUTES` lists it, a route
+ * gets `requireSession` as its first `onRequest` hook (so no session is 401 before the body is
+ * parsed or validated) and the session requirement in its OpenAPI operation. Call it before
+ * any route, and before the OpenAPI plugin, which reads the schemas this completes.
+ */
+export function closeApiByDefault(app: FastifyInstance): void {
+  app.addHook('onRoute', (route) => {
+    if (route.url !== '/api' && !route.url.startsWith('/api/')) return;
+    const methods = [route.method].flat();
+    if (methods.every((method) => isPublicApiRoute(method, route.url))) return;
+    if (methods.some((method) => isPublicApiRoute(method, route.url))) {
+      throw new Error(`${methods.join(',')} ${route.url}: public and private methods in one route`);
+    }
+    route.onRequest = [requireSession as onRequestHookHandler, ...[route.onRequest ?? []].flat()];
+    route.schema = { ...route.schema, security: SESSION_SECURITY };
+  });
 }

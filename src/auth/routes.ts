@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { clearSessionCookie, loadSession, requireSession, requireUser, setSessionCookie } from './gate.js';
+import { clearSessionCookie, loadSession, requireUser, setSessionCookie } from './gate.js';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './passwords.js';
 import { changePassword, createGuest, loginUser, registerUser, toPublicUser, type ClientInfo } from './service.js';
 import { UserResponse } from './responses.js';
@@ -61,26 +61,21 @@ export async function authRoutes(parent: FastifyInstance): Promise<void> {
     return reply.code(204).send();
   });
 
-  app.register(async (gated) => {
-    gated.addHook('preHandler', requireSession);
-    const typed = gated.withTypeProvider<TypeBoxTypeProvider>();
+  app.post('/logout-all', { schema: { response: { 204: NoContent } } }, async (request, reply) => {
+    await revokeUserSessions(db, requireUser(request).userId);
+    clearSessionCookie(app, reply);
+    return reply.code(204).send();
+  });
 
-    typed.post('/logout-all', { schema: { response: { 204: NoContent } } }, async (request, reply) => {
-      await revokeUserSessions(db, requireUser(request).userId);
-      clearSessionCookie(app, reply);
-      return reply.code(204).send();
-    });
+  // The session lookup already joined the user: who-am-I costs one query.
+  app.get('/me', { schema: { response: { 200: UserResponse } } }, async (request) => {
+    const auth = requireUser(request);
+    return { user: toPublicUser({ id: auth.userId, email: auth.email, created_at: auth.userCreatedAt }) };
+  });
 
-    // The session lookup already joined the user: who-am-I costs one query.
-    typed.get('/me', { schema: { response: { 200: UserResponse } } }, async (request) => {
-      const auth = requireUser(request);
-      return { user: toPublicUser({ id: auth.userId, email: auth.email, created_at: auth.userCreatedAt }) };
-    });
-
-    typed.post('/password', { schema: { body: PasswordChange, response: { 204: NoContent } } }, async (request, reply) => {
-      const auth = requireUser(request);
-      await changePassword(db, app.passwords, { userId: auth.userId, sessionId: auth.sessionId, ip: request.ip }, request.body, limits);
-      return reply.code(204).send();
-    });
+  app.post('/password', { schema: { body: PasswordChange, response: { 204: NoContent } } }, async (request, reply) => {
+    const auth = requireUser(request);
+    await changePassword(db, app.passwords, { userId: auth.userId, sessionId: auth.sessionId, ip: request.ip }, request.body, limits);
+    return reply.code(204).send();
   });
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { requireSession, requireUser } from '../auth/gate.js';
+import { requireUser } from '../auth/gate.js';
 import { limitPerUser } from '../limits/hooks.js';
 import { Exchange, MessagePage, MetricsHistory } from './responses.js';
 import { getMetrics, listMessages, MAX_PAGE_SIZE, METRICS_HISTORY, sendMessage } from './service.js';
@@ -23,7 +23,6 @@ const MetricsQuery = Type.Object(
 );
 
 export async function chatRoutes(parent: FastifyInstance): Promise<void> {
-  parent.addHook('preHandler', requireSession);
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
   const { db, coach } = app.ctx;
 

@@ -2,7 +2,7 @@ import multipart from '@fastify/multipart';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import contentDisposition from 'content-disposition';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { requireSession, requireUser } from '../auth/gate.js';
+import { requireUser } from '../auth/gate.js';
 import { AppError } from '../errors.js';
 import { releaseWhenSent } from '../http/release-after-send.js';
 import { IdParams } from '../http/schemas.js';
@@ -100,7 +100,6 @@ export async function filesRoutes(parent: FastifyInstance): Promise<void> {
   // One buffer per upload admitted at once, each up to RECEIVE_BUFFER_POOLED_MAX_BYTES.
   const buffers = new ReceiveBuffers(config.maxUploadsAtOnce, RECEIVE_BUFFER_POOLED_MAX_BYTES);
   parent.addHook('onClose', () => extraction.close());
-  parent.addHook('preHandler', requireSession);
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
 
   // Uploads received and checked at once: 100 parallel 10 MB uploads all read into memory took

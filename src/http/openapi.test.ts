@@ -3,9 +3,13 @@ import { describe, it } from 'node:test';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { useTestApp } from '../testing/app.js';
 import { BACKENDS } from '../testing/databases.js';
+import { isPublicApiRoute } from '../auth/public-routes.js';
 import { DOCS_CSP } from './openapi.js';
 
-type Operation = { responses?: Record<string, { content?: Record<string, { schema?: unknown }> }> };
+type Operation = {
+  responses?: Record<string, { content?: Record<string, { schema?: unknown }> }>;
+  security?: Record<string, string[]>[];
+};
 
 for (const backend of BACKENDS) {
   describe(`API contract on ${backend}`, () => {
@@ -48,6 +52,24 @@ for (const backend of BACKENDS) {
         }
       }
       assert.ok(!JSON.stringify(spec).includes('passwordHash'), 'no credential field appears in the contract');
+
+      // Every operation behind the gate declares the session cookie; public ones declare none.
+      const schemes = (spec as { components?: { securitySchemes?: Record<string, { in: string; name: string }> } }).components?.securitySchemes;
+      assert.deepEqual(schemes?.session, { type: 'apiKey', in: 'cookie', name: 'mosaic_session' });
+      let gated = 0;
+      for (const [path, operations] of Object.entries(spec.paths)) {
+        if (!path.startsWith('/api')) continue;
+        const url = path.replace(/\{(\w+)\}/g, ':$1');
+        for (const [method, operation] of Object.entries(operations)) {
+          const isPublic = isPublicApiRoute(method.toUpperCase(), url) || isPublicApiRoute(method.toUpperCase(), url.replace(/\/$/, ''));
+          if (isPublic) assert.equal(operation.security, undefined, `${method} ${path} is public`);
+          else {
+            assert.deepEqual(operation.security, [{ session: [] }], `${method} ${path} declares the session cookie`);
+            gated += 1;
+          }
+        }
+      }
+      assert.ok(gated >= 20, `${gated} operations need a session`);
     });
 
     it('drops fields a response schema does not name', async () => {

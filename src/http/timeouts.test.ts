@@ -36,8 +36,9 @@ function trickle(port: number, localAddress: string, head: string, everyMs: numb
   return { closed, stop: () => socket.destroy() };
 }
 
+// A public route that reads a body (a private one answers 401 before reading it).
 const bodyHead = (length: number) =>
-  `POST /api/chat/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n\r\n`;
+  `POST /api/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n\r\n`;
 
 /** GET /health from another loopback address; resolves with status and milliseconds taken. */
 function health(port: number, localAddress: string): Promise<{ status: number; ms: number }> {

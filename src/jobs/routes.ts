@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { requireSession, requireUser } from '../auth/gate.js';
+import { requireUser } from '../auth/gate.js';
 import { IdParams } from '../http/schemas.js';
 import { MatchDetail, MatchList, Refresh } from './responses.js';
 import { getMatch, listMatches, MATCH_STATUSES, refreshMatches, trackMatch } from './service.js';
@@ -15,7 +15,6 @@ const Tracking = Type.Object(
 );
 
 export async function jobsRoutes(parent: FastifyInstance): Promise<void> {
-  parent.addHook('preHandler', requireSession);
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
   const { db } = app.ctx;
 

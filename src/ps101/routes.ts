@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { requireSession, requireUser } from '../auth/gate.js';
+import { requireUser } from '../auth/gate.js';
 import { IdParams } from '../http/schemas.js';
 import { PS101_FLOW, STEP_COUNT } from './flow.js';
 import { Flow, RunDetail, RunList, WorkbookState } from './responses.js';
@@ -29,24 +29,19 @@ export async function ps101Routes(parent: FastifyInstance): Promise<void> {
   // The flow is the same for everyone and needs no login.
   app.get('/flow', { schema: { response: { 200: Flow } } }, async () => PS101_FLOW);
 
-  app.register(async (gated) => {
-    gated.addHook('preHandler', requireSession);
-    const typed = gated.withTypeProvider<TypeBoxTypeProvider>();
+  app.get('/', { schema: { response: { 200: WorkbookState } } }, async (request) => getWorkbook(db, requireUser(request).userId));
 
-    typed.get('/', { schema: { response: { 200: WorkbookState } } }, async (request) => getWorkbook(db, requireUser(request).userId));
+  app.put('/', { schema: { body: WorkbookUpdateBody, response: { 200: WorkbookState } }, bodyLimit: WORKBOOK_BODY_LIMIT }, async (request) =>
+    updateWorkbook(db, requireUser(request).userId, request.body),
+  );
 
-    typed.put('/', { schema: { body: WorkbookUpdateBody, response: { 200: WorkbookState } }, bodyLimit: WORKBOOK_BODY_LIMIT }, async (request) =>
-      updateWorkbook(db, requireUser(request).userId, request.body),
-    );
+  app.post('/restart', { schema: { response: { 201: WorkbookState } } }, async (request, reply) =>
+    reply.code(201).send(await restartWorkbook(db, requireUser(request).userId)),
+  );
 
-    typed.post('/restart', { schema: { response: { 201: WorkbookState } } }, async (request, reply) =>
-      reply.code(201).send(await restartWorkbook(db, requireUser(request).userId)),
-    );
+  app.get('/runs', { schema: { response: { 200: RunList } } }, async (request) => ({ runs: await listWorkbookRuns(db, requireUser(request).userId) }));
 
-    typed.get('/runs', { schema: { response: { 200: RunList } } }, async (request) => ({ runs: await listWorkbookRuns(db, requireUser(request).userId) }));
-
-    typed.get('/runs/:id', { schema: { params: IdParams, response: { 200: RunDetail } } }, async (request) => ({
-      run: await getWorkbookRun(db, requireUser(request).userId, request.params.id),
-    }));
-  });
+  app.get('/runs/:id', { schema: { params: IdParams, response: { 200: RunDetail } } }, async (request) => ({
+    run: await getWorkbookRun(db, requireUser(request).userId, request.params.id),
+  }));
 }

@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { requireSession, requireUser } from '../auth/gate.js';
+import { requireUser } from '../auth/gate.js';
 import { Id, IdParams } from '../http/schemas.js';
 import { limitPerUser } from '../limits/hooks.js';
 import { NoContent } from '../http/response-schemas.js';
@@ -20,7 +20,6 @@ const NewResume = Type.Object(
 );
 
 export async function resumesRoutes(parent: FastifyInstance): Promise<void> {
-  parent.addHook('preHandler', requireSession);
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
   const { db } = app.ctx;
 
