@@ -66,19 +66,23 @@ export function printBudget(load: FirstLoad): boolean {
  * Builds into a fresh folder and moves it into place, so a server reading web/dist never sees
  * half a build. With `replace` false an existing web/dist (another process built it first) wins.
  */
-export async function buildWeb({ replace }: { replace: boolean }): Promise<void> {
+export async function buildWeb({ replace, dist = WEB_DIST }: { replace: boolean; dist?: string }): Promise<void> {
+  // What the server serves is always the production build: with NODE_ENV=development in the
+  // environment (as many people have it) Vite would bundle React's development build, which
+  // is over the budget and slower. This script runs in a process of its own.
+  process.env.NODE_ENV = 'production';
   const { build } = await import('vite');
   const out = path.join(WEB, `.dist-${process.pid}-${Date.now().toString(36)}`);
   try {
-    await build({ configFile: path.join(WEB, 'vite.config.ts'), logLevel: 'warn', build: { outDir: out, emptyOutDir: true } });
+    await build({ configFile: path.join(WEB, 'vite.config.ts'), mode: 'production', logLevel: 'warn', build: { outDir: out, emptyOutDir: true } });
     if (!printBudget(measureFirstLoad(out))) {
       throw new Error(`the first page loads more than ${kb(FIRST_LOAD_BUDGET)} of gzipped JavaScript`);
     }
-    if (replace) fs.rmSync(WEB_DIST, { recursive: true, force: true });
+    if (replace) fs.rmSync(dist, { recursive: true, force: true });
     try {
-      fs.renameSync(out, WEB_DIST);
+      fs.renameSync(out, dist);
     } catch (error) {
-      if (!fs.existsSync(path.join(WEB_DIST, 'index.html'))) throw error;
+      if (!fs.existsSync(path.join(dist, 'index.html'))) throw error;
     }
   } finally {
     fs.rmSync(out, { recursive: true, force: true });
@@ -87,7 +91,10 @@ export async function buildWeb({ replace }: { replace: boolean }): Promise<void>
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
   // --if-missing (from `mosaic serve`): a build another process finished first is kept.
-  buildWeb({ replace: !process.argv.includes('--if-missing') }).catch((error: unknown) => {
+  // --out DIR builds elsewhere than web/dist (the tests' build under NODE_ENV=development).
+  const outAt = process.argv.indexOf('--out');
+  const dist = outAt > 0 ? path.resolve(process.argv[outAt + 1] ?? '') : WEB_DIST;
+  buildWeb({ replace: !process.argv.includes('--if-missing'), dist }).catch((error: unknown) => {
     console.error(`web: build failed: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   });
