@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import { isUniqueViolation, onMissingReference } from '../db/errors.js';
-import { nowIso } from '../db/values.js';
+import { addDays, nowIso } from '../db/values.js';
 import { AppError, invalidInput, unauthenticated } from '../errors.js';
 import { normalizeEmail, requireValidEmail } from './email.js';
 import { reservePasswordCheck, type ThrottleLimits } from './login-throttle.js';
@@ -166,5 +166,5 @@ export async function requireAccount(db: Kysely<DB>, userId: number): Promise<vo
 
 /** Deletes guests idle for `ttlDays` with everything they made; registered users are never touched. */
 export function purgeInactiveGuests(db: Kysely<DB>, ttlDays: number, now = new Date()): Promise<number> {
-  return store.deleteInactiveGuests(db, nowIso(new Date(now.getTime() - ttlDays * 86_400_000)));
+  return store.deleteInactiveGuests(db, addDays(nowIso(now), -ttlDays));
 }

@@ -80,4 +80,11 @@ describe('OpenAI-compatible coach against a local fake', () => {
     assert.ok(summary.length <= 12_000);
     assert.ok(summary.indexOf('[3.1]') < summary.indexOf('[1.1]'));
   });
+
+  it('never cuts a character in half when it shortens an answer', () => {
+    // 799 ASCII characters, then an emoji (two UTF-16 units) across the 800-unit cut.
+    const summary = workbookSummary({ currentStep: 1, answers: { '1.1': `${'a'.repeat(799)}🙂 and more` }, completed: false });
+    assert.doesNotMatch(summary, /[\uD800-\uDBFF](?![\uDC00-\uDFFF])/, 'no lone high surrogate');
+    assert.match(summary, /a…/);
+  });
 });

@@ -2,6 +2,7 @@ import type OpenAI from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { PS101_FLOW, promptText, stepOf } from '../ps101/flow.js';
 import type { CoachContext, CoachProvider, CoachReply } from './provider.js';
+import { excerpt } from '../http/text.js';
 
 export interface OpenAiCoachOptions {
   /** Base URL of an OpenAI-compatible API, e.g. https://api.openai.com/v1. */
@@ -24,10 +25,6 @@ const INSTRUCTIONS = [
   'Keep replies under 150 words. Never invent facts about the person.',
 ].join(' ');
 
-function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max)}…`;
-}
-
 /** The workbook as text for the model: the current step's answers first, then the rest in order. */
 export function workbookSummary(workbook: CoachContext['workbook']): string {
   const step = stepOf(workbook.currentStep);
@@ -41,7 +38,7 @@ export function workbookSummary(workbook: CoachContext['workbook']): string {
   if (workbook.completed) lines.push('The person has completed the workbook.');
   let used = lines.join('\n').length;
   for (const key of keys) {
-    const line = `[${key}] ${promptText(key) ?? ''}\nAnswer: ${clip(workbook.answers[key]!, ANSWER_MAX_CHARS)}`;
+    const line = `[${key}] ${promptText(key) ?? ''}\nAnswer: ${excerpt(workbook.answers[key]!, ANSWER_MAX_CHARS)}`;
     if (used + line.length > WORKBOOK_MAX_CHARS) break;
     lines.push(line);
     used += line.length;
