@@ -4,12 +4,14 @@ import { accountRoutes } from './account/routes.js';
 import { closeApiByDefault } from './auth/gate.js';
 import { PasswordHasher } from './auth/passwords.js';
 import { authRoutes } from './auth/routes.js';
+import { SESSION_COOKIE } from './auth/sessions.js';
+import { ExtractionPool, extractionLimits } from './files/extract-pool.js';
 import { filesRoutes } from './files/routes.js';
 import { chatRoutes } from './chat/routes.js';
 import { healthRoutes } from './health/routes.js';
 import { jobsRoutes } from './jobs/routes.js';
 import { resumesRoutes } from './resumes/routes.js';
-import type { AppContext } from './http/context.js';
+import type { AppContext } from './app-context.js';
 import { capConnectionsPerAddress, clientErrorHandler, timeoutOptions } from './http/connections.js';
 import { frameworkErrorHandler, registerErrorHandlers } from './http/error-handler.js';
 import { lazyRequestLogger } from './http/logging.js';
@@ -23,7 +25,7 @@ import { registerInputRule, validatorCompiler } from './http/validation.js';
 import { registerMetrics } from './metrics/metrics.js';
 import { metricsRoutes } from './metrics/routes.js';
 import { ps101Routes } from './ps101/routes.js';
-import { registerWebApp, WEB_ROOT } from './web/static.js';
+import { appPageForClientRoutes, registerWebApp, WEB_ROOT } from './web/static.js';
 
 export interface ServerOptions {
   logger?: FastifyServerOptions['logger'];
@@ -78,7 +80,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
     });
   }
 
-  registerErrorHandlers(app, routes);
+  registerErrorHandlers(app, routes, appPageForClientRoutes);
   // Before any hook that may answer (load shedding, the Origin check), so every answer has them.
   registerSecurityHeaders(app, ctx.config.production);
   registerRequestIdHeader(app);
@@ -86,15 +88,18 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   registerOriginCheck(app);
   registerInputRule(app);
   await app.register(cookie);
-  const metrics = registerMetrics(app, ctx.db);
+  // One per app: the upload routes use it, the metrics read its queue, closing the app stops it.
+  const extraction = new ExtractionPool(extractionLimits(ctx.config.extraction));
+  app.addHook('onClose', () => extraction.close());
+  const metrics = registerMetrics(app, ctx.db, { extractionQueueSize: () => extraction.stats().queued });
   if (ctx.config.metricsToken) await app.register(metricsRoutes, { registry: metrics, token: ctx.config.metricsToken });
   // Before the OpenAPI plugin and every route: it completes their options as they register.
   closeApiByDefault(app);
-  await registerOpenApi(app);
+  await registerOpenApi(app, { sessionCookie: SESSION_COOKIE });
 
   await app.register(healthRoutes);
   await app.register(authRoutes, { prefix: '/api/auth' });
-  await app.register(filesRoutes, { prefix: '/api/files' });
+  await app.register(filesRoutes, { prefix: '/api/files', extraction });
   await app.register(jobsRoutes, { prefix: '/api/jobs' });
   await app.register(resumesRoutes, { prefix: '/api/resumes' });
   await app.register(accountRoutes, { prefix: '/api/me' });

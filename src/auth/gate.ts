@@ -1,6 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction, onRequestHookHandler } from 'fastify';
 import { unauthenticated } from '../errors.js';
 import { isPublicApiRoute } from './public-routes.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The session's user, set by the gate; null on public routes without a valid session. */
+    auth: SessionUser | null;
+  }
+}
 import { SESSION_COOKIE, validateSessionToken, validateSessionTokenNow, type SessionUser } from './sessions.js';
 
 export function setSessionCookie(app: FastifyInstance, reply: FastifyReply, token: string, expiresAt: string): void {

@@ -4,6 +4,13 @@ import { AppError } from '../errors.js';
 import { workerModule } from '../worker-module.js';
 import type { PasswordTask } from './argon2.js';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Admits every Argon2id hash and verification; one per app, decorated by the server. */
+    passwords: PasswordHasher;
+  }
+}
+
 export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 1024;
 

@@ -50,7 +50,9 @@ if (BACKENDS.includes('postgres')) {
       const acknowledged: Acknowledged[] = [];
       let aStopped: Promise<number | string> | undefined;
       const deadline = Date.now() + LOAD_MS;
-      setTimeout(() => (aStopped = a.stop('SIGTERM')), SIGTERM_AFTER_MS);
+      setTimeout(() => {
+        aStopped = a.stop('SIGTERM');
+      }, SIGTERM_AFTER_MS);
 
       /** A durable write (a guest account and its session); a refused connection to A is retried on B. */
       const write = async (preferred: ServerProcess): Promise<void> => {

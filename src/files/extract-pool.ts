@@ -1,5 +1,6 @@
 import os from 'node:os';
 import type { Piscina } from 'piscina';
+import type { ExtractionConfig } from '../config.js';
 import { AppError } from '../errors.js';
 import { workerModule } from '../worker-module.js';
 import type { ArchiveLimits } from './archive.js';
@@ -17,6 +18,12 @@ export interface ExtractionLimits {
   /** V8 heap of a worker thread: a document that needs more kills that worker, never the server. */
   workerHeapMb: number;
   archive: ArchiveLimits;
+}
+
+/** The pool's limits from the configuration (archive sizes in bytes). */
+export function extractionLimits(config: ExtractionConfig): ExtractionLimits {
+  const archive = { maxUncompressedBytes: config.archiveMaxUncompressedMb * 1024 * 1024, maxRatio: config.archiveMaxRatio };
+  return { ...config, archive };
 }
 
 interface Job {
@@ -58,9 +65,7 @@ export class ExtractionPool {
   private queued = 0;
   private running = 0;
 
-  constructor(private readonly limits: ExtractionLimits) {
-    openPools.add(this);
-  }
+  constructor(readonly limits: ExtractionLimits) {}
 
   /** The document's text; plain text needs no thread. Throws 429/503 AppErrors when full. */
   extract(userId: number, kind: DocumentKind, bytes: Uint8Array): Promise<string | null> {
@@ -159,20 +164,8 @@ export class ExtractionPool {
 
   /** Stops the workers (server shutdown). */
   async close(): Promise<void> {
-    openPools.delete(this);
     const closing = this.pool;
     this.pool = undefined;
     await closing?.destroy();
   }
-}
-
-// The pools of this process's apps (one in production), so metrics can read their queues
-// without the files module handing its pool around.
-const openPools = new Set<ExtractionPool>();
-
-/** Documents waiting for a worker in this process (the metrics' extraction queue length). */
-export function extractionQueueSize(): number {
-  let waiting = 0;
-  for (const pool of openPools) waiting += pool.stats().queued;
-  return waiting;
 }

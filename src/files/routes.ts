@@ -9,7 +9,7 @@ import { IdParams } from '../http/schemas.js';
 import { excerpt } from '../http/text.js';
 import { assertValidText } from '../http/validation.js';
 import { limitPerUser } from '../limits/hooks.js';
-import { ExtractionPool } from './extract-pool.js';
+import type { ExtractionPool } from './extract-pool.js';
 import { Gate } from './gate.js';
 import { asciiFallbackName } from './names.js';
 import { ReceiveBuffers, receiveFile } from './receive.js';
@@ -86,20 +86,18 @@ async function readUpload(
   }
 }
 
-export async function filesRoutes(parent: FastifyInstance): Promise<void> {
+/** The server hands in the extraction pool, which it also reports in /metrics and closes. */
+export async function filesRoutes(parent: FastifyInstance, { extraction }: { extraction: ExtractionPool }): Promise<void> {
   const { db, config } = parent.ctx;
   const maxBytes = config.maxUploadMb * 1024 * 1024;
   // Registered here so multipart parsing exists only under /api/files.
   await parent.register(multipart, {
     limits: { fileSize: maxBytes, files: 1, fields: 10, fieldSize: 1024, parts: 11, headerPairs: 100 },
   });
-  const { extraction: limits } = config;
-  const archive = { maxUncompressedBytes: limits.archiveMaxUncompressedMb * 1024 * 1024, maxRatio: limits.archiveMaxRatio };
-  const extraction = new ExtractionPool({ ...limits, archive });
+  const { archive } = extraction.limits;
   const uploads = { db, extraction, archive, maxStorageBytes: config.maxStorageMbPerUser * 1024 * 1024, gate: new Gate(UPLOADS_AT_ONCE) };
   // One buffer per upload admitted at once, each up to RECEIVE_BUFFER_POOLED_MAX_BYTES.
   const buffers = new ReceiveBuffers(config.maxUploadsAtOnce, RECEIVE_BUFFER_POOLED_MAX_BYTES);
-  parent.addHook('onClose', () => extraction.close());
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
 
   // Uploads received and checked at once: 100 parallel 10 MB uploads all read into memory took

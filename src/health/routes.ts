@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { checkDatabaseFile } from '../db/connection.js';
 import { schemaHealth } from '../db/migrate.js';
-import { sendError } from '../http/error-handler.js';
+import { sendError } from '../http/error-body.js';
 import { alwaysAdmitted, PressureReport, pressureReport } from '../http/pressure.js';
 import { Type } from 'typebox';
 

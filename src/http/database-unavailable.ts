@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { unavailableReason, type UnavailableReason } from '../db/unavailable.js';
 import { publishUnavailable } from '../metrics/events.js';
-import { sendError } from './error-handler.js';
+import { sendError } from './error-body.js';
 
 // Seconds a client should wait: a restarting PostgreSQL takes a few seconds, a lock a moment,
 // a storage fault needs an operator.

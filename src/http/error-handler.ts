@@ -1,21 +1,9 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
-import { APP_PAGE, isAppPageRequest } from '../web/static.js';
 import { replyIfDatabaseUnavailable } from './database-unavailable.js';
+import { sendError } from './error-body.js';
 import type { RouteTable } from './route-table.js';
 import { excerpt } from './text.js';
-
-export interface ErrorBody {
-  error: { code: string; message: string; [extra: string]: unknown };
-}
-
-// A message may quote the client's input; it never carries more than a short excerpt of it.
-const MESSAGE_MAX_CHARS = 300;
-
-export function sendError(reply: FastifyReply, status: number, code: string, message: string, extra?: Record<string, unknown>) {
-  const error = { code, message: excerpt(message, MESSAGE_MAX_CHARS), ...extra };
-  return reply.code(status).type('application/json; charset=utf-8').send({ error } satisfies ErrorBody);
-}
 
 // Fastify's own client errors, mapped to stable codes a client can switch on.
 const FASTIFY_CODES: Record<string, string> = {
@@ -60,12 +48,12 @@ const FRAMEWORK_MESSAGES: Record<string, string> = {
  * Fastify's `frameworkErrors` option: errors raised before routing (a `%zz` in the path, a path
  * segment over maxParamLength) in the same shape as every other error.
  */
-export function frameworkErrorHandler(error: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
+export function frameworkErrorHandler(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
   const status = FASTIFY_STATUS[error.code] ?? error.statusCode ?? 400;
   const message = FRAMEWORK_MESSAGES[error.code] ?? 'The request could not be routed.';
   // Raised before any hook runs, so the security headers' nosniff is set here.
   reply.header('x-content-type-options', 'nosniff');
-  return sendError(reply, status, FASTIFY_CODES[error.code] ?? 'bad_request', message);
+  sendError(reply, status, FASTIFY_CODES[error.code] ?? 'bad_request', message);
 }
 
 /** 405 with `Allow` when the path exists for other methods (RFC 9110 requires the header). */
@@ -78,7 +66,14 @@ function methodNotAllowed(routes: RouteTable, request: FastifyRequest, reply: Fa
 }
 
 /** Every error leaves as `{"error":{"code","message"}}`; a 5xx never shows its cause to the client. */
-export function registerErrorHandlers(app: FastifyInstance, routes: RouteTable): void {
+/**
+ * What answers a request no route matched before the 404: the web app's page for a reload of
+ * a client-side route (handed in by the server, so this module knows nothing of the web app).
+ * Returns the reply when it answered, undefined otherwise.
+ */
+export type NotFoundFallback = (request: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined;
+
+export function registerErrorHandlers(app: FastifyInstance, routes: RouteTable, notFoundFallback?: NotFoundFallback): void {
   app.setErrorHandler((error: FastifyError | AppError, request: FastifyRequest, reply: FastifyReply) => {
     if (error instanceof AppError) {
       if (error.headers) reply.headers(error.headers);
@@ -104,8 +99,8 @@ export function registerErrorHandlers(app: FastifyInstance, routes: RouteTable):
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '/';
     if (methodNotAllowed(routes, request, reply, path)) return reply;
-    // A reload of a client-side route (/workbook, /files…) gets the web app's page.
-    if (app.hasReplyDecorator('sendFile') && isAppPageRequest(request)) return reply.sendFile(APP_PAGE);
+    const answered = notFoundFallback?.(request, reply);
+    if (answered) return answered;
     return sendError(reply, 404, 'not_found', `No route for ${excerpt(request.method, 20)} ${excerpt(path)}.`);
   });
 }

@@ -1,7 +1,6 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance, RouteOptions } from 'fastify';
-import { SESSION_COOKIE } from '../auth/sessions.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -27,7 +26,7 @@ function hasSuccessSchema(route: RouteOptions): boolean {
  * route is also checked for a response schema: with one, Fastify serializes through a
  * compiled serializer and sends only the fields the schema names.
  */
-export async function registerOpenApi(app: FastifyInstance): Promise<void> {
+export async function registerOpenApi(app: FastifyInstance, { sessionCookie }: { sessionCookie: string }): Promise<void> {
   const missing: string[] = [];
   app.decorate('routesWithoutResponseSchema', missing);
   app.addHook('onRoute', (route) => {
@@ -46,7 +45,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
           'Errors are always `{"error":{"code","message"}}`.',
       },
       components: {
-        securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE } },
+        securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: sessionCookie } },
       },
     },
   });

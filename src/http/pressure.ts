@@ -3,7 +3,7 @@ import { Type, type Static } from 'typebox';
 import type { FastifyInstance } from 'fastify';
 import type { PressureConfig } from '../config.js';
 import { publishUnavailable } from '../metrics/events.js';
-import { sendError } from './error-handler.js';
+import { sendError } from './error-body.js';
 
 const RETRY_AFTER_SECONDS = 2;
 const MB = 1024 * 1024;

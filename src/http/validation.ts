@@ -75,9 +75,9 @@ type TextDecoder = (request: FastifyRequest, text: string, done: ParserDone) => 
 
 /** A body parser that decodes only valid UTF-8: decoding first would silently turn bad bytes into U+FFFD. */
 function utf8Parser(decode: TextDecoder) {
-  return (request: FastifyRequest, body: Buffer, done: ParserDone) => {
-    if (!isValidUtf8(body)) return done(new AppError(400, 'invalid_text', 'The request body is not valid UTF-8.'));
-    decode(request, body.toString('utf8'), done);
+  return (request: FastifyRequest, body: Buffer, done: ParserDone): void => {
+    if (!isValidUtf8(body)) done(new AppError(400, 'invalid_text', 'The request body is not valid UTF-8.'));
+    else decode(request, body.toString('utf8'), done);
   };
 }
 
@@ -99,7 +99,8 @@ function isUtf8Query(raw: string): boolean {
 export function registerInputRule(app: FastifyInstance): void {
   const json = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser(['application/json', 'text/plain']);
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, utf8Parser(json));
+  // Fastify's default JSON parser answers through `done`; its type also allows a promise.
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, utf8Parser((request, text, done) => void json(request, text, done)));
   app.addContentTypeParser('text/plain', { parseAs: 'buffer' }, utf8Parser((_request, text, done) => done(null, text)));
 
   // A callback hook, not an async one: it runs on every request and does no I/O.

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { requireUser } from '../auth/gate.js';
+import { unauthenticated } from '../errors.js';
 import { addressSubject, consume, creationRule, userSubject, type AddressKind, type UserKind } from './service.js';
 
 // Route-level preHandlers: they run after the body is validated (a malformed request costs
@@ -12,9 +12,10 @@ export function limitPerAddress(kind: AddressKind) {
   };
 }
 
-/** Limits a kind of creation per user; registered behind the session gate. */
+/** Limits a kind of creation per user; used on routes behind the session gate (`request.auth`). */
 export function limitPerUser(kind: UserKind) {
   return async function (this: FastifyInstance, request: FastifyRequest): Promise<void> {
-    await consume(this.ctx.db, creationRule(this.ctx.config, kind), userSubject(requireUser(request).userId));
+    if (!request.auth) throw unauthenticated();
+    await consume(this.ctx.db, creationRule(this.ctx.config, kind), userSubject(request.auth.userId));
   };
 }

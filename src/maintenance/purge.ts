@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { AppContext } from '../http/context.js';
+import type { AppContext } from '../app-context.js';
 import { purgeLoginFailures, throttleLimits } from '../auth/login-throttle.js';
 import { purgeExpiredSessions } from '../auth/sessions.js';
 import { purgeInactiveGuests } from '../auth/service.js';

@@ -3,7 +3,6 @@ import type { Kysely } from 'kysely';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { poolStats } from '../db/connection.js';
 import type { DB } from '../db/schema.js';
-import { extractionQueueSize } from '../files/extract-pool.js';
 import { unavailableChannel, type UnavailableEvent } from './events.js';
 
 const UNAVAILABLE_LABELS: Record<UnavailableEvent['reason'], string> = {
@@ -20,7 +19,13 @@ const LOGIN_OUTCOMES: Record<number, string> = { 200: 'success', 401: 'failed', 
  * tests). Request latency is labelled by route pattern, never the raw URL, so ids in paths
  * cannot blow up the number of series.
  */
-export function registerMetrics(app: FastifyInstance, db: Kysely<DB>): Registry {
+/** What the metrics read that capabilities own, handed in by the server (no module globals). */
+export interface MetricSources {
+  /** Documents waiting for a text-extraction worker. */
+  extractionQueueSize(): number;
+}
+
+export function registerMetrics(app: FastifyInstance, db: Kysely<DB>, sources: MetricSources): Registry {
   const registry = new Registry();
   // Node's own: event-loop delay (nodejs_eventloop_lag_*), heap (nodejs_heap_*), RSS, GC, handles.
   collectDefaultMetrics({ register: registry });
@@ -62,7 +67,7 @@ export function registerMetrics(app: FastifyInstance, db: Kysely<DB>): Registry 
     help: 'Documents waiting for a text-extraction worker',
     registers: [registry],
     collect() {
-      this.set(extractionQueueSize());
+      this.set(sources.extractionQueueSize());
     },
   });
 

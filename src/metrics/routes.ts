@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
-import { sendError } from '../http/error-handler.js';
+import { sendError } from '../http/error-body.js';
 import { alwaysAdmitted } from '../http/pressure.js';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();

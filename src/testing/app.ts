@@ -5,7 +5,7 @@ import type { CoachProvider } from '../coach/provider.js';
 import { loadConfig, type Config } from '../config.js';
 import { openDatabase, type Backend, type Database } from '../db/connection.js';
 import { migrateToLatest } from '../db/migrate.js';
-import type { AppContext } from '../http/context.js';
+import type { AppContext } from '../app-context.js';
 import { loggerOptions } from '../http/logging.js';
 import { buildServer } from '../server.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';

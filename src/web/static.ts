@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { NotFoundFallback } from '../http/error-handler.js';
 
 /** Where `vite build` writes the web app (the same from src/web and from the compiled dist/web). */
 export const WEB_ROOT = fileURLToPath(new URL('../../web/dist/', import.meta.url));
@@ -47,3 +48,7 @@ export function isAppPageRequest(request: FastifyRequest): boolean {
   if (NOT_APP_PAGES.some((prefix) => pathname === prefix || pathname.startsWith(`${prefix}/`))) return false;
   return (request.headers.accept ?? '').includes('text/html');
 }
+
+/** A reload of a client-side route (/workbook, /files…) gets the web app's page, once it is served. */
+export const appPageForClientRoutes: NotFoundFallback = (request, reply) =>
+  reply.server.hasReplyDecorator('sendFile') && isAppPageRequest(request) ? reply.sendFile(APP_PAGE) : undefined;

@@ -4,7 +4,8 @@ import type { PublicFile } from '../api/types';
 import { ConfirmDialog } from '../app/ConfirmDialog';
 import { formatBytes, formatDate, messageOf } from '../app/format';
 import { ScreenHeading } from '../app/ScreenHeading';
-import { uploadErrorText, useDeleteFile, useFiles, useUpload } from './useFiles';
+import { useFiles } from '../api/files';
+import { uploadErrorText, useDeleteFile, useUpload } from './useFiles';
 
 export default function FilesScreen() {
   const files = useFiles();

@@ -1,11 +1,9 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ApiError, api } from '../api/client';
+import { FILES_KEY } from '../api/files';
 import { uploadFile } from '../api/upload';
 import { formatBytes } from '../app/format';
-
-export const FILES_KEY = ['files'] as const;
-export const useFiles = () => useQuery({ queryKey: FILES_KEY, queryFn: async () => (await api.files()).files });
 
 const ACCEPTED = 'PDF, DOCX, ODT, RTF, plain text (.txt) and Markdown (.md)';
 

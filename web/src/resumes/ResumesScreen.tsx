@@ -4,7 +4,7 @@ import { api } from '../api/client';
 import type { StoredFeedback } from '../api/types';
 import { formatDate, messageOf } from '../app/format';
 import { ScreenHeading } from '../app/ScreenHeading';
-import { useFiles } from '../files/useFiles';
+import { useFiles } from '../api/files';
 
 const RESUMES_KEY = ['resumes'] as const;
 
