@@ -1,5 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
+import { proxyList } from './http/client-address.js';
 
 /** Raised for configuration that cannot work; the CLI prints its message on one line and exits 2. */
 export class ConfigError extends Error {
@@ -143,13 +144,27 @@ function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: r
   return raw as T;
 }
 
+/**
+ * TRUST_PROXY: `false` (the default), a hop count (how many proxies stand in front, e.g. 1
+ * on Railway), a comma-separated list of proxy addresses or CIDR ranges, or `true` (believe
+ * any client: a warning at start).
+ */
 function parseTrustProxy(raw: string | undefined): Config['trustProxy'] {
-  const value = raw?.trim();
+  const value = raw?.trim().toLowerCase();
   if (!value || value === 'false' || value === '0') return false;
   if (value === 'true') return true;
-  if (/^\d+$/.test(value)) return Number(value);
-  // A comma-separated list of proxy addresses or CIDR ranges.
-  return value.split(',').map((part) => part.trim()).filter(Boolean);
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops > 100) throw new ConfigError(`TRUST_PROXY=${raw} is not a sensible hop count (1 to 100)`);
+    return hops;
+  }
+  const entries = value.split(',').map((part) => part.trim()).filter(Boolean);
+  try {
+    proxyList(entries);
+  } catch (error) {
+    throw new ConfigError(`TRUST_PROXY=${raw}: ${(error as Error).message} (or use true, false or a hop count)`);
+  }
+  return entries;
 }
 
 function databaseConfig(env: Env, dataDir: string): DatabaseConfig {

@@ -9,6 +9,7 @@ import { healthRoutes } from './health/routes.js';
 import { jobsRoutes } from './jobs/routes.js';
 import { resumesRoutes } from './resumes/routes.js';
 import type { AppContext } from './http/context.js';
+import { proxyTrust } from './http/client-address.js';
 import { capConnectionsPerAddress, clientErrorHandler, timeoutOptions } from './http/connections.js';
 import { frameworkErrorHandler, registerErrorHandlers } from './http/error-handler.js';
 import { lazyRequestLogger } from './http/logging.js';
@@ -32,10 +33,11 @@ export interface ServerOptions {
 
 /** Builds the HTTP application around an open database. Listening is the caller's business. */
 export async function buildServer(ctx: AppContext, options: ServerOptions = {}): Promise<FastifyInstance> {
+  const trustProxy = proxyTrust(ctx.config.trustProxy);
   const app = Fastify({
     logger: options.logger ?? false,
-    // A hop count is valid for Fastify (proxy-addr) though its types omit it.
-    trustProxy: ctx.config.trustProxy as FastifyServerOptions['trustProxy'],
+    // A function, never the raw setting: Fastify reads a hop count as "trust nobody".
+    trustProxy,
     bodyLimit: 1024 * 1024,
     // While shutting down, requests already on open connections are still served (never a
     // 503), and idle keep-alive connections are closed so the process can exit.
@@ -44,7 +46,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
     ...timeoutOptions(ctx.config.http),
     clientErrorHandler,
     frameworkErrors: frameworkErrorHandler,
-    genReqId: requestIdGenerator(ctx.config.trustProxy),
+    genReqId: requestIdGenerator(trustProxy),
     // Fastify's two info lines per request are work on every request at the default level;
     // the access line below is written at debug level only (errors are logged by the handler).
     logController: new LogController({ disableRequestLogging: true }),

@@ -29,6 +29,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const database = openDatabase(config.database);
   const ctx = { db: database.db, backend: database.backend, config, persistence, coach: createCoachProvider(config.coach) };
   const app = await buildServer(ctx, { logger: loggerOptions(config.logLevel) });
+  if (config.trustProxy === true) {
+    app.log.warn('TRUST_PROXY=true believes X-Forwarded-For from any client, which can then choose its own address for rate limits and sessions; set the hop count (e.g. 1) or the proxies\' addresses instead');
+  }
   try {
     const results = await migrateToLatest(database.db, options.migrations);
     for (const result of results) app.log.info({ migration: result.migrationName }, 'migration applied');
