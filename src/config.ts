@@ -17,8 +17,17 @@ export type DatabaseConfig =
       connectTimeoutMs?: number;
       /** Named (prepared once per connection) statements; off for PgBouncer transaction pooling before 1.21. */
       namedStatements?: boolean;
+      /**
+       * DATABASE_POOLER: `transaction` when a transaction pooler (PgBouncer pool_mode=transaction)
+       * stands between Mosaic and PostgreSQL; everything that differs follows from it (see usesNamedStatements).
+       */
+      pooler?: DatabasePooler;
+      /** MIGRATION_LOCK_TIMEOUT_SECONDS: how long a start waits for another instance's migration. */
+      migrationLockTimeoutMs?: number;
     }
   | { backend: 'sqlite'; file: string; synchronous: 'full' | 'normal' };
+
+export type DatabasePooler = 'none' | 'transaction';
 
 export interface CoachConfig {
   /** Base URL of an OpenAI-compatible API (COACH_API_URL); with apiKey it replaces the offline coach. */
@@ -104,6 +113,8 @@ export interface Config {
   guestTtlDays: number;
   coach: CoachConfig;
   pressure: PressureConfig;
+  /** MIGRATE_ON_START (`mosaic serve --no-migrate`): false leaves migrations to a release step (`mosaic db migrate`). */
+  migrateOnStart: boolean;
   /** Bearer token for GET /metrics (METRICS_TOKEN); null leaves /metrics off (404). */
   metricsToken: string | null;
   http: HttpLimits;
@@ -167,6 +178,18 @@ function parseTrustProxy(raw: string | undefined): Config['trustProxy'] {
   return entries;
 }
 
+/**
+ * DATABASE_POOLER and DATABASE_NAMED_STATEMENTS, for the configured database and for the URLs
+ * the CLI is given (db copy, backup, verify): behind a transaction pooler named statements are
+ * off unless DATABASE_NAMED_STATEMENTS=true says the pooler keeps them (PgBouncer 1.21+ with
+ * max_prepared_statements).
+ */
+export function poolerSettings(env: Env = process.env): { pooler: DatabasePooler; namedStatements: boolean } {
+  const pooler = oneOf(env, 'DATABASE_POOLER', 'none', ['none', 'transaction'] as const);
+  const named = oneOf(env, 'DATABASE_NAMED_STATEMENTS', pooler === 'transaction' ? 'false' : 'true', ['true', 'false'] as const);
+  return { pooler, namedStatements: named === 'true' };
+}
+
 function databaseConfig(env: Env, dataDir: string): DatabaseConfig {
   const url = env.DATABASE_URL?.trim();
   if (url) {
@@ -187,7 +210,8 @@ function databaseConfig(env: Env, dataDir: string): DatabaseConfig {
       poolMax: integer(env, 'DATABASE_POOL_MAX', 10, 1, 1000),
       statementTimeoutMs: integer(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 30_000, 100, 3_600_000),
       connectTimeoutMs: integer(env, 'DATABASE_CONNECT_TIMEOUT_MS', 5_000, 100, 60_000),
-      namedStatements: oneOf(env, 'DATABASE_NAMED_STATEMENTS', 'true', ['true', 'false'] as const) === 'true',
+      ...poolerSettings(env),
+      migrationLockTimeoutMs: integer(env, 'MIGRATION_LOCK_TIMEOUT_SECONDS', 60, 1, 3600) * 1000,
     };
   }
   return {
@@ -308,6 +332,7 @@ export function loadConfig(env: Env = process.env): Config {
     http: httpLimits(env, trustProxy !== false),
     pressure: pressureConfig(env),
     metricsToken: metricsToken(env),
+    migrateOnStart: oneOf(env, 'MIGRATE_ON_START', 'true', ['true', 'false'] as const) === 'true',
   };
 }
 

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import { createCoachProvider } from '../coach/index.js';
 import { openDatabase } from '../db/connection.js';
-import { migrateToLatest, migrationStatus, type MigrationList } from '../db/migrate.js';
+import { migrateToLatest, migrationStatus, SchemaTooNewError, type MigrationList } from '../db/migrate.js';
 import { assertPersistentInProduction, assessPersistence } from '../db/persistence.js';
 import { loggerOptions } from '../http/logging.js';
 import { startPurgeTimer } from '../maintenance/purge.js';
@@ -33,9 +33,20 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     app.log.warn('TRUST_PROXY=true believes X-Forwarded-For from any client, which can then choose its own address for rate limits and sessions; set the hop count (e.g. 1) or the proxies\' addresses instead');
   }
   try {
-    const results = await migrateToLatest(database.db, options.migrations);
-    for (const result of results) app.log.info({ migration: result.migrationName }, 'migration applied');
+    if (config.migrateOnStart) {
+      const lockTimeoutMs = config.database.backend === 'postgres' ? config.database.migrationLockTimeoutMs : undefined;
+      const results = await migrateToLatest(database.db, options.migrations, lockTimeoutMs ? { lockTimeoutMs } : {});
+      for (const result of results) app.log.info({ migration: result.migrationName }, 'migration applied');
+    }
     const status = await migrationStatus(database.db, options.migrations);
+    if (status.unknown.length > 0) throw new SchemaTooNewError(status.unknown);
+    if (status.pending.length > 0) {
+      // MIGRATE_ON_START=false: the release step migrates; this build cannot run on the old schema.
+      throw new Error(
+        `${status.pending.length} migration(s) pending (${status.pending.join(', ')}) and MIGRATE_ON_START=false: ` +
+          'run `mosaic db migrate` (over a direct DATABASE_URL) before starting',
+      );
+    }
     app.log.info(
       { backend: database.backend, database: database.location, schemaVersion: status.schemaVersion, persistence },
       `database: ${database.backend} at ${database.location}, schema version ${status.schemaVersion}`,
