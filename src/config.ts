@@ -113,11 +113,20 @@ export interface Config {
   guestTtlDays: number;
   coach: CoachConfig;
   pressure: PressureConfig;
+  /** What SIGTERM does (src/cli/serve.ts). */
+  shutdown: ShutdownConfig;
   /** MIGRATE_ON_START (`mosaic serve --no-migrate`): false leaves migrations to a release step (`mosaic db migrate`). */
   migrateOnStart: boolean;
   /** Bearer token for GET /metrics (METRICS_TOKEN); null leaves /metrics off (404). */
   metricsToken: string | null;
   http: HttpLimits;
+}
+
+export interface ShutdownConfig {
+  /** SHUTDOWN_DRAIN_SECONDS: after SIGTERM, readiness fails and the listener keeps serving this long. */
+  drainMs: number;
+  /** SHUTDOWN_TIMEOUT_SECONDS: then requests in flight get at most this long before the process exits anyway. */
+  timeoutMs: number;
 }
 
 /** How long a client may take, and how many connections it may hold (src/http/connections.ts). */
@@ -332,6 +341,11 @@ export function loadConfig(env: Env = process.env): Config {
     http: httpLimits(env, trustProxy !== false),
     pressure: pressureConfig(env),
     metricsToken: metricsToken(env),
+    shutdown: {
+      // Long enough for a balancer checking every 2 s to fail the check twice and stop routing.
+      drainMs: integer(env, 'SHUTDOWN_DRAIN_SECONDS', 5, 0, 600) * 1000,
+      timeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_SECONDS', 30, 1, 3600) * 1000,
+    },
     migrateOnStart: oneOf(env, 'MIGRATE_ON_START', 'true', ['true', 'false'] as const) === 'true',
   };
 }

@@ -5,6 +5,7 @@ import { PasswordHasher } from './auth/passwords.js';
 import { authRoutes } from './auth/routes.js';
 import { filesRoutes } from './files/routes.js';
 import { chatRoutes } from './chat/routes.js';
+import { Readiness } from './health/readiness.js';
 import { healthRoutes } from './health/routes.js';
 import { jobsRoutes } from './jobs/routes.js';
 import { resumesRoutes } from './resumes/routes.js';
@@ -62,14 +63,17 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   app.addHook('onClose', () => passwords.close());
   app.decorateRequest('auth', null);
 
-  // Responses finished during shutdown ask the client to close the connection; otherwise a
-  // connection busy when closing began would idle in keep-alive and hold the process open.
+  const readiness = new Readiness();
+  app.decorate('readiness', readiness);
+  // Responses finished while draining or shutting down ask the client to close the connection:
+  // a kept-alive client (a balancer's pool) then opens its next one elsewhere, and a connection
+  // busy when closing began does not idle in keep-alive holding the process open.
   let closing = false;
   app.addHook('preClose', async () => {
     closing = true;
   });
   app.addHook('onSend', (_request, reply, payload, done) => {
-    if (closing) reply.header('connection', 'close');
+    if (closing || readiness.draining) reply.header('connection', 'close');
     done(null, payload);
   });
 
