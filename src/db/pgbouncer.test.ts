@@ -80,7 +80,7 @@ if (BACKENDS.includes('postgres')) {
     });
 
     it('serves a mixed load with 0 errors and loses no acknowledged write', async () => {
-      const server = await startServerProcess(database, { DATABASE_URL: viaBouncer, ...POOLER, ...RATE_LIMITS_RAISED, DATABASE_POOL_MAX: '8' });
+      const server = await startServerProcess(database, { DATABASE_URL: viaBouncer, ...POOLER, ...RATE_LIMITS_RAISED, DATABASE_POOL_MAX: '8', MAX_UPLOADS_AT_ONCE: '32' });
       try {
         const people = await registerPeople(12, () => new HttpClient(server.url), 'bouncer');
         const deadline = Date.now() + LOAD_MS;

@@ -70,7 +70,8 @@ export async function startHaproxy(options: HaproxyOptions): Promise<Haproxy> {
   const { pem, cert } = selfSignedCertificate(dir);
   const port = await freePort();
   const interval = options.checkIntervalMs ?? 500;
-  const check = options.healthPath ? ` check inter ${interval} fall 1 rise 1` : '';
+  // Down after two failed checks, up after one good one: a common production setting.
+  const check = options.healthPath ? ` check inter ${interval} fall 2 rise 1` : '';
   const config = [
     'global',
     '  maxconn 2000',
