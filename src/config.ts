@@ -1,5 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
+import { proxyList } from './http/client-address.js';
 
 /** Raised for configuration that cannot work; the CLI prints its message on one line and exits 2. */
 export class ConfigError extends Error {
@@ -16,8 +17,17 @@ export type DatabaseConfig =
       connectTimeoutMs?: number;
       /** Named (prepared once per connection) statements; off for PgBouncer transaction pooling before 1.21. */
       namedStatements?: boolean;
+      /**
+       * DATABASE_POOLER: `transaction` when a transaction pooler (PgBouncer pool_mode=transaction)
+       * stands between Mosaic and PostgreSQL; everything that differs follows from it (see usesNamedStatements).
+       */
+      pooler?: DatabasePooler;
+      /** MIGRATION_LOCK_TIMEOUT_SECONDS: how long a start waits for another instance's migration. */
+      migrationLockTimeoutMs?: number;
     }
   | { backend: 'sqlite'; file: string; synchronous: 'full' | 'normal' };
+
+export type DatabasePooler = 'none' | 'transaction';
 
 export interface CoachConfig {
   /** Base URL of an OpenAI-compatible API (COACH_API_URL); with apiKey it replaces the offline coach. */
@@ -103,9 +113,20 @@ export interface Config {
   guestTtlDays: number;
   coach: CoachConfig;
   pressure: PressureConfig;
+  /** What SIGTERM does (src/cli/serve.ts). */
+  shutdown: ShutdownConfig;
+  /** MIGRATE_ON_START (`mosaic serve --no-migrate`): false leaves migrations to a release step (`mosaic db migrate`). */
+  migrateOnStart: boolean;
   /** Bearer token for GET /metrics (METRICS_TOKEN); null leaves /metrics off (404). */
   metricsToken: string | null;
   http: HttpLimits;
+}
+
+export interface ShutdownConfig {
+  /** SHUTDOWN_DRAIN_SECONDS: after SIGTERM, readiness fails and the listener keeps serving this long. */
+  drainMs: number;
+  /** SHUTDOWN_TIMEOUT_SECONDS: then requests in flight get at most this long before the process exits anyway. */
+  timeoutMs: number;
 }
 
 /** How long a client may take, and how many connections it may hold (src/http/connections.ts). */
@@ -143,13 +164,39 @@ function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: r
   return raw as T;
 }
 
+/**
+ * TRUST_PROXY: `false` (the default), a hop count (how many proxies stand in front, e.g. 1
+ * on Railway), a comma-separated list of proxy addresses or CIDR ranges, or `true` (believe
+ * any client: a warning at start).
+ */
 function parseTrustProxy(raw: string | undefined): Config['trustProxy'] {
-  const value = raw?.trim();
+  const value = raw?.trim().toLowerCase();
   if (!value || value === 'false' || value === '0') return false;
   if (value === 'true') return true;
-  if (/^\d+$/.test(value)) return Number(value);
-  // A comma-separated list of proxy addresses or CIDR ranges.
-  return value.split(',').map((part) => part.trim()).filter(Boolean);
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops > 100) throw new ConfigError(`TRUST_PROXY=${raw} is not a sensible hop count (1 to 100)`);
+    return hops;
+  }
+  const entries = value.split(',').map((part) => part.trim()).filter(Boolean);
+  try {
+    proxyList(entries);
+  } catch (error) {
+    throw new ConfigError(`TRUST_PROXY=${raw}: ${(error as Error).message} (or use true, false or a hop count)`);
+  }
+  return entries;
+}
+
+/**
+ * DATABASE_POOLER and DATABASE_NAMED_STATEMENTS, for the configured database and for the URLs
+ * the CLI is given (db copy, backup, verify): behind a transaction pooler named statements are
+ * off unless DATABASE_NAMED_STATEMENTS=true says the pooler keeps them (PgBouncer 1.21+ with
+ * max_prepared_statements).
+ */
+export function poolerSettings(env: Env = process.env): { pooler: DatabasePooler; namedStatements: boolean } {
+  const pooler = oneOf(env, 'DATABASE_POOLER', 'none', ['none', 'transaction'] as const);
+  const named = oneOf(env, 'DATABASE_NAMED_STATEMENTS', pooler === 'transaction' ? 'false' : 'true', ['true', 'false'] as const);
+  return { pooler, namedStatements: named === 'true' };
 }
 
 function databaseConfig(env: Env, dataDir: string): DatabaseConfig {
@@ -172,7 +219,8 @@ function databaseConfig(env: Env, dataDir: string): DatabaseConfig {
       poolMax: integer(env, 'DATABASE_POOL_MAX', 10, 1, 1000),
       statementTimeoutMs: integer(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 30_000, 100, 3_600_000),
       connectTimeoutMs: integer(env, 'DATABASE_CONNECT_TIMEOUT_MS', 5_000, 100, 60_000),
-      namedStatements: oneOf(env, 'DATABASE_NAMED_STATEMENTS', 'true', ['true', 'false'] as const) === 'true',
+      ...poolerSettings(env),
+      migrationLockTimeoutMs: integer(env, 'MIGRATION_LOCK_TIMEOUT_SECONDS', 60, 1, 3600) * 1000,
     };
   }
   return {
@@ -293,6 +341,12 @@ export function loadConfig(env: Env = process.env): Config {
     http: httpLimits(env, trustProxy !== false),
     pressure: pressureConfig(env),
     metricsToken: metricsToken(env),
+    shutdown: {
+      // Long enough for a balancer checking every 2 s to fail the check twice and stop routing.
+      drainMs: integer(env, 'SHUTDOWN_DRAIN_SECONDS', 5, 0, 600) * 1000,
+      timeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_SECONDS', 30, 1, 3600) * 1000,
+    },
+    migrateOnStart: oneOf(env, 'MIGRATE_ON_START', 'true', ['true', 'false'] as const) === 'true',
   };
 }
 

@@ -8,10 +8,12 @@ import { SESSION_COOKIE } from './auth/sessions.js';
 import { ExtractionPool, extractionLimits } from './files/extract-pool.js';
 import { filesRoutes } from './files/routes.js';
 import { chatRoutes } from './chat/routes.js';
+import { Readiness } from './health/readiness.js';
 import { healthRoutes } from './health/routes.js';
 import { jobsRoutes } from './jobs/routes.js';
 import { resumesRoutes } from './resumes/routes.js';
 import type { AppContext } from './app-context.js';
+import { proxyTrust } from './http/client-address.js';
 import { capConnectionsPerAddress, clientErrorHandler, timeoutOptions } from './http/connections.js';
 import { frameworkErrorHandler, registerErrorHandlers } from './http/error-handler.js';
 import { lazyRequestLogger } from './http/logging.js';
@@ -35,10 +37,11 @@ export interface ServerOptions {
 
 /** Builds the HTTP application around an open database. Listening is the caller's business. */
 export async function buildServer(ctx: AppContext, options: ServerOptions = {}): Promise<FastifyInstance> {
+  const trustProxy = proxyTrust(ctx.config.trustProxy);
   const app = Fastify({
     logger: options.logger ?? false,
-    // A hop count is valid for Fastify (proxy-addr) though its types omit it.
-    trustProxy: ctx.config.trustProxy as FastifyServerOptions['trustProxy'],
+    // A function, never the raw setting: Fastify reads a hop count as "trust nobody".
+    trustProxy,
     bodyLimit: 1024 * 1024,
     // While shutting down, requests already on open connections are still served (never a
     // 503), and idle keep-alive connections are closed so the process can exit.
@@ -47,7 +50,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
     ...timeoutOptions(ctx.config.http),
     clientErrorHandler,
     frameworkErrors: frameworkErrorHandler,
-    genReqId: requestIdGenerator(ctx.config.trustProxy),
+    genReqId: requestIdGenerator(trustProxy),
     // Fastify's two info lines per request are work on every request at the default level;
     // the access line below is written at debug level only (errors are logged by the handler).
     logController: new LogController({ disableRequestLogging: true }),
@@ -63,14 +66,17 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   app.addHook('onClose', () => passwords.close());
   app.decorateRequest('auth', null);
 
-  // Responses finished during shutdown ask the client to close the connection; otherwise a
-  // connection busy when closing began would idle in keep-alive and hold the process open.
+  const readiness = new Readiness();
+  app.decorate('readiness', readiness);
+  // Responses finished while draining or shutting down ask the client to close the connection:
+  // a kept-alive client (a balancer's pool) then opens its next one elsewhere, and a connection
+  // busy when closing began does not idle in keep-alive holding the process open.
   let closing = false;
   app.addHook('preClose', async () => {
     closing = true;
   });
   app.addHook('onSend', (_request, reply, payload, done) => {
-    if (closing) reply.header('connection', 'close');
+    if (closing || readiness.draining) reply.header('connection', 'close');
     done(null, payload);
   });
 

@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import { clearSessionCookie, requireUser } from '../auth/gate.js';
 import { throttleLimits } from '../auth/login-throttle.js';
 import { PASSWORD_MAX_LENGTH } from '../auth/passwords.js';
+import { clientAddress } from '../http/client-address.js';
 import { NoContent } from '../http/response-schemas.js';
 import { exportAccount } from './export.js';
 import { AccountExport } from './responses.js';
@@ -31,7 +32,7 @@ export async function accountRoutes(parent: FastifyInstance): Promise<void> {
   });
 
   app.delete('/', { schema: { body: Deletion, response: { 204: NoContent } } }, async (request, reply) => {
-    await deleteAccount(db, app.passwords, requireUser(request).userId, { password: request.body.password, ip: request.ip }, limits);
+    await deleteAccount(db, app.passwords, requireUser(request).userId, { password: request.body.password, ip: clientAddress(request) }, limits);
     clearSessionCookie(app, reply);
     return reply.code(204).send();
   });

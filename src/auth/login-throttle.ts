@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
 import type { DB } from '../db/schema.js';
 import { nowIso } from '../db/values.js';
+import { addressKey } from '../http/client-address.js';
 import { forgetBuckets, LimitReached, reserve, tooMany, type Hit, type Reservation } from '../limits/service.js';
 
 // Every password check (login, password change, account deletion) draws on one budget per
@@ -21,7 +22,8 @@ export const throttleLimits = (config: Config): ThrottleLimits => ({
 
 const budget = (name: string, limits: ThrottleLimits) => ({ name, max: limits.maxFailures, windowMs: limits.windowMinutes * 60_000 });
 const emailHit = (email: string, limits: ThrottleLimits): Hit => ({ rule: budget('password-checks-email', limits), subject: email });
-const addressHit = (ip: string, limits: ThrottleLimits): Hit => ({ rule: budget('password-checks-address', limits), subject: ip });
+// IPv6 by its /64 (addressKey): one network is one budget.
+const addressHit = (ip: string, limits: ThrottleLimits): Hit => ({ rule: budget('password-checks-address', limits), subject: addressKey(ip) });
 
 /**
  * Reserves one password check for this email and client address, or throws 429

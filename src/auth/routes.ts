@@ -6,6 +6,7 @@ import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './passwords.js';
 import { changePassword, createGuest, loginUser, registerUser, toPublicUser, type ClientInfo } from './service.js';
 import { UserResponse } from './responses.js';
 import { deleteSession, revokeUserSessions } from './sessions.js';
+import { clientAddress } from '../http/client-address.js';
 import { NoContent } from '../http/response-schemas.js';
 import { limitPerAddress } from '../limits/hooks.js';
 import { throttleLimits } from './login-throttle.js';
@@ -30,7 +31,7 @@ export async function authRoutes(parent: FastifyInstance): Promise<void> {
   const { db, config } = app.ctx;
   const limits = throttleLimits(config);
   const client = (request: FastifyRequest): ClientInfo => ({
-    ip: request.ip,
+    ip: clientAddress(request),
     userAgent: request.headers['user-agent'],
     ttlDays: config.sessionTtlDays,
   });
@@ -75,7 +76,7 @@ export async function authRoutes(parent: FastifyInstance): Promise<void> {
 
   app.post('/password', { schema: { body: PasswordChange, response: { 204: NoContent } } }, async (request, reply) => {
     const auth = requireUser(request);
-    await changePassword(db, app.passwords, { userId: auth.userId, sessionId: auth.sessionId, ip: request.ip }, request.body, limits);
+    await changePassword(db, app.passwords, { userId: auth.userId, sessionId: auth.sessionId, ip: clientAddress(request) }, request.body, limits);
     return reply.code(204).send();
   });
 }

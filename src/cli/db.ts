@@ -1,13 +1,14 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { loadConfig } from '../config.js';
+import { loadConfig, type Config } from '../config.js';
 import { openDatabase, type Database } from '../db/connection.js';
 import { migrateToLatest, migrationStatus } from '../db/migrate.js';
 import type { CopyOptions, CopyProgress } from '../datacopy/copy.js';
 
-async function withDatabase<T>(run: (database: Database) => Promise<T>): Promise<T> {
-  const database = openDatabase(loadConfig().database);
+async function withDatabase<T>(run: (database: Database, config: Config) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const database = openDatabase(config.database);
   try {
-    return await run(database);
+    return await run(database, config);
   } finally {
     await database.close();
   }
@@ -24,8 +25,9 @@ export function registerDbCommands(program: Command): void {
         console.log('DATABASE_URL is not set: skipping (SQLite is migrated by `mosaic serve` at start, where its volume is mounted)');
         return;
       }
-      return withDatabase(async (database) => {
-        const results = await migrateToLatest(database.db);
+      return withDatabase(async (database, config) => {
+        const lockTimeoutMs = config.database.backend === 'postgres' ? config.database.migrationLockTimeoutMs : undefined;
+        const results = await migrateToLatest(database.db, undefined, lockTimeoutMs ? { lockTimeoutMs } : {});
         for (const result of results) console.log(`applied ${result.migrationName}`);
         const status = await migrationStatus(database.db);
         console.log(

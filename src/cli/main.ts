@@ -14,7 +14,11 @@ const program = new Command()
 program
   .command('serve')
   .description('migrate the database, then serve the API and web app (PORT, HOST, DATABASE_URL, MOSAIC_DATA_DIR, …)')
-  .action(async () => serve(loadConfig()));
+  .option('--no-migrate', 'do not migrate at start (as MIGRATE_ON_START=false): refuse to start while migrations are pending')
+  .action(async (options: { migrate: boolean }) => {
+    const config = loadConfig();
+    await serve(options.migrate ? config : { ...config, migrateOnStart: false });
+  });
 
 registerDbCommands(program);
 registerVerifyPersistence(program);

@@ -3,14 +3,14 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import {
   Kysely,
-  PostgresDialect,
   SqliteAdapter,
   SqliteDialect,
   sql,
   type DialectAdapter,
 } from 'kysely';
 import type pg from 'pg';
-import { maskDatabaseUrl, type DatabaseConfig } from '../config.js';
+import { maskDatabaseUrl, poolerSettings, type DatabaseConfig } from '../config.js';
+import { MosaicPostgresDialect } from './migration-lock.js';
 import type { DB } from './schema.js';
 import { allowImmediateReads, cachingSqliteDatabase, namedStatementPool, STATEMENT_CACHE_SIZE } from './prepared.js';
 import { SqliteFileGuard } from './unavailable.js';
@@ -73,18 +73,39 @@ class MosaicSqliteDialect extends SqliteDialect {
   }
 }
 
+type PostgresConfig = Extract<DatabaseConfig, { backend: 'postgres' }>;
+
+/**
+ * The one place deciding whether statements are named (prepared once per server connection).
+ * A transaction pooler hands each transaction a different server connection, where a name
+ * prepared on another is missing or, worse, another's: so never behind one, unless the
+ * operator says the pooler tracks them (DATABASE_NAMED_STATEMENTS=true, PgBouncer 1.21+).
+ * Everything that opens PostgreSQL through Kysely (server, CLI, copy, backup, verify, importers)
+ * goes through openDatabase, which asks this.
+ */
+export function usesNamedStatements(config: PostgresConfig): boolean {
+  if (config.namedStatements !== undefined) return config.namedStatements;
+  return config.pooler !== 'transaction';
+}
+
 export function openDatabase(config: DatabaseConfig): Database {
   if (config.backend === 'postgres') {
     // pg (~15 MB resident) is loaded only when PostgreSQL is configured; Kysely opens the
     // pool on the first query.
+    const transactionPooler = config.pooler === 'transaction';
     const openPool = async () => {
       const { createPgPool } = await import('./postgres.js');
-      const pool = createPgPool(config.url, config.poolMax, config.statementTimeoutMs, config.connectTimeoutMs);
+      // Behind a transaction pooler the timeout cannot be a startup parameter (PgBouncer refuses
+      // it): the pool below sets it per transaction instead.
+      const pool = createPgPool(config.url, config.poolMax, transactionPooler ? 0 : config.statementTimeoutMs, config.connectTimeoutMs);
       pools.set(db, pool);
       // Unnamed only (capacity 0) for PgBouncer transaction pooling; binary COPY still works.
-      return namedStatementPool(pool, config.namedStatements === false ? 0 : STATEMENT_CACHE_SIZE);
+      return namedStatementPool(pool, usesNamedStatements(config) ? STATEMENT_CACHE_SIZE : 0, {
+        localStatementTimeoutMs: transactionPooler ? config.statementTimeoutMs : 0,
+      });
     };
-    const db: Kysely<DB> = new Kysely<DB>({ dialect: new PostgresDialect({ pool: openPool }) });
+    const dialect = new MosaicPostgresDialect({ pool: openPool });
+    const db: Kysely<DB> = new Kysely<DB>({ dialect });
     return { db, backend: 'postgres', location: maskDatabaseUrl(config.url), close: () => db.destroy() };
   }
   const sqlite = openSqlite(config.file, config.synchronous);
@@ -101,7 +122,9 @@ export function openDatabase(config: DatabaseConfig): Database {
 /** A location given on the command line: a postgres:// URL, or else a SQLite file path. */
 export function databaseConfigFromLocation(location: string): DatabaseConfig {
   if (/^postgres(ql)?:\/\//i.test(location)) {
-    return { backend: 'postgres', url: location, poolMax: 4, statementTimeoutMs: 0 };
+    // The pooler settings come from the environment, as for the configured database: a URL
+    // through PgBouncer given to `db copy` or `db backup` needs them as much.
+    return { backend: 'postgres', url: location, poolMax: 4, statementTimeoutMs: 0, ...poolerSettings() };
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) {
     throw new Error(`unsupported database location ${location} (use postgres://… or a SQLite file path)`);

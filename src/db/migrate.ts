@@ -1,4 +1,5 @@
-import { Migrator, sql, type Kysely, type Migration, type MigrationResult, type MigrationResultSet } from 'kysely';
+import { Migrator, PostgresAdapter, sql, type Kysely, type Migration, type MigrationResult, type MigrationResultSet } from 'kysely';
+import { takeMigrationLock } from './migration-lock.js';
 import { migrations as productionMigrations } from './migrations/index.js';
 
 /** Migrations by name; the production list unless a caller (a test) passes another. */
@@ -60,31 +61,69 @@ export async function migrationStatus(db: Kysely<any>, migrations: MigrationList
   };
 }
 
+/** How long a run waits for another process's migration by default (MIGRATION_LOCK_TIMEOUT_SECONDS). */
+export const DEFAULT_MIGRATION_LOCK_TIMEOUT_MS = 60_000;
+
+export interface MigrateOptions {
+  /** PostgreSQL: how long to wait for the migration lock before MigrationLockTimeoutError. */
+  lockTimeoutMs?: number;
+}
+
 /**
  * Brings the schema to this build's latest version. Safe to run from several processes at
- * once: on PostgreSQL Kysely's migrator holds an advisory lock, so one migrates and the
- * others wait, then find nothing to do.
+ * once, directly or through a transaction pooler: on PostgreSQL the run holds a
+ * transaction-scoped advisory lock, so one migrates and the others wait (bounded), then find
+ * nothing to do. With nothing pending no lock is taken at all.
  */
-export async function migrateToLatest(db: Kysely<any>, migrations: MigrationList = productionMigrations): Promise<MigrationResult[]> {
-  return migrate(db, migrations, (migrator) => migrator.migrateToLatest());
+export async function migrateToLatest(
+  db: Kysely<any>,
+  migrations: MigrationList = productionMigrations,
+  options: MigrateOptions = {},
+): Promise<MigrationResult[]> {
+  return migrate(db, migrations, (migrator) => migrator.migrateToLatest(), options);
 }
 
 /** Brings the schema up to the named migration and no further (a data copy matches its source's version). */
 export async function migrateUpTo(db: Kysely<any>, name: string): Promise<MigrationResult[]> {
-  return migrate(db, productionMigrations, (migrator) => migrator.migrateTo(name));
+  return migrate(db, productionMigrations, (migrator) => migrator.migrateTo(name), {});
 }
 
-async function migrate(
-  db: Kysely<any>,
-  migrations: MigrationList,
-  run: (migrator: Migrator) => Promise<MigrationResultSet>,
-): Promise<MigrationResult[]> {
+type Run = (migrator: Migrator) => Promise<MigrationResultSet>;
+
+/**
+ * PostgreSQL: one transaction on one connection, which first takes the transaction-scoped lock
+ * (src/db/migration-lock.ts), then lets Kysely's migrator work inside it. Kysely's own run
+ * would take a session-level lock before its transaction and free it with a statement of its
+ * own, which behind PgBouncer may reach another server connection and leave the lock held.
+ */
+async function runLockedOnPostgres(db: Kysely<any>, migrations: MigrationList, run: Run, options: MigrateOptions): Promise<MigrationResultSet> {
+  return db.connection().execute(async (connection) => {
+    await sql`begin`.execute(connection);
+    try {
+      await takeMigrationLock(connection, options.lockTimeoutMs ?? DEFAULT_MIGRATION_LOCK_TIMEOUT_MS);
+      const provider = { getMigrations: async () => migrations };
+      const outcome = await run(new Migrator({ db: connection, provider, disableTransactions: true }));
+      await sql.raw(outcome.error ? 'rollback' : 'commit').execute(connection);
+      return outcome;
+    } catch (error) {
+      await sql`rollback`.execute(connection).catch(() => {});
+      throw error;
+    }
+  });
+}
+
+async function migrate(db: Kysely<any>, migrations: MigrationList, run: Run, options: MigrateOptions): Promise<MigrationResult[]> {
   const before = await migrationStatus(db, migrations);
   if (before.unknown.length > 0) throw new SchemaTooNewError(before.unknown);
+  // Nothing to do: no lock, no transaction (every start of an up-to-date instance).
+  if (before.pending.length === 0) return [];
   // Each run is one transaction on both backends (PostgreSQL natively, SQLite through the
   // dialect in connection.ts): a migration failing half-way leaves the schema as it was.
   const provider = { getMigrations: async () => migrations };
-  const { error, results } = await run(new Migrator({ db, provider }));
+  const { error, results } =
+    db.getExecutor().adapter instanceof PostgresAdapter
+      ? await runLockedOnPostgres(db, migrations, run, options)
+      : await run(new Migrator({ db, provider }));
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
     const reason = error instanceof Error ? error.message : String(error);

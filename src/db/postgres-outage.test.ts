@@ -123,10 +123,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 async function waitForHealth(baseUrl: string, status: number, withinMs: number): Promise<Response> {
   const deadline = performance.now() + withinMs;
   for (;;) {
-    const response = await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(REQUEST_BOUND_MS) });
+    const response = await fetch(`${baseUrl}/health/ready`, { signal: AbortSignal.timeout(REQUEST_BOUND_MS) });
     if (response.status === status) return response;
     await response.arrayBuffer();
-    if (performance.now() > deadline) assert.fail(`/health did not answer ${status} within ${withinMs} ms (last ${response.status})`);
+    if (performance.now() > deadline) assert.fail(`/health/ready did not answer ${status} within ${withinMs} ms (last ${response.status})`);
     await sleep(200);
   }
 }
@@ -215,6 +215,8 @@ if (BACKENDS.includes('postgres')) {
       const health = await waitForHealth(server.url, 503, 10_000);
       assert.equal(health.headers.get('retry-after'), '5');
       assert.equal(((await health.json()) as { error: { code: string } }).error.code, 'database_unavailable');
+      // Liveness does not depend on the database: nothing would restart this process.
+      assert.equal((await fetch(`${server.url}/health`)).status, 200);
       await sleep(2_000);
       const during = load.count((o) => o.status === 503, outageStart);
       assert.ok(during > 0, 'requests during the outage answered 503');
@@ -257,7 +259,7 @@ if (BACKENDS.includes('postgres')) {
       assertOnlyExpected(load, t);
       assert.ok(load.count((o) => o.status < 300, afterTermination) > 0, 'writes succeed right after the terminations');
       assert.equal(server.child.exitCode, null, 'the server process is still running');
-      const health = await fetch(`${server.url}/health`);
+      const health = await fetch(`${server.url}/health/ready`);
       assert.equal(health.status, 200);
       await checkWrites(database.location, load);
     });

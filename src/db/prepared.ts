@@ -195,7 +195,19 @@ async function copyOutBinary(client: pg.PoolClient, sql: string): Promise<Binary
  * guarantee before PgBouncer 1.21 (`max_prepared_statements`): `DATABASE_NAMED_STATEMENTS=false`
  * turns this off.
  */
-export function namedStatementPool(pool: pg.Pool, capacity = STATEMENT_CACHE_SIZE): PostgresPool {
+export interface NamedStatementPoolOptions {
+  /**
+   * Behind a transaction pooler: the statement timeout, set with `SET LOCAL` in every
+   * transaction (0: none). A startup parameter would be refused by PgBouncer, and a session
+   * `SET` would outlive the transaction on a server connection other clients then get.
+   */
+  localStatementTimeoutMs?: number;
+}
+
+const BEGINS = /^\s*(begin|start\s+transaction)\b/i;
+const ENDS = /^\s*(commit|rollback|end|abort)\s*;?\s*$/i;
+
+export function namedStatementPool(pool: pg.Pool, capacity = STATEMENT_CACHE_SIZE, options: NamedStatementPoolOptions = {}): PostgresPool {
   const names = new Map<string, string>();
   const nameOf = (sql: string): string | undefined => {
     let name = names.get(sql);
@@ -221,13 +233,50 @@ export function namedStatementPool(pool: pg.Pool, capacity = STATEMENT_CACHE_SIZ
         throw error;
       }
     };
+    const timeoutMs = options.localStatementTimeoutMs ?? 0;
+    if (timeoutMs <= 0) return wrapper(client, query, () => stale);
+    // Behind a transaction pooler, every statement runs in a transaction that sets the timeout:
+    // Kysely's own BEGIN carries the SET LOCAL in the same round trip; a statement outside a
+    // transaction is wrapped in one (two more round trips, the price of the pooler).
+    const setTimeout = `set local statement_timeout = ${Math.floor(timeoutMs)}`;
+    let inTransaction = false;
+    const first = (result: unknown) => (Array.isArray(result) ? result[0] : result) as PostgresQueryResult<unknown>;
+    const timed = async (sql: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<unknown>> => {
+      if (parameters.length === 0 && BEGINS.test(sql)) {
+        const result = first(await client.query(`${sql}; ${setTimeout}`));
+        inTransaction = true;
+        return result;
+      }
+      if (parameters.length === 0 && ENDS.test(sql)) {
+        inTransaction = false;
+        return query(sql, parameters);
+      }
+      if (inTransaction) return query(sql, parameters);
+      await client.query(`begin; ${setTimeout}`);
+      let result: PostgresQueryResult<unknown>;
+      try {
+        result = await query(sql, parameters);
+      } catch (error) {
+        await client.query('rollback').catch(() => {});
+        throw error;
+      }
+      await client.query('commit');
+      return result;
+    };
+    return wrapper(client, timed, () => stale);
+  };
+  const wrapper = (
+    client: pg.PoolClient,
+    query: (sql: string, parameters: ReadonlyArray<unknown>) => Promise<PostgresQueryResult<unknown>>,
+    isStale: () => boolean,
+  ): PostgresPoolClient => {
     return {
       query: ((sqlOrCursor: string | PostgresCursor<unknown>, parameters?: ReadonlyArray<unknown>) =>
         typeof sqlOrCursor === 'string'
           ? query(sqlOrCursor, parameters ?? [])
           : client.query(sqlOrCursor as unknown as pg.Submittable)) as PostgresPoolClient['query'],
       release: (destroy?: boolean) => {
-        const drop = Boolean(destroy) || stale;
+        const drop = Boolean(destroy) || isStale();
         if (drop) wrappers.delete(client);
         client.release(drop);
       },

@@ -37,7 +37,7 @@ if (BACKENDS.includes('sqlite')) {
       }
     });
 
-    it('fails /health and answers writes 503 with one clear log line when the data directory disappears', async () => {
+    it('fails /health/ready and answers writes 503 with one clear log line when the data directory disappears', async () => {
       const logs = new LogCapture();
       const t = await createTestApp('sqlite', {}, { logs });
       try {
@@ -46,9 +46,10 @@ if (BACKENDS.includes('sqlite')) {
 
         fs.rmSync(t.testDatabase.dataDir, { recursive: true, force: true });
 
-        const health = await client.get('/health');
+        const health = await client.get('/health/ready');
         assert.equal(health.status, 503);
         assert.equal(health.body.error.code, 'database_unavailable');
+        assert.equal((await client.get('/health')).status, 200, 'liveness does not depend on the database');
         const write = await client.put('/api/ps101', { revision: 1, answers: { '1.1': 'would be lost' } });
         assert.equal(write.status, 503);
         assert.equal(write.body.error.code, 'database_unavailable');

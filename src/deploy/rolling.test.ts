@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../testing/databases.js';
+import { openDatabase } from '../db/connection.js';
+import { ProxyClient, startHaproxy, type Haproxy } from '../testing/haproxy.js';
+import { lostWrites, registerPeople, runMixedLoad } from '../testing/mixed-load.js';
+import { freePort } from '../testing/ports.js';
+import { RATE_LIMITS_RAISED } from '../testing/rate-limits.js';
 import { HttpClient, startServerProcess, type ServerProcess } from '../testing/server-process.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const CLIENTS = 20;
 const LOAD_MS = 3000;
@@ -97,6 +104,80 @@ if (BACKENDS.includes('postgres')) {
       const me = await onB.request('GET', '/api/auth/me');
       assert.equal(me.status, 200);
       assert.equal(me.body.user.email, 'rolling@example.org');
+    });
+  });
+}
+
+const ROLL_PEOPLE = 12;
+// haproxy checks readiness every second and takes a server out after two failures; the
+// default drain (SHUTDOWN_DRAIN_SECONDS=5) covers that with room to spare.
+const CHECK_INTERVAL_MS = 1000;
+
+// A rolling deploy as an operator runs one: two instances on one PostgreSQL behind Debian's
+// haproxy (TLS, readiness checks on /health/ready), each replaced in turn (SIGTERM, then a new
+// process on its port) under a mixed load of logins, workbook saves, chat, uploads and downloads.
+if (BACKENDS.includes('postgres')) {
+  describe('rolling deploy of two instances behind haproxy', () => {
+    let database: TestDatabase;
+    let proxy: Haproxy | undefined;
+    const running = new Map<string, ServerProcess>();
+    before(async () => {
+      database = await createTestDatabase('postgres');
+    });
+    after(async () => {
+      for (const server of running.values()) await server.stop();
+      await proxy?.stop();
+      await database.drop();
+    });
+
+    it('answers every request and loses no acknowledged write while both instances are replaced with SIGTERM', async (t) => {
+      // The default drain: the test does not set SHUTDOWN_DRAIN_SECONDS (startServerProcess's 0 is undone).
+      // Enough upload slots that one instance can take everyone's while the other restarts.
+      const env = { ...RATE_LIMITS_RAISED, TRUST_PROXY: '1', MAX_UPLOADS_AT_ONCE: '32', SHUTDOWN_DRAIN_SECONDS: undefined };
+      const ports = { a: await freePort(), b: await freePort() };
+      running.set('a', await startServerProcess(database, env, ports.a));
+      running.set('b', await startServerProcess(database, env, ports.b));
+      proxy = await startHaproxy({
+        backends: [
+          { name: 'a', port: ports.a },
+          { name: 'b', port: ports.b },
+        ],
+        healthPath: '/health/ready',
+        checkIntervalMs: CHECK_INTERVAL_MS,
+      });
+      const clients: ProxyClient[] = [];
+      const people = await registerPeople(ROLL_PEOPLE, (n) => {
+        const client = new ProxyClient(proxy!, `127.0.0.${10 + n}`);
+        clients.push(client);
+        return client;
+      }, 'roll');
+
+      let rolled = false;
+      const load = runMixedLoad(people, () => rolled);
+      for (const name of ['a', 'b'] as const) {
+        await sleep(1500);
+        const old = running.get(name)!;
+        const exit = await old.stop('SIGTERM');
+        assert.equal(exit, 0, `${name} exits 0 after draining:\n${old.output()}`);
+        running.delete(name);
+        running.set(name, await startServerProcess(database, env, ports[name]));
+        // The new process takes traffic once haproxy's check sees it ready.
+        await sleep(2 * CHECK_INTERVAL_MS);
+      }
+      await sleep(1500);
+      rolled = true;
+      const result = await load;
+      for (const client of clients) client.close();
+
+      t.diagnostic(`${result.requests} requests during the roll; ${result.acknowledged.chatMessageIds.length} chat messages, ${result.acknowledged.files.length} uploads acknowledged`);
+      assert.deepEqual(result.failures, [], `${result.failures.length} of ${result.requests} requests failed`);
+      assert.ok(result.acknowledged.chatMessageIds.length > 0 && result.acknowledged.files.length > 0 && result.acknowledged.workbooks.size > 0);
+      const direct = openDatabase(database.config);
+      try {
+        assert.deepEqual(await lostWrites(direct.db, result.acknowledged), []);
+      } finally {
+        await direct.close();
+      }
     });
   });
 }

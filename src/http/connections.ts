@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { HttpLimits } from '../config.js';
+import { addressKey } from './client-address.js';
 
 /** A complete HTTP/1.1 error response in the API's shape, for sockets Fastify never sees. */
 function rawErrorResponse(status: number, code: string, message: string, extraHeaders = ''): string {
@@ -56,7 +57,8 @@ export function capConnectionsPerAddress(server: http.Server, max: number): void
   if (max <= 0) return;
   const open = new Map<string, number>();
   server.prependListener('connection', (socket: Socket) => {
-    const address = socket.remoteAddress ?? 'unknown';
+    // IPv6 by its /64 (addressKey), like every per-address limit.
+    const address = addressKey(socket.remoteAddress ?? 'unknown');
     const count = (open.get(address) ?? 0) + 1;
     if (count > max) {
       answerAndClose(

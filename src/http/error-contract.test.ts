@@ -120,13 +120,19 @@ for (const backend of BACKENDS) {
       assert.equal(exported.headers['cache-control'], 'private, no-store', "a route's own policy stays");
     });
 
-    it('reports /health without filesystem paths', async () => {
-      const response = await t.client().get('/health');
-      assert.equal(response.status, 200);
-      const text = response.raw.toString('utf8');
-      assert.doesNotMatch(text, new RegExp(t.testDatabase.dataDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
-      assert.doesNotMatch(text, /\/(tmp|home|root|var|data|app)\b|[A-Z]:\\/);
-      assert.deepEqual(Object.keys(response.body.database).sort(), ['backend', 'pendingMigrations', 'persistence', 'persistent', 'schemaVersion']);
+    it('reports /health and /health/ready without filesystem paths', async () => {
+      const expectedKeys = {
+        '/health': ['backend', 'persistence', 'persistent'],
+        '/health/ready': ['backend', 'pendingMigrations', 'persistence', 'persistent', 'schemaVersion'],
+      };
+      for (const [url, keys] of Object.entries(expectedKeys)) {
+        const response = await t.client().get(url);
+        assert.equal(response.status, 200);
+        const text = response.raw.toString('utf8');
+        assert.doesNotMatch(text, new RegExp(t.testDatabase.dataDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+        assert.doesNotMatch(text, /\/(tmp|home|root|var|data|app)\b|[A-Z]:\\/);
+        assert.deepEqual(Object.keys(response.body.database).sort(), keys, url);
+      }
     });
 
     it('answers oversized headers and broken HTTP in the shape over a real socket', async () => {

@@ -6,14 +6,14 @@ import type { FastifyInstance } from 'fastify';
 const SANE_ID = /^[A-Za-z0-9._:@\/+=-]{1,128}$/;
 
 /**
- * The request id: a proxy's `X-Request-Id` when proxies are trusted (TRUST_PROXY) and the
- * value is sane, so one id follows a request across the proxy's logs and ours; otherwise a
- * fresh UUID. Without a trusted proxy, any client could choose the id and confuse the logs.
+ * The request id: a proxy's `X-Request-Id` when the connection comes from a trusted proxy
+ * (TRUST_PROXY) and the value is sane, so one id follows a request across the proxy's logs and
+ * ours; otherwise a fresh UUID. From anyone else, a client could choose the id and confuse the logs.
  */
-export function requestIdGenerator(trustProxy: unknown): (request: IncomingMessage) => string {
-  const acceptHeader = trustProxy !== false && trustProxy !== 0;
+export function requestIdGenerator(trust: false | ((address: string, hop: number) => boolean)): (request: IncomingMessage) => string {
   return (request) => {
-    const given = acceptHeader ? request.headers['x-request-id'] : undefined;
+    const peer = request.socket.remoteAddress;
+    const given = trust && peer !== undefined && trust(peer, 0) ? request.headers['x-request-id'] : undefined;
     return typeof given === 'string' && SANE_ID.test(given) ? given : randomUUID();
   };
 }

@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import type { DB } from '../db/schema.js';
 import { AppError } from '../errors.js';
 import * as store from './store.js';
+import { addressKey } from '../http/client-address.js';
 
 // Limits live in the database (the rate_limits table), not in memory, so they hold across
 // restarts and across every instance sharing the database.
@@ -99,7 +100,8 @@ export async function consume(db: Kysely<DB>, rule: Rule, subject: string): Prom
 
 const HOUR_MS = 3_600_000;
 
-export const addressSubject = (ip: string) => `ip:${ip}`;
+/** A client address's subject: IPv6 by its /64 (addressKey), so one network is one subject. */
+export const addressSubject = (ip: string) => `ip:${addressKey(ip)}`;
 export const userSubject = (userId: number) => `user:${userId}`;
 
 const PER_ADDRESS = { guests: 'guests', registrations: 'registrations' } as const;

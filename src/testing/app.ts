@@ -71,6 +71,7 @@ export async function createTestApp(
   };
   const app = await buildServer(ctx, options.logs ? { logger: loggerOptions('debug', options.logs) } : {});
   await app.ready();
+  app.readiness.markReady();
   return {
     app,
     ctx,

@@ -22,7 +22,7 @@ export function databaseEnv(database: TestDatabase): Record<string, string> {
     : { MOSAIC_DATA_DIR: database.dataDir };
 }
 
-/** Starts `mosaic serve` as a real child process and waits until /health answers 200. */
+/** Starts `mosaic serve` as a real child process and waits until /health/ready answers 200. */
 export async function startServerProcess(
   database: TestDatabase,
   /** Added to this process's environment; a key set to undefined is removed from it. */
@@ -31,7 +31,8 @@ export async function startServerProcess(
 ): Promise<ServerProcess> {
   const listenPort = port ?? (await freePort());
   // Load shedding off unless a test asks for it (see testConfig).
-  const env: Record<string, string | undefined> = { ...process.env, ...databaseEnv(database), ...SHEDDING_OFF, ...extraEnv };
+  // No drain on SIGTERM unless a test asks (SHUTDOWN_DRAIN_SECONDS): stopping is most tests' cleanup.
+  const env: Record<string, string | undefined> = { ...process.env, ...databaseEnv(database), ...SHEDDING_OFF, SHUTDOWN_DRAIN_SECONDS: '0', ...extraEnv };
   if (database.config.backend === 'sqlite') delete env.DATABASE_URL;
   for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name];
   Object.assign(env, { PORT: String(listenPort), HOST: '127.0.0.1', LOG_LEVEL: extraEnv.LOG_LEVEL ?? 'warn' });
@@ -49,7 +50,7 @@ export async function startServerProcess(
       throw new Error(`mosaic serve exited early (${await exited}):\n${output}`);
     }
     try {
-      const response = await fetch(`${url}/health`);
+      const response = await fetch(`${url}/health/ready`);
       if (response.status === 200) break;
     } catch {
       // not listening yet
@@ -78,6 +79,13 @@ export class HttpClient {
   /** Sent with every request (e.g. an `x-forwarded-for` address of its own). */
   headers: Record<string, string> = {};
   constructor(public baseUrl: string) {}
+
+  /** A multipart upload of one file (field `file`), as the web app sends it. */
+  upload(bytes: Buffer, name: string) {
+    const form = new FormData();
+    form.append('file', new Blob([bytes], { type: 'text/plain' }), name);
+    return this.request('POST', '/api/files', form);
+  }
 
   /** A JSON body, or a multipart form (FormData); `raw` holds the body's bytes. */
   async request(
