@@ -38,6 +38,8 @@ export interface RateLimits {
   uploadsPerHour: number;
   resumesPerHour: number;
   feedbackPerHour: number;
+  /** `POST /api/ps101/restart`: each archives a workbook run. */
+  workbookRestartsPerHour: number;
 }
 
 /** Limits on reading documents (see README, "Limits"). */
@@ -94,6 +96,10 @@ export interface Config {
   maxUploadMb: number;
   /** File bytes one user may keep, in MiB (MAX_STORAGE_MB_PER_USER); past it uploads get 413 `quota_exceeded`. */
   maxStorageMbPerUser: number;
+  /** Sessions one user keeps (MAX_SESSIONS_PER_USER); a login beyond it ends the oldest. */
+  maxSessionsPerUser: number;
+  /** Archived workbook runs one user keeps (MAX_WORKBOOK_RUNS_PER_USER); past it a restart gets 413 `too_many_runs`. */
+  maxWorkbookRunsPerUser: number;
   /** Upload bodies one instance receives at once (MAX_UPLOADS_AT_ONCE); the rest get 503 `uploads_busy`. */
   maxUploadsAtOnce: number;
   /** Argon2id work at once and waiting (PASSWORD_HASH_CONCURRENCY, PASSWORD_QUEUE_MAX); past both, 503 `passwords_busy`. */
@@ -268,11 +274,14 @@ export function loadConfig(env: Env = process.env): Config {
       uploadsPerHour: integer(env, 'RATE_LIMIT_UPLOADS_PER_HOUR', 60, 1, 1_000_000),
       resumesPerHour: integer(env, 'RATE_LIMIT_RESUMES_PER_HOUR', 100, 1, 1_000_000),
       feedbackPerHour: integer(env, 'RATE_LIMIT_FEEDBACK_PER_HOUR', 100, 1, 1_000_000),
+      workbookRestartsPerHour: integer(env, 'RATE_LIMIT_WORKBOOK_RESTARTS_PER_HOUR', 10, 1, 1_000_000),
     },
     purgeIntervalSeconds: integer(env, 'PURGE_INTERVAL_SECONDS', 3600, 0, 7 * 24 * 3600),
     maxUploadMb: integer(env, 'MAX_UPLOAD_MB', 10, 1, 100),
     maxStorageMbPerUser: integer(env, 'MAX_STORAGE_MB_PER_USER', 200, 1, 1_000_000),
     maxUploadsAtOnce: integer(env, 'MAX_UPLOADS_AT_ONCE', 4, 1, 1000),
+    maxSessionsPerUser: integer(env, 'MAX_SESSIONS_PER_USER', 50, 1, 10_000),
+    maxWorkbookRunsPerUser: integer(env, 'MAX_WORKBOOK_RUNS_PER_USER', 20, 1, 100_000),
     passwords: {
       // One per core the process may run on (its CPU affinity): a 19 MiB Argon2 pass evicts the
       // caches of the next, so two on one core each take ~1.5× as long (ARCHITECTURE.md, login

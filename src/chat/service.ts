@@ -10,6 +10,13 @@ import { decodeCursor, encodeCursor } from './cursor.js';
 import * as store from './store.js';
 
 export const MESSAGE_MAX_CHARS = 8_000;
+/**
+ * Messages (the person's and the coach's) a conversation keeps; each exchange beyond it deletes
+ * the oldest. The rate limit slows growth but never ends it; nothing reads this far back (the
+ * coach sees 20, matching 1,000), and 5,000 messages of at most 8,000 characters bound one
+ * conversation to 40 million characters.
+ */
+export const CONVERSATION_MAX_MESSAGES = 5_000;
 /** How many recent messages the coach sees. */
 const CONTEXT_MESSAGES = 20;
 
@@ -117,6 +124,7 @@ export async function sendMessage(
       created_at: nowIso(now),
     });
     await store.insertMetrics(trx, { user_id: userId, message_id: reply.id, ...metrics, created_at: reply.created_at });
+    await store.deleteOldestMessages(trx, userId, CONVERSATION_MAX_MESSAGES);
     return { message, reply, metrics };
   });
   const { message, reply, metrics } = await onMissingReference(stored, unauthenticated);

@@ -37,8 +37,9 @@ export async function registerWebApp(app: FastifyInstance, root: string = WEB_RO
   return true;
 }
 
-// A missing hashed asset (an old page after a deploy) must fail plainly, not become the page.
-const NOT_APP_PAGES = ['/api', '/health', '/assets'];
+// A missing hashed asset (an old page after a deploy) must fail plainly, not become the page;
+// so must what the server answers itself (the docs, the metrics, which may be turned off).
+const NOT_APP_PAGES = ['/api', '/health', '/assets', '/docs', '/metrics'];
 
 /** A browser navigation to a client-side route: a GET or HEAD for HTML outside the API. */
 export function isAppPageRequest(request: FastifyRequest): boolean {
