@@ -12,6 +12,7 @@ import type { AppContext } from './http/context.js';
 import { capConnectionsPerAddress, clientErrorHandler, timeoutOptions } from './http/connections.js';
 import { frameworkErrorHandler, registerErrorHandlers } from './http/error-handler.js';
 import { lazyRequestLogger } from './http/logging.js';
+import { registerCompression } from './http/compression.js';
 import { registerOpenApi } from './http/openapi.js';
 import { registerOriginCheck } from './http/origin-check.js';
 import { registerLoadShedding } from './http/pressure.js';
@@ -85,6 +86,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   registerOriginCheck(app);
   registerInputRule(app);
   await app.register(cookie);
+  await registerCompression(app);
   const metrics = registerMetrics(app, ctx.db);
   if (ctx.config.metricsToken) await app.register(metricsRoutes, { registry: metrics, token: ctx.config.metricsToken });
   await registerOpenApi(app);

@@ -29,7 +29,11 @@ export async function registerWebApp(app: FastifyInstance, root: string = WEB_RO
     wildcard: false,
     cacheControl: false,
     serveDotFiles: false,
+    // The build writes .br and .gz copies (scripts/build-web.ts): the one the client accepts
+    // is sent, with `Vary: Accept-Encoding`, and no CPU spent compressing per request.
+    preCompressed: true,
     setHeaders(reply, filePath) {
+      // For a compressed copy too (`assets/x.js.br`): it lies where its original does.
       const relative = path.relative(root, filePath).split(path.sep);
       reply.header('cache-control', relative[0] === 'assets' ? IMMUTABLE : REVALIDATE);
     },
