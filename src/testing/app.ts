@@ -1,3 +1,4 @@
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { after, before } from 'node:test';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { createCoachProvider } from '../coach/index.js';
@@ -134,9 +135,12 @@ export class TestClient {
       if (expired) this.cookies.delete(cookie.name);
       else this.cookies.set(cookie.name, cookie.value);
     }
+    // `raw` is what came over the wire; `body` is read from it decoded, as a browser would.
     const raw = response.rawPayload;
+    const encoding = response.headers['content-encoding'];
+    const decoded = encoding === 'br' ? brotliDecompressSync(raw) : encoding === 'gzip' ? gunzipSync(raw) : raw;
     const type = String(response.headers['content-type'] ?? '');
-    const body = type.includes('json') && raw.length > 0 ? JSON.parse(raw.toString('utf8')) : raw.toString('utf8');
+    const body = type.includes('json') && decoded.length > 0 ? JSON.parse(decoded.toString('utf8')) : decoded.toString('utf8');
     return { status: response.statusCode, headers: response.headers, body, raw };
   }
 
