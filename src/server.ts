@@ -82,7 +82,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   // Before any hook that may answer (load shedding, the Origin check), so every answer has them.
   registerSecurityHeaders(app, ctx.config.production);
   registerRequestIdHeader(app);
-  await registerLoadShedding(app, ctx.config.pressure);
+  registerLoadShedding(app, ctx.config.pressure);
   registerOriginCheck(app);
   registerInputRule(app);
   await app.register(cookie);

@@ -1,5 +1,5 @@
 import compress from '@fastify/compress';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 /**
  * Answers smaller than about one TCP segment gain no round trip from compression, only CPU:
@@ -15,6 +15,16 @@ export const COMPRESSION_THRESHOLD_BYTES = 1400;
  * compressed body could otherwise expand past every size limit.
  * Registered before the web app, whose files come pre-compressed (`src/web/static.ts`).
  */
+/**
+ * Sends this request's answer uncompressed, through the opt-out @fastify/compress documents
+ * (an `x-no-compression` request header), for answers decided per request: an export that
+ * carries the person's files is mostly their stored bytes (compressed documents, base64), which
+ * would cost CPU for a few percent.
+ */
+export function leaveUncompressed(request: FastifyRequest): void {
+  request.headers['x-no-compression'] = '1';
+}
+
 export async function registerCompression(app: FastifyInstance): Promise<void> {
   await app.register(compress, {
     global: true,

@@ -15,7 +15,11 @@ const NOW = () => new Date().toISOString();
 
 /** Inserts rows in slices, so one statement stays under SQLite's and PostgreSQL's parameter caps. */
 async function insertMany<T>(rows: T[], insert: (slice: T[]) => Promise<unknown>): Promise<void> {
-  for (let i = 0; i < rows.length; i += 500) await insert(rows.slice(i, i + 500));
+  for (let i = 0; i < rows.length; i += 500) {
+    await insert(rows.slice(i, i + 500));
+    // SQLite's inserts run synchronously: let the app's loop (the same as this test's) turn.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
 }
 
 for (const backend of BACKENDS) {

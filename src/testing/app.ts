@@ -11,7 +11,6 @@ import { loggerOptions } from '../http/logging.js';
 import { buildServer } from '../server.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
 import type { LogCapture } from './logs.js';
-import { SHEDDING_OFF } from './shedding.js';
 
 export interface TestApp {
   app: FastifyInstance;
@@ -41,9 +40,8 @@ export const UNLIMITED: Config['rateLimits'] = {
 
 /** The configuration tests run with: defaults, the test database, and any overrides. */
 export function testConfig(database: TestDatabase, overrides: Partial<Config> = {}): Config {
-  // Load shedding off: on a machine busy with other tests it would shed requests of tests
-  // about something else. The overload tests turn it on.
-  const config = loadConfig({ LOG_LEVEL: 'silent', ...SHEDDING_OFF });
+  // Load shedding as in production: it sheds only what cannot be served in time.
+  const config = loadConfig({ LOG_LEVEL: 'silent' });
   return { ...config, dataDir: database.dataDir, database: database.config, rateLimits: UNLIMITED, ...overrides };
 }
 

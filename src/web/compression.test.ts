@@ -127,6 +127,11 @@ for (const backend of BACKENDS) {
       assert.equal(download.headers['content-encoding'], undefined);
       assert.ok(download.raw.equals(text), 'the very bytes uploaded');
       assert.equal(download.headers.etag, `"${uploaded.body.file.sha256}"`);
+      // An export with the files is mostly their bytes: sent as it is.
+      const withFiles = await client.get('/api/me/export?includeFiles=1', { 'accept-encoding': 'br, gzip' });
+      assert.equal(withFiles.status, 200);
+      assert.equal(withFiles.headers['content-encoding'], undefined);
+      assert.equal(withFiles.body.files.length, 1);
     });
 
     it('never inflates a compressed request body', async () => {
