@@ -1,10 +1,12 @@
-// Builds the web app (web/) with Vite into web/dist and prints the size budget: the JavaScript
-// the first page loads, gzipped, must stay within FIRST_LOAD_BUDGET or the build fails.
+// Builds the web app (web/) with Vite into web/dist, writes a brotli (.br) and a gzip (.gz) copy
+// of each text asset beside it (served by content negotiation, src/web/static.ts), and prints
+// the size budget: the JavaScript the first page loads, gzipped, must stay within
+// FIRST_LOAD_BUDGET or the build fails.
 // `npm run build:web` runs it; `mosaic serve` in a checkout runs it when web/dist is missing.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WEB = path.join(ROOT, 'web');
@@ -49,6 +51,40 @@ export function measureFirstLoad(dist: string): FirstLoad {
   };
 }
 
+/** What is worth compressing: text. Images and fonts in modern formats are compressed already. */
+const COMPRESSIBLE = /\.(?:js|mjs|css|html|svg|json|webmanifest|txt|map)$/;
+
+/**
+ * Writes `<file>.br` (brotli at its best quality) and `<file>.gz` (gzip -9) beside every
+ * compressible file under `dir`, each only when smaller than the original. Done once at build
+ * time, so serving costs no CPU and the densest settings are affordable.
+ */
+export function writeCompressedCopies(dir: string): { file: string; bytes: number; br?: number; gz?: number }[] {
+  const written: { file: string; bytes: number; br?: number; gz?: number }[] = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() || !COMPRESSIBLE.test(entry.name)) continue;
+    const full = path.join(entry.parentPath, entry.name);
+    // The Vite manifest is read by the build, never served (dot folder).
+    if (path.relative(dir, full).startsWith('.')) continue;
+    const bytes = fs.readFileSync(full);
+    const br = brotliCompressSync(bytes, {
+      params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length },
+    });
+    const gz = gzipSync(bytes, { level: 9 });
+    const result: { file: string; bytes: number; br?: number; gz?: number } = { file: path.relative(dir, full), bytes: bytes.length };
+    if (br.length < bytes.length) {
+      fs.writeFileSync(`${full}.br`, br);
+      result.br = br.length;
+    }
+    if (gz.length < bytes.length) {
+      fs.writeFileSync(`${full}.gz`, gz);
+      result.gz = gz.length;
+    }
+    written.push(result);
+  }
+  return written;
+}
+
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 
 export function printBudget(load: FirstLoad): boolean {
@@ -75,6 +111,11 @@ export async function buildWeb({ replace, dist = WEB_DIST }: { replace: boolean;
   const out = path.join(WEB, `.dist-${process.pid}-${Date.now().toString(36)}`);
   try {
     await build({ configFile: path.join(WEB, 'vite.config.ts'), mode: 'production', logLevel: 'warn', build: { outDir: out, emptyOutDir: true } });
+    const copies = writeCompressedCopies(out);
+    const total = (pick: (c: (typeof copies)[number]) => number) => copies.reduce((sum, c) => sum + pick(c), 0);
+    console.log(
+      `web: ${copies.length} files compressed: ${kb(total((c) => c.bytes))} → brotli ${kb(total((c) => c.br ?? c.bytes))}, gzip ${kb(total((c) => c.gz ?? c.bytes))}`,
+    );
     if (!printBudget(measureFirstLoad(out))) {
       throw new Error(`the first page loads more than ${kb(FIRST_LOAD_BUDGET)} of gzipped JavaScript`);
     }

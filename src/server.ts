@@ -17,6 +17,7 @@ import { proxyTrust } from './http/client-address.js';
 import { capConnectionsPerAddress, clientErrorHandler, timeoutOptions } from './http/connections.js';
 import { frameworkErrorHandler, registerErrorHandlers } from './http/error-handler.js';
 import { lazyRequestLogger } from './http/logging.js';
+import { registerCompression } from './http/compression.js';
 import { registerOpenApi } from './http/openapi.js';
 import { registerOriginCheck } from './http/origin-check.js';
 import { registerLoadShedding } from './http/pressure.js';
@@ -90,10 +91,11 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   // Before any hook that may answer (load shedding, the Origin check), so every answer has them.
   registerSecurityHeaders(app, ctx.config.production);
   registerRequestIdHeader(app);
-  await registerLoadShedding(app, ctx.config.pressure);
+  registerLoadShedding(app, ctx.config.pressure);
   registerOriginCheck(app);
   registerInputRule(app);
   await app.register(cookie);
+  await registerCompression(app);
   // One per app: the upload routes use it, the metrics read its queue, closing the app stops it.
   const extraction = new ExtractionPool(extractionLimits(ctx.config.extraction));
   app.addHook('onClose', () => extraction.close());

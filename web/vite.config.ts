@@ -8,7 +8,8 @@ export default defineConfig({
   root: import.meta.dirname,
   plugins: [
     // A service worker keeps the app's own files (page, scripts, styles) so a reload without a
-    // connection still opens the app, with its unsent edits. The API is never cached by it.
+    // connection still opens the app, with its unsent edits. The API is never cached by it, and
+    // pages the server answers itself are left to the network.
     VitePWA({
       injectRegister: null,
       registerType: 'autoUpdate',
@@ -16,7 +17,9 @@ export default defineConfig({
       workbox: {
         globPatterns: ['**/*.{js,css,html}'],
         navigateFallback: '/index.html',
-        navigateFallbackDenylist: [/^\/api(\/|$)/, /^\/health(\/|$)/],
+        // What the server answers itself, never the app's page: the API, the health checks
+        // (/health, /health/ready…), the API docs and the metrics.
+        navigateFallbackDenylist: [/^\/api(\/|$)/, /^\/health/, /^\/docs(\/|$)/, /^\/metrics(\/|$)/],
         cleanupOutdatedCaches: true,
         clientsClaim: true,
         skipWaiting: true,

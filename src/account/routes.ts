@@ -5,6 +5,7 @@ import { clearSessionCookie, requireUser } from '../auth/gate.js';
 import { throttleLimits } from '../auth/login-throttle.js';
 import { PASSWORD_MAX_LENGTH } from '../auth/passwords.js';
 import { clientAddress } from '../http/client-address.js';
+import { leaveUncompressed } from '../http/compression.js';
 import { NoContent } from '../http/response-schemas.js';
 import { exportAccount } from './export.js';
 import { AccountExport } from './responses.js';
@@ -26,6 +27,7 @@ export async function accountRoutes(parent: FastifyInstance): Promise<void> {
 
   app.get('/export', { schema: { querystring: ExportQuery, response: { 200: AccountExport } } }, async (request, reply) => {
     const includeFiles = request.query.includeFiles === '1' || request.query.includeFiles === 'true';
+    if (includeFiles) leaveUncompressed(request);
     const document = await exportAccount(db, request.log, requireUser(request).userId, { includeFiles });
     // A stream bypasses the response serializer: the schema documents the streamed document.
     return reply.header('cache-control', 'private, no-store').type('application/json; charset=utf-8').send(document as never);

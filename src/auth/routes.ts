@@ -34,6 +34,7 @@ export async function authRoutes(parent: FastifyInstance): Promise<void> {
     ip: clientAddress(request),
     userAgent: request.headers['user-agent'],
     ttlDays: config.sessionTtlDays,
+    maxSessions: config.maxSessionsPerUser,
   });
 
   app.post('/register', { schema: { body: Credentials, response: { 201: UserResponse } }, preHandler: [loadSession, limitPerAddress('registrations')] }, async (request, reply) => {

@@ -30,6 +30,8 @@ export interface ClientInfo {
   ip: string;
   userAgent?: string | undefined;
   ttlDays: number;
+  /** MAX_SESSIONS_PER_USER: a login beyond it ends the user's oldest session. */
+  maxSessions?: number | undefined;
 }
 
 export interface SessionIssued {

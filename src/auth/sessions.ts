@@ -25,6 +25,13 @@ export interface SessionOptions {
   now?: Date;
 }
 
+export interface NewSessionOptions extends SessionOptions {
+  userAgent?: string | undefined;
+  ip?: string | undefined;
+  /** Sessions the user may keep: a new one beyond it ends the oldest (MAX_SESSIONS_PER_USER). */
+  maxSessions?: number | undefined;
+}
+
 /** 32 random bytes from the CSPRNG, base64url: the only copy is the user's cookie. */
 export function generateSessionToken(): string {
   return randomBytes(32).toString('base64url');
@@ -47,7 +54,7 @@ function slidingExpiry(createdAt: string, now: string, ttlDays: number): string 
 export async function createSession(
   db: Kysely<DB>,
   userId: number,
-  options: SessionOptions & { userAgent?: string | undefined; ip?: string | undefined },
+  options: NewSessionOptions,
 ): Promise<{ token: string; expiresAt: string }> {
   const now = nowIso(options.now);
   const token = generateSessionToken();
@@ -61,6 +68,9 @@ export async function createSession(
     user_agent: options.userAgent?.slice(0, 512) ?? null,
     ip: options.ip ?? null,
   });
+  // Every login adds a row kept for weeks: without a cap, a script logging in all day grows
+  // the table without bound. The caller's transaction makes the insert and the trim one change.
+  if (options.maxSessions !== undefined) await store.endOldestSessions(db, userId, options.maxSessions);
   return { token, expiresAt };
 }
 

@@ -138,6 +138,17 @@ export async function deleteUserSessions(db: Kysely<DB>, userId: number, exceptS
   return Number(result.numDeletedRows);
 }
 
+/** Ends the user's sessions beyond the newest `keep` (by id, the order they were created in). */
+export async function endOldestSessions(db: Kysely<DB>, userId: number, keep: number): Promise<number> {
+  const newest = db.selectFrom('sessions').select('id').where('user_id', '=', userId).orderBy('id', 'desc').limit(1).offset(keep - 1);
+  const result = await db
+    .deleteFrom('sessions')
+    .where('user_id', '=', userId)
+    .where('id', '<', newest)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 export async function deleteExpiredSessions(db: Kysely<DB>, now: string): Promise<number> {
   const result = await db.deleteFrom('sessions').where('expires_at', '<=', now).executeTakeFirst();
   return Number(result.numDeletedRows);

@@ -20,6 +20,31 @@ class FlakyCoach implements CoachProvider {
   }
 }
 
+/** A coach whose every reply waits until the test releases it. */
+class GatedCoach implements CoachProvider {
+  readonly name = 'gated';
+  readonly contexts: Parameters<CoachProvider['reply']>[0][] = [];
+  #waiting: (() => void)[] = [];
+  #onAsked: (() => void) | undefined;
+  async reply(context: Parameters<CoachProvider['reply']>[0]) {
+    this.contexts.push(context);
+    await new Promise<void>((resolve) => {
+      this.#waiting.push(resolve);
+      this.#onAsked?.();
+    });
+    return { content: `echo: ${context.history.at(-1)!.content}`, provider: this.name };
+  }
+  /** Resolves once a reply is waiting. */
+  asked(): Promise<void> {
+    if (this.#waiting.length > 0) return Promise.resolve();
+    return new Promise((resolve) => (this.#onAsked = resolve));
+  }
+  release(): void {
+    this.#onAsked = undefined;
+    for (const resolve of this.#waiting.splice(0)) resolve();
+  }
+}
+
 async function pageAll(client: TestClient, limit: number, during?: () => Promise<unknown>) {
   const seen: number[] = [];
   let cursor: string | null = null;
@@ -111,6 +136,33 @@ for (const backend of BACKENDS) {
       }
       assert.equal((await client.post('/api/chat/messages', { content: 'Back?' })).status, 201);
       assert.equal((await client.get('/api/chat/messages')).body.messages.length, 3);
+    });
+
+    it('stores the message with its reply in one transaction: nothing while the coach thinks, nothing if the account goes meanwhile', async () => {
+      const gate = new GatedCoach();
+      const gated = await createTestApp(backend, {}, { coach: gate });
+      try {
+        const client = await gated.registeredClient();
+        const sent = client.post('/api/chat/messages', { content: 'First question' });
+        await gate.asked();
+        assert.deepEqual((await client.get('/api/chat/messages')).body.messages, [], 'no message stored before the reply is ready');
+        assert.deepEqual(gate.contexts[0]!.history, [{ role: 'user', content: 'First question' }], 'the coach still sees this message');
+        gate.release();
+        const exchange = (await sent).body;
+        assert.deepEqual((await client.get('/api/chat/messages')).body.messages, [exchange.reply, exchange.message]);
+
+        const second = client.post('/api/chat/messages', { content: 'Second question' });
+        await gate.asked();
+        assert.deepEqual(gate.contexts[1]!.history.map((m) => m.content), ['First question', 'echo: First question', 'Second question']);
+        const userId = (await client.get('/api/auth/me')).body.user.id as number;
+        await gated.ctx.db.deleteFrom('users').where('id', '=', userId).execute();
+        gate.release();
+        assert.equal((await second).status, 401);
+        const left = await gated.ctx.db.selectFrom('chat_messages').where('user_id', '=', userId).select('id').execute();
+        assert.deepEqual(left, [], 'neither the message nor a reply outlives the account');
+      } finally {
+        await gated.close();
+      }
     });
 
     it('pages newest to oldest completely and without duplicates while new messages arrive', async () => {

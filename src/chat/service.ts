@@ -10,6 +10,13 @@ import { decodeCursor, encodeCursor } from './cursor.js';
 import * as store from './store.js';
 
 export const MESSAGE_MAX_CHARS = 8_000;
+/**
+ * Messages (the person's and the coach's) a conversation keeps; each exchange beyond it deletes
+ * the oldest. The rate limit slows growth but never ends it; nothing reads this far back (the
+ * coach sees 20, matching 1,000), and 5,000 messages of at most 8,000 characters bound one
+ * conversation to 40 million characters.
+ */
+export const CONVERSATION_MAX_MESSAGES = 5_000;
 /** How many recent messages the coach sees. */
 const CONTEXT_MESSAGES = 20;
 
@@ -57,9 +64,12 @@ function checkContent(content: string): void {
 }
 
 /**
- * Stores the person's message (committed on its own, so it is kept whatever the coach does),
- * asks the coach, then stores the reply and its metrics together. A coach failure answers
- * 503 coach_unavailable with the stored message's id.
+ * Asks the coach first, then stores the person's message, the reply and its metrics in one
+ * transaction: an exchange is all there or not at all, whatever stops the process meanwhile
+ * (a SIGKILL while the coach thinks leaves nothing). The coach sees the stored history plus
+ * this message. A coach failure stores the message alone (so it is not lost, and the person
+ * can ask again) and answers 503 coach_unavailable with its id: the one case of a message
+ * without a reply.
  */
 export async function sendMessage(
   db: Kysely<DB>,
@@ -69,53 +79,55 @@ export async function sendMessage(
   log?: Logger,
 ): Promise<ChatExchange> {
   checkContent(content);
-  // The account may be deleted while the message is on its way (401, not a 500).
-  const message = await onMissingReference(
-    store.insertMessage(db, { user_id: userId, role: 'user', content, provider: null, created_at: nowIso() }),
-    unauthenticated,
-  );
+  const receivedAt = nowIso();
   const workbook = await getWorkbook(db, userId);
-  const recent = await store.listMessages(db, userId, { limit: CONTEXT_MESSAGES });
+  const recent = await store.listMessages(db, userId, { limit: CONTEXT_MESSAGES - 1 });
   const context = {
     workbook: {
       currentStep: workbook.currentStep,
       answers: workbook.answers,
       completed: workbook.completedAt !== null,
     },
-    history: recent.reverse().map((m) => ({ role: m.role, content: m.content })),
+    history: [...recent.reverse().map((m) => ({ role: m.role, content: m.content })), { role: 'user' as const, content }],
   };
+  const userMessage = { user_id: userId, role: 'user' as const, content, provider: null, created_at: receivedAt };
   let answer;
   try {
     answer = await coach.reply(context);
   } catch (error) {
     log?.warn({ err: error, coach: coach.name }, 'coach failed to reply');
+    // The account may be deleted while the message is on its way (401, not a 500).
+    const message = await onMissingReference(store.insertMessage(db, userMessage), unauthenticated);
     throw new AppError(503, 'coach_unavailable', 'The coach cannot answer right now; your message is saved.', {
       messageId: message.id,
     });
   }
   const now = new Date();
-  const metrics = computeMetrics({
-    message: content,
-    activeDays: await store.countActiveDays(db, userId, activityDays(now)),
-    workbook: {
-      currentStep: workbook.currentStep,
-      answeredCount: Object.keys(workbook.answers).length,
-      completed: workbook.completedAt !== null,
-    },
-    now,
-  });
   const stored = db.transaction().execute(async (trx) => {
-    const row = await store.insertMessage(trx, {
+    const message = await store.insertMessage(trx, userMessage);
+    // Counted after the message is in, so today counts as a day the person wrote.
+    const metrics = computeMetrics({
+      message: content,
+      activeDays: await store.countActiveDays(trx, userId, activityDays(now)),
+      workbook: {
+        currentStep: workbook.currentStep,
+        answeredCount: Object.keys(workbook.answers).length,
+        completed: workbook.completedAt !== null,
+      },
+      now,
+    });
+    const reply = await store.insertMessage(trx, {
       user_id: userId,
       role: 'coach',
       content: answer.content,
       provider: answer.provider,
       created_at: nowIso(now),
     });
-    await store.insertMetrics(trx, { user_id: userId, message_id: row.id, ...metrics, created_at: row.created_at });
-    return row;
+    await store.insertMetrics(trx, { user_id: userId, message_id: reply.id, ...metrics, created_at: reply.created_at });
+    await store.deleteOldestMessages(trx, userId, CONVERSATION_MAX_MESSAGES);
+    return { message, reply, metrics };
   });
-  const reply = await onMissingReference(stored, unauthenticated);
+  const { message, reply, metrics } = await onMissingReference(stored, unauthenticated);
   return { message: toMessage(message), reply: toMessage(reply), metrics };
 }
 

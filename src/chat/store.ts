@@ -49,6 +49,12 @@ export function listMessages(
  * How many of these days (see `activityDays`) have a message by the user: one seek each on
  * (user_id, role, created_at), so the cost does not grow with the history.
  */
+/** Deletes the user's messages beyond the newest `keep` (their metrics go with them, by cascade). */
+export async function deleteOldestMessages(db: Kysely<DB>, userId: number, keep: number): Promise<void> {
+  const newest = db.selectFrom('chat_messages').select('id').where('user_id', '=', userId).orderBy('id', 'desc').limit(1).offset(keep - 1);
+  await db.deleteFrom('chat_messages').where('user_id', '=', userId).where('id', '<', newest).execute();
+}
+
 export async function countActiveDays(db: Kysely<DB>, userId: number, days: ActivityDay[]): Promise<number> {
   const row = await db
     .selectNoFrom((eb) =>

@@ -194,3 +194,68 @@ describe('mosaic db backup files', () => {
     }
   });
 });
+
+describe('mosaic db backup --keep and a failed restore', () => {
+  let dir: string;
+  let source: string;
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mosaic-backup-'));
+    source = path.join(dir, 'live.db');
+    const live = openDatabase({ backend: 'sqlite', file: source, synchronous: 'full' });
+    await migrateToLatest(live.db);
+    await live.close();
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('never deletes the backup it just wrote, even when a later-named one exists', async () => {
+    const backups = path.join(dir, 'later');
+    fs.mkdirSync(backups);
+    const later = path.join(backups, 'mosaic-20990101T000000Z.db');
+    fs.writeFileSync(later, 'a backup from a host whose clock runs ahead');
+    const first = await backupDatabase({ from: source, dir: backups, keep: 2, now: new Date('2026-01-01T03:00:00Z') });
+    assert.deepEqual(first.pruned, []);
+    const second = await backupDatabase({ from: source, dir: backups, keep: 1, now: new Date('2026-01-02T03:00:00Z') });
+    assert.ok(fs.existsSync(second.file), 'the backup just written is kept');
+    assert.deepEqual(second.pruned.sort(), [first.file, later].sort());
+    assert.deepEqual(fs.readdirSync(backups), ['mosaic-20260102T030000Z.db']);
+    assert.ok((await verifyDatabases(source, second.file)).ok);
+  });
+
+  it('skips entries that are not backup files (a directory or a link named like one) and prunes past them', async () => {
+    const backups = path.join(dir, 'mixed');
+    fs.mkdirSync(backups);
+    fs.mkdirSync(path.join(backups, 'mosaic-20250101T000000Z.db'));
+    fs.writeFileSync(path.join(backups, 'mosaic-20250101T000000Z.db', 'inside.txt'), 'kept');
+    fs.writeFileSync(path.join(dir, 'outside.db'), 'a file outside the directory');
+    fs.symlinkSync(path.join(dir, 'outside.db'), path.join(backups, 'mosaic-20250102T000000Z.db'));
+    const old = await backupDatabase({ from: source, dir: backups, now: new Date('2026-02-01T03:00:00Z') });
+    const result = await backupDatabase({ from: source, dir: backups, keep: 1, now: new Date('2026-02-02T03:00:00Z') });
+    assert.deepEqual(result.pruned, [old.file]);
+    assert.deepEqual(fs.readdirSync(backups).sort(), [
+      'mosaic-20250101T000000Z.db',
+      'mosaic-20250102T000000Z.db',
+      'mosaic-20260202T030000Z.db',
+    ]);
+    assert.equal(fs.readFileSync(path.join(dir, 'outside.db'), 'utf8'), 'a file outside the directory');
+  });
+
+  it('a restore that fails leaves no file at a new target path', async () => {
+    const notBackup = path.join(dir, 'not-a-backup.db');
+    new BetterSqlite3(notBackup).exec('create table t (x integer)');
+    const target = path.join(dir, 'restored', 'mosaic.db');
+    fs.mkdirSync(path.dirname(target));
+    const restore = await runMosaic(['db', 'restore', '--from', notBackup, '--to', target]);
+    assert.notEqual(restore.code, 0);
+    assert.match(restore.stderr, /no Mosaic schema/);
+    assert.deepEqual(fs.readdirSync(path.dirname(target)), [], 'no database file, no -wal or -shm beside it');
+  });
+
+  it('a failed restore into an existing file keeps that file', async () => {
+    const existing = path.join(dir, 'existing.db');
+    fs.copyFileSync(source, existing);
+    const restore = await runMosaic(['db', 'restore', '--from', path.join(dir, 'missing.db'), '--to', existing]);
+    assert.notEqual(restore.code, 0);
+    assert.ok(fs.existsSync(existing));
+    assert.ok((await verifyDatabases(source, existing)).ok);
+  });
+});

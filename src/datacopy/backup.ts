@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { copyDatabase, openReader, type CopyProgress } from './copy.js';
+import { copyDatabase, openReader, removeSqliteFiles, type CopyProgress } from './copy.js';
 import { formatVerification, verifyDatabases, type Verification } from './verify.js';
 
 export interface BackupOptions {
@@ -45,10 +45,6 @@ export function defaultBackupName(now: Date): string {
   return `mosaic-${now.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '')}.db`;
 }
 
-function removeSqliteFiles(file: string): void {
-  for (const suffix of ['', '-wal', '-shm', '-journal']) fs.rmSync(`${file}${suffix}`, { force: true });
-}
-
 /**
  * A self-contained SQLite file: rollback journal instead of WAL (nothing beside it is needed,
  * and it opens on a read-only medium), checked by SQLite itself, and flushed to disk.
@@ -71,14 +67,27 @@ function sealBackupFile(file: string): void {
 }
 
 /**
- * Keeps the newest `keep` backups of a directory (by the timestamp in their names) and deletes
- * the rest. Only names `mosaic db backup` gives are touched, so other files there are safe.
+ * Keeps `keep` backups of a directory and deletes the rest. The one just written is always
+ * kept, even when a file named later exists (a clock set back, a copy from another host); the
+ * other places go to the newest by the timestamp in their names. Only regular files with the
+ * names `mosaic db backup` gives are touched: other files, directories and links named like a
+ * backup are skipped, never a reason to stop pruning.
  */
-export function pruneBackups(dir: string, keep: number): string[] {
-  const names = fs.readdirSync(dir).filter((name) => BACKUP_NAME.test(name)).sort();
-  const old = names.slice(0, Math.max(0, names.length - keep));
-  for (const name of old) fs.rmSync(path.join(dir, name));
-  return old.map((name) => path.join(dir, name));
+export function pruneBackups(dir: string, keep: number, justWritten?: string): string[] {
+  const kept = justWritten === undefined ? undefined : path.basename(justWritten);
+  const names = fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isFile() && BACKUP_NAME.test(entry.name) && entry.name !== kept)
+    .map((entry) => entry.name)
+    .sort();
+  const others = Math.max(0, keep - (kept === undefined ? 0 : 1));
+  const old = names.slice(0, Math.max(0, names.length - others));
+  const pruned: string[] = [];
+  for (const name of old) {
+    fs.rmSync(path.join(dir, name));
+    pruned.push(path.join(dir, name));
+  }
+  return pruned;
 }
 
 function fsyncDirectory(dir: string): void {
@@ -122,7 +131,7 @@ export async function backupDatabase(options: BackupOptions): Promise<BackupResu
     sealBackupFile(partial);
     fs.renameSync(partial, file);
     fsyncDirectory(path.dirname(file));
-    const pruned = options.keep !== undefined && !options.to ? pruneBackups(path.dirname(file), options.keep) : [];
+    const pruned = options.keep !== undefined && !options.to ? pruneBackups(path.dirname(file), options.keep, file) : [];
     return {
       file,
       rows: copy.rows,

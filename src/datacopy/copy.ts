@@ -120,6 +120,25 @@ async function planFor(source: Database, target: Database): Promise<CopyTable[]>
  * await copyDatabase({ from: 'data/mosaic.db', to: 'postgres://mosaic@db/mosaic' });
  */
 export async function copyDatabase(options: CopyOptions): Promise<CopyResult> {
+  // A copy or restore into a SQLite file that did not exist must not leave one behind when it
+  // fails: a half-made or empty file would pass for a database. A resumable copy keeps its
+  // committed batches, which is what --resume continues from.
+  const target = databaseConfigFromLocation(options.to);
+  const newFile = target.backend === 'sqlite' && !options.resume && !fs.existsSync(target.file) ? target.file : undefined;
+  try {
+    return await copyAll(options);
+  } catch (error) {
+    if (newFile !== undefined) removeSqliteFiles(newFile);
+    throw error;
+  }
+}
+
+/** Deletes a SQLite database file and the files SQLite keeps beside it. */
+export function removeSqliteFiles(file: string): void {
+  for (const suffix of ['', '-wal', '-shm', '-journal']) fs.rmSync(`${file}${suffix}`, { force: true });
+}
+
+async function copyAll(options: CopyOptions): Promise<CopyResult> {
   const started = performance.now();
   if (sameLocation(options.from, options.to)) throw new Error('the source and the target are the same database');
   const limits: BatchLimits = {

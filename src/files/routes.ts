@@ -139,7 +139,9 @@ export async function filesRoutes(parent: FastifyInstance, { extraction }: { ext
 
   app.get('/', { schema: { response: { 200: FileList } } }, async (request) => ({ files: await listFiles(db, requireUser(request).userId) }));
 
-  app.get('/:id/content', { schema: { params: IdParams, response: { 200: FileContent } } }, async (request, reply) => {
+  // Never compressed on the way out: the bytes go as stored (their ETag is their SHA-256, and
+  // most documents, PDF, DOCX, ODT, are compressed already).
+  app.get('/:id/content', { compress: false, schema: { params: IdParams, response: { 200: FileContent } } }, async (request, reply) => {
     const file = await getFileContent(db, requireUser(request).userId, request.params.id);
     // The bytes are this request's own copy (better-sqlite3's, or parseBinaryCopy's on
     // PostgreSQL): freed once sent, not left to the GC.

@@ -1,22 +1,87 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
+import { DEFAULT_MAX_QUEUE_MS, loadConfig } from '../config.js';
 import { useTestApp } from '../testing/app.js';
 import { BACKENDS } from '../testing/databases.js';
+import { PRESSURE_WINDOW_MS, PressureMonitor, SUSTAINED_WINDOWS } from './pressure.js';
+
+/** Keeps the event loop busy for `ms` without yielding: every request and timer waits. */
+function block(ms: number): void {
+  const end = performance.now() + ms;
+  while (performance.now() < end) {
+    // busy
+  }
+}
+
+/** Keeps the loop 100 % busy for `ms` with short tasks, yielding between them: busy, never late. */
+async function busyButResponsive(ms: number): Promise<void> {
+  const end = performance.now() + ms;
+  while (performance.now() < end) {
+    block(1);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+describe('the queueing-delay monitor', () => {
+  it('is off by default only where configured: the production default is a queueing-delay limit, not utilization', () => {
+    const pressure = loadConfig({}).pressure;
+    assert.deepEqual(pressure, { maxQueueMs: DEFAULT_MAX_QUEUE_MS, maxHeapUsedMb: 0, maxRssMb: 0 });
+    assert.equal(loadConfig({ PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0' }).pressure.maxQueueMs, 0, 'the older name still turns it off');
+    assert.equal(loadConfig({ PRESSURE_MAX_QUEUE_MS: '250', PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0' }).pressure.maxQueueMs, 250);
+  });
+
+  it('does not count start-up work, sheds while the loop is late, and never because it is merely busy', async () => {
+    const monitor = new PressureMonitor({ maxQueueMs: 150, maxHeapUsedMb: 0, maxRssMb: 0 });
+    try {
+      block(800); // start-up work (loading modules, migrating) before the app is ready
+      monitor.start();
+      await sleep(PRESSURE_WINDOW_MS * 2.5);
+      assert.equal(monitor.underPressure, false, 'start-up work is not a backlog');
+
+      await busyButResponsive(PRESSURE_WINDOW_MS * 3);
+      const busy = monitor.sample;
+      assert.ok(busy.eventLoopUtilization > 0.5, `utilization ${busy.eventLoopUtilization}`);
+      assert.equal(busy.underPressure, false, `a busy loop that comes round in time (p99 ${busy.queueDelayP99Ms} ms) sheds nothing`);
+
+      // One long pause: its backlog is served right after it, so nothing is shed for it.
+      block(PRESSURE_WINDOW_MS * 2);
+      await sleep(20);
+      assert.equal(monitor.underPressure, false, `one late window (${monitor.sample.queueDelayP99Ms} ms) is a pause`);
+      await sleep(PRESSURE_WINDOW_MS * 2);
+
+      // A loop late window after window: shed.
+      const end = performance.now() + PRESSURE_WINDOW_MS * (SUSTAINED_WINDOWS + 2);
+      while (performance.now() < end) {
+        block(300);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      const late = monitor.sample;
+      assert.equal(late.underPressure, true, `delay ${late.queueDelayP99Ms} ms`);
+      assert.ok(late.queueDelayP99Ms > 150, `delay ${late.queueDelayP99Ms} ms`);
+
+      await sleep(PRESSURE_WINDOW_MS * 3);
+      assert.equal(monitor.underPressure, false, 'back to admitting once the loop is on time');
+    } finally {
+      monitor.stop();
+    }
+  });
+});
 
 for (const backend of BACKENDS) {
   describe(`load shedding on ${backend}`, () => {
-    // A heap limit every process exceeds: deterministic pressure, unlike event-loop figures on a
-    // shared machine. The event-loop thresholds are exercised by `npm run bench:overload`.
+    // A heap limit every process exceeds: deterministic pressure, unlike delay figures on a
+    // shared machine. The delay limit is exercised above and by `npm run bench:overload`.
     const TOKEN = 'metrics-token-for-tests-0123456789';
     const t = useTestApp(backend, {
-      pressure: { maxEventLoopDelayMs: 0, maxEventLoopUtilization: 0, maxHeapUsedMb: 1, maxRssMb: 0 },
+      pressure: { maxQueueMs: 0, maxHeapUsedMb: 1, maxRssMb: 0 },
       metricsToken: TOKEN,
     });
+    const defaults = useTestApp(backend);
 
     it('answers 503 overloaded with Retry-After in the error shape, while /health and /metrics still answer', async () => {
-      // The plugin samples memory every 500 ms.
-      await sleep(700);
+      // Memory is read once a window; no verdict before the first.
+      await sleep(PRESSURE_WINDOW_MS * 1.5);
       const shed = await t.client().get('/api/ps101/flow');
       assert.equal(shed.status, 503);
       assert.deepEqual(Object.keys(shed.body), ['error']);
@@ -32,6 +97,17 @@ for (const backend of BACKENDS) {
       const metrics = await t.client().get('/metrics', { authorization: `Bearer ${TOKEN}` });
       assert.equal(metrics.status, 200);
       assert.match(String(metrics.body), /mosaic_unavailable_total\{reason="overloaded"\} 1\n/);
+    });
+
+    it("with the production defaults, serves bursts of 50 requests at once (as the bench's 50 connections) and sheds none of them", async () => {
+      const client = await defaults.registeredClient();
+      for (let round = 0; round < 3; round++) {
+        const statuses = await Promise.all(Array.from({ length: 50 }, () => client.get('/api/auth/me')));
+        const health = (await defaults.client().get('/health')).body.pressure;
+        assert.deepEqual([...new Set(statuses.map((r) => r.status))], [200], `round ${round}: ${JSON.stringify(health)}`);
+        await sleep(PRESSURE_WINDOW_MS);
+      }
+      assert.equal((await defaults.client().get('/health')).body.pressure.underPressure, false);
     });
   });
 }

@@ -1,4 +1,4 @@
-import underPressure from '@fastify/under-pressure';
+import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node:perf_hooks';
 import { Type, type Static } from 'typebox';
 import type { FastifyInstance } from 'fastify';
 import type { PressureConfig } from '../config.js';
@@ -7,41 +7,131 @@ import { sendError } from './error-body.js';
 
 const RETRY_AFTER_SECONDS = 2;
 const MB = 1024 * 1024;
+/** How often the verdict is renewed, from the delays measured since the last one. */
+export const PRESSURE_WINDOW_MS = 500;
+/** The event-loop delay histogram's sampling step: the finest delay it can tell apart. */
+const RESOLUTION_MS = 10;
+/**
+ * Windows in a row that must be late before anything is shed. One late window is a pause (a
+ * full garbage collection, one long synchronous task) whose backlog is served right after it;
+ * shedding then would refuse work the loop has just become free to do. A backlog the loop
+ * cannot serve keeps it late window after window.
+ */
+export const SUSTAINED_WINDOWS = 2;
 
 /** Route config that lets a route through even under pressure (health checks, metrics). */
 export const alwaysAdmitted = { admittedUnderPressure: true };
 
+export interface PressureSample {
+  underPressure: boolean;
+  /** The p99 of the event-loop delay over the last window: how long a new request waited to be read. */
+  queueDelayP99Ms: number;
+  /** Share of the last window the loop was busy: reported, never a reason to shed. */
+  eventLoopUtilization: number;
+  heapUsedBytes: number;
+  rssBytes: number;
+}
+
 /**
- * Sheds load instead of queueing it: while the event loop lags or is saturated, or memory is
- * past its limit, new requests get 503 `overloaded` at once (a few microseconds each) so
- * the requests already admitted finish in bounded time. Sampled every 500 ms.
+ * Measures how long work waits for the event loop and decides whether to shed. A request that
+ * arrives is read when the loop comes round to it, so the loop's delay is the queueing delay
+ * every new request pays before its handler runs. Busy is not late: a loop busy 100 % of the
+ * time that still comes round within milliseconds is serving everything it is sent, so
+ * utilization is reported but never sheds (it shed 35–85 % of who-am-I at 20 connections).
  *
- * under-pressure samples; its own onRequest hook is kept off the routes, because it asks for
- * `request.routeOptions` (an object of twelve fields, built per call) on every request, under
- * pressure or not: ~7,000 of who-am-I's ~260,000 instructions (callgrind). So the plugin is
- * registered in a context of its own, which has no routes, and one hook here asks its verdict,
- * reading the route's config only while shedding.
+ * The delay is measured from the moment the app is ready, so start-up work (loading modules,
+ * migrating) never counts, and no verdict is given before a first full window was measured.
  */
-export async function registerLoadShedding(app: FastifyInstance, config: PressureConfig): Promise<void> {
-  let sampler: FastifyInstance | undefined;
-  await app.register(async (own) => {
-    await own.register(underPressure, {
-      maxEventLoopDelay: config.maxEventLoopDelayMs,
-      maxEventLoopUtilization: config.maxEventLoopUtilization,
-      maxHeapUsedBytes: config.maxHeapUsedMb * MB,
-      maxRssBytes: config.maxRssMb * MB,
-      sampleInterval: 500,
-      // The default is cumulative since start; load shedding needs the recent utilization.
-      eventLoopUtilizationMode: 'interval',
-    });
-    sampler = own;
-  });
-  const sampled = sampler!;
-  app.decorate('isUnderPressure', () => sampled.isUnderPressure());
-  app.decorate('memoryUsage', () => sampled.memoryUsage());
+export class PressureMonitor {
+  readonly #config: PressureConfig;
+  readonly #histogram: IntervalHistogram;
+  #timer: NodeJS.Timeout | undefined;
+  #lastTick = 0;
+  #lateWindows = 0;
+  #lastUtilization = performance.eventLoopUtilization();
+  #sample: PressureSample = { underPressure: false, queueDelayP99Ms: 0, eventLoopUtilization: 0, heapUsedBytes: 0, rssBytes: 0 };
+
+  constructor(config: PressureConfig) {
+    this.#config = config;
+    this.#histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+  }
+
+  get underPressure(): boolean {
+    return this.#sample.underPressure;
+  }
+
+  /** The last window's figures, with memory read now. */
+  get sample(): PressureSample {
+    const memory = process.memoryUsage();
+    return { ...this.#sample, heapUsedBytes: memory.heapUsed, rssBytes: memory.rss };
+  }
+
+  start(): void {
+    if (this.#timer) return;
+    this.#lateWindows = 0;
+    this.#histogram.reset();
+    this.#histogram.enable();
+    this.#lastTick = performance.now();
+    this.#lastUtilization = performance.eventLoopUtilization();
+    this.#timer = setInterval(() => this.#judge(), PRESSURE_WINDOW_MS);
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    this.#histogram.disable();
+  }
+
+  #judge(): void {
+    const now = performance.now();
+    // A loop blocked for the whole window leaves no sample; this timer's own lateness says it.
+    const late = Math.max(0, now - this.#lastTick - PRESSURE_WINDOW_MS);
+    const p99 = this.#histogram.count > 0 ? this.#histogram.percentile(99) / 1e6 : 0;
+    const queueDelayP99Ms = Math.max(p99 - RESOLUTION_MS, late, 0);
+    this.#histogram.reset();
+    this.#lastTick = now;
+    const utilization = performance.eventLoopUtilization(this.#lastUtilization);
+    this.#lastUtilization = performance.eventLoopUtilization();
+    const { maxQueueMs, maxHeapUsedMb, maxRssMb } = this.#config;
+    // Memory is read only when a limit asks for it (a heap walk is not free).
+    const memory = maxHeapUsedMb > 0 || maxRssMb > 0 ? process.memoryUsage() : undefined;
+    this.#lateWindows = maxQueueMs > 0 && queueDelayP99Ms > maxQueueMs ? this.#lateWindows + 1 : 0;
+    const underPressure =
+      this.#lateWindows >= SUSTAINED_WINDOWS ||
+      (memory !== undefined && maxHeapUsedMb > 0 && memory.heapUsed > maxHeapUsedMb * MB) ||
+      (memory !== undefined && maxRssMb > 0 && memory.rss > maxRssMb * MB);
+    this.#sample = {
+      underPressure,
+      queueDelayP99Ms,
+      eventLoopUtilization: utilization.utilization,
+      heapUsedBytes: memory?.heapUsed ?? 0,
+      rssBytes: memory?.rss ?? 0,
+    };
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    pressure: PressureMonitor;
+  }
+}
+
+/**
+ * Sheds load only when it cannot be served in time: while the p99 of the event-loop delay has
+ * been above `PRESSURE_MAX_QUEUE_MS` in two 500 ms windows in a row (or memory is past a limit,
+ * if one is set),
+ * new requests get 503 `overloaded` at once (a few microseconds each), so those already
+ * admitted finish. Health checks and metrics are always admitted.
+ */
+export function registerLoadShedding(app: FastifyInstance, config: PressureConfig): void {
+  const monitor = new PressureMonitor(config);
+  app.decorate('pressure', monitor);
+  app.addHook('onReady', async () => monitor.start());
+  app.addHook('onClose', async () => monitor.stop());
   // A callback hook: it runs on every request and does no I/O.
   app.addHook('onRequest', (request, reply, done) => {
-    if (!sampled.isUnderPressure() || (request.routeOptions.config as { admittedUnderPressure?: boolean }).admittedUnderPressure) {
+    if (!monitor.underPressure || (request.routeOptions.config as { admittedUnderPressure?: boolean }).admittedUnderPressure) {
       done();
       return;
     }
@@ -55,7 +145,7 @@ export async function registerLoadShedding(app: FastifyInstance, config: Pressur
 /** What /health reports about load (its response schema, and the type below). */
 export const PressureReport = Type.Object({
   underPressure: Type.Boolean(),
-  eventLoopDelayMs: Type.Number(),
+  eventLoopDelayMs: Type.Number({ description: 'p99 of the event-loop delay over the last 500 ms: the queueing delay a new request pays' }),
   eventLoopUtilization: Type.Number(),
   heapUsedBytes: Type.Integer(),
   rssBytes: Type.Integer(),
@@ -64,12 +154,12 @@ export type PressureReport = Static<typeof PressureReport>;
 
 /** What /health reports about load. */
 export function pressureReport(app: FastifyInstance): PressureReport {
-  const usage = app.memoryUsage();
+  const sample = app.pressure.sample;
   return {
-    underPressure: app.isUnderPressure(),
-    eventLoopDelayMs: Math.round(usage.eventLoopDelay * 10) / 10,
-    eventLoopUtilization: Math.round(usage.eventLoopUtilized * 1000) / 1000,
-    heapUsedBytes: usage.heapUsed,
-    rssBytes: usage.rssBytes,
+    underPressure: sample.underPressure,
+    eventLoopDelayMs: Math.round(sample.queueDelayP99Ms * 10) / 10,
+    eventLoopUtilization: Math.round(sample.eventLoopUtilization * 1000) / 1000,
+    heapUsedBytes: sample.heapUsedBytes,
+    rssBytes: sample.rssBytes,
   };
 }

@@ -37,6 +37,18 @@ for (const backend of BACKENDS) {
       }
     });
 
+    it('are chosen by the route matched, not the raw URL: a percent-encoded /api path gets the API set', async () => {
+      for (const url of ['/%61pi/auth/me', '/%61pi/no-such-route', '/api%2Fauth/me']) {
+        const { headers, status } = await t.client().get(url);
+        assert.notEqual(status, 500, url);
+        assert.equal(headers['cache-control'], 'no-store', url);
+        assert.equal(headers['content-security-policy'], "default-src 'none'; frame-ancestors 'none'", url);
+        assert.equal(headers['x-frame-options'], undefined, url);
+      }
+      const page = await t.client().get('/%68ealth');
+      assert.equal(page.headers['x-frame-options'], 'DENY', 'a page reached through an escape keeps the page set');
+    });
+
     it('are on answers from the earliest hooks too (a refused cross-site request)', async () => {
       const response = await t
         .client()

@@ -83,7 +83,25 @@ export function registerSecurityHeaders(app: FastifyInstance, production: boolea
   const api = apiSecurityHeaders(production);
   // A callback hook: it runs on every request and does no I/O.
   app.addHook('onRequest', (request, reply, done) => {
-    reply.headers(request.url.startsWith('/api/') ? api : pages);
+    reply.headers(isApiRequest(request.routeOptions.url, request.url) ? api : pages);
     done();
   });
+}
+
+/**
+ * Whether an answer is an API answer, decided by the route the router matched, not by the raw
+ * URL: the router decodes percent-escapes, so `/%61pi/auth/me` reaches `/api/auth/me` and must
+ * carry its `no-store`. A request no route matched is judged by its decoded path, so an unknown
+ * `/%61pi/…` gets the API's not-found answer headers too.
+ */
+export function isApiRequest(routeUrl: string | undefined, rawUrl: string): boolean {
+  if (routeUrl !== undefined) return routeUrl.startsWith('/api/');
+  if (rawUrl.startsWith('/api/')) return true;
+  const path = rawUrl.split('?')[0] ?? '/';
+  if (!path.includes('%')) return false;
+  try {
+    return decodeURIComponent(path).startsWith('/api/');
+  } catch {
+    return false;
+  }
 }

@@ -169,6 +169,13 @@ export async function requireMatch(db: Kysely<DB>, userId: number, matchId: numb
 }
 
 /**
+ * Status changes one person's history keeps, across all matches; each beyond it deletes the
+ * oldest. Every change can carry 5,000 characters of notes and nothing else bounds how often
+ * a status may change, so without this a person could grow the history without end.
+ */
+export const HISTORY_KEPT_PER_USER = 1_000;
+
+/**
  * Sets the tracking status (and notes, when given). A status change appends to the history in
  * the same transaction; re-sending the same status only updates the notes.
  */
@@ -192,6 +199,7 @@ export async function trackMatch(
         notes: notes ?? null,
         created_at: now,
       });
+      await store.deleteOldestEvents(trx, userId, HISTORY_KEPT_PER_USER);
     }
   });
   return getMatch(db, userId, matchId);

@@ -105,7 +105,13 @@ export const addressSubject = (ip: string) => `ip:${addressKey(ip)}`;
 export const userSubject = (userId: number) => `user:${userId}`;
 
 const PER_ADDRESS = { guests: 'guests', registrations: 'registrations' } as const;
-const PER_USER = { chatMessages: 'chat-messages', uploads: 'uploads', resumes: 'resumes', feedback: 'feedback' } as const;
+const PER_USER = {
+  chatMessages: 'chat-messages',
+  uploads: 'uploads',
+  resumes: 'resumes',
+  feedback: 'feedback',
+  workbookRestarts: 'workbook-restarts',
+} as const;
 export type AddressKind = keyof typeof PER_ADDRESS;
 export type UserKind = keyof typeof PER_USER;
 
@@ -119,6 +125,7 @@ export function creationRule(config: Config, kind: AddressKind | UserKind): Rule
     uploads: config.rateLimits.uploadsPerHour,
     resumes: config.rateLimits.resumesPerHour,
     feedback: config.rateLimits.feedbackPerHour,
+    workbookRestarts: config.rateLimits.workbookRestartsPerHour,
   };
   return { name: names[kind], max: perHour[kind], windowMs: HOUR_MS };
 }

@@ -5,7 +5,9 @@ import { requireUser } from '../auth/gate.js';
 import { IdParams } from '../http/schemas.js';
 import { PS101_FLOW, STEP_COUNT } from './flow.js';
 import { Flow, RunDetail, RunList, WorkbookState } from './responses.js';
-import { getWorkbook, getWorkbookRun, listWorkbookRuns, restartWorkbook, updateWorkbook } from './service.js';
+import { deleteWorkbookRun, getWorkbook, getWorkbookRun, listWorkbookRuns, restartWorkbook, updateWorkbook } from './service.js';
+import { NoContent } from '../http/response-schemas.js';
+import { limitPerUser } from '../limits/hooks.js';
 
 // Lengths, counts and prompt keys are checked by the service, which answers with precise codes
 // (answer_too_long, too_many_answers, unknown_prompt); the schema checks shapes and types.
@@ -35,8 +37,8 @@ export async function ps101Routes(parent: FastifyInstance): Promise<void> {
     updateWorkbook(db, requireUser(request).userId, request.body),
   );
 
-  app.post('/restart', { schema: { response: { 201: WorkbookState } } }, async (request, reply) =>
-    reply.code(201).send(await restartWorkbook(db, requireUser(request).userId)),
+  app.post('/restart', { schema: { response: { 201: WorkbookState } }, preHandler: limitPerUser('workbookRestarts') }, async (request, reply) =>
+    reply.code(201).send(await restartWorkbook(db, requireUser(request).userId, app.ctx.config.maxWorkbookRunsPerUser)),
   );
 
   app.get('/runs', { schema: { response: { 200: RunList } } }, async (request) => ({ runs: await listWorkbookRuns(db, requireUser(request).userId) }));
@@ -44,4 +46,9 @@ export async function ps101Routes(parent: FastifyInstance): Promise<void> {
   app.get('/runs/:id', { schema: { params: IdParams, response: { 200: RunDetail } } }, async (request) => ({
     run: await getWorkbookRun(db, requireUser(request).userId, request.params.id),
   }));
+
+  app.delete('/runs/:id', { schema: { params: IdParams, response: { 204: NoContent } } }, async (request, reply) => {
+    await deleteWorkbookRun(db, requireUser(request).userId, request.params.id);
+    return reply.code(204).send();
+  });
 }

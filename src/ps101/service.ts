@@ -194,15 +194,27 @@ export async function updateWorkbook(db: Kysely<DB>, userId: number, update: Wor
   }
 }
 
+const tooManyRuns = (maxRuns: number) =>
+  new AppError(
+    413,
+    'too_many_runs',
+    `You keep ${maxRuns} earlier workbooks, the most allowed; delete one (DELETE /api/ps101/runs/:id) to start again.`,
+    { limit: maxRuns },
+  );
+
 /**
  * Archives the live run (it stays listed) and starts a fresh one, in one transaction. The new
  * run's revision continues from the old one, so a tab still showing the old run cannot write
- * into the new one.
+ * into the new one. Archived runs are capped at `maxArchivedRuns` (413 `too_many_runs`): each
+ * can hold a full workbook, so without a cap restarts would grow storage without bound.
  */
-export async function restartWorkbook(db: Kysely<DB>, userId: number): Promise<WorkbookState> {
+export async function restartWorkbook(db: Kysely<DB>, userId: number, maxArchivedRuns = Number.POSITIVE_INFINITY): Promise<WorkbookState> {
   try {
     const restarted = db.transaction().execute(async (trx) => {
       const live = await store.findLiveRun(trx, userId);
+      // Two restarts at once archive the same live run, which only one of them can (below), so
+      // the count read here cannot be passed by a parallel restart.
+      if (live && (await store.countArchivedRuns(trx, userId)) >= maxArchivedRuns) throw tooManyRuns(maxArchivedRuns);
       const now = nowIso();
       if (live && !(await store.archiveRun(trx, live.id, now))) return null;
       const run = await store.insertRun(trx, {
@@ -224,6 +236,16 @@ export async function restartWorkbook(db: Kysely<DB>, userId: number): Promise<W
     if (isUniqueViolation(error)) return getWorkbook(db, userId);
     throw error;
   }
+}
+
+/** Deletes one of the person's archived runs; the live run is not deletable (restart instead). */
+export async function deleteWorkbookRun(db: Kysely<DB>, userId: number, runId: number): Promise<void> {
+  const run = await store.findRun(db, userId, runId);
+  if (!run) throw notFound('workbook run');
+  if (run.archived_at === null) {
+    throw new AppError(409, 'run_is_live', 'This is the workbook in progress; restart it to archive it instead.');
+  }
+  await store.deleteArchivedRun(db, userId, runId);
 }
 
 export async function listWorkbookRuns(db: Kysely<DB>, userId: number): Promise<RunSummary[]> {

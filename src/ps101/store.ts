@@ -61,6 +61,20 @@ export function updateRunIfRevision(
     .executeTakeFirst();
 }
 
+export async function countArchivedRuns(db: Kysely<DB>, userId: number): Promise<number> {
+  const row = await db
+    .selectFrom('ps101_runs')
+    .select((eb) => eb.fn.countAll().as('count'))
+    .where('user_id', '=', userId)
+    .where('archived_at', 'is not', null)
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+export async function deleteArchivedRun(db: Kysely<DB>, userId: number, runId: number): Promise<void> {
+  await db.deleteFrom('ps101_runs').where('user_id', '=', userId).where('id', '=', runId).where('archived_at', 'is not', null).execute();
+}
+
 export async function archiveRun(db: Kysely<DB>, runId: number, now: string): Promise<boolean> {
   const result = await db
     .updateTable('ps101_runs')

@@ -57,6 +57,19 @@ export function toStoredFeedback(row: store.ResumeFeedbackRow): StoredFeedback {
  * Saves a résumé version from text, or from the text extracted from one of the person's
  * files. The file and the job match must be the person's own (404 otherwise).
  */
+/**
+ * Résumés one person keeps: each holds up to 100,000 characters and the rate limit only slows
+ * creation, so without a cap the total has no bound. Deleting one makes room.
+ */
+export const MAX_RESUMES_PER_USER = 100;
+/** Reviews kept per résumé; a new one beyond it deletes the oldest (each is a few KB). */
+export const FEEDBACK_KEPT_PER_RESUME = 20;
+
+const tooManyResumes = () =>
+  new AppError(413, 'too_many_resumes', `You keep ${MAX_RESUMES_PER_USER} résumés, the most allowed; delete one to add another.`, {
+    limit: MAX_RESUMES_PER_USER,
+  });
+
 export async function createResume(db: Kysely<DB>, userId: number, input: NewResume): Promise<PublicResume> {
   const name = input.name.trim();
   if (!name) throw invalidInput('name must not be blank');
@@ -75,14 +88,17 @@ export async function createResume(db: Kysely<DB>, userId: number, input: NewRes
   if (input.jobMatchId != null) await requireMatch(db, userId, input.jobMatchId);
   const now = nowIso();
   // The file, the match or the account may be deleted between the checks above and the write.
-  const inserted = store.insertResume(db, {
-    user_id: userId,
-    name,
-    content,
-    file_id: input.fileId ?? null,
-    job_match_id: input.jobMatchId ?? null,
-    created_at: now,
-    updated_at: now,
+  const inserted = db.transaction().execute(async (trx) => {
+    if ((await store.lockResumeCount(trx, userId)) >= MAX_RESUMES_PER_USER) throw tooManyResumes();
+    return store.insertResume(trx, {
+      user_id: userId,
+      name,
+      content,
+      file_id: input.fileId ?? null,
+      job_match_id: input.jobMatchId ?? null,
+      created_at: now,
+      updated_at: now,
+    });
   });
   const row = await onMissingReference(inserted, () => notFound('file or job match'));
   return { ...toSummary(row), content: row.content, feedback: [] };
@@ -114,9 +130,11 @@ export async function reviewAndStore(db: Kysely<DB>, userId: number, resumeId: n
     job = { id: match.id, title: match.title, missingSkills: role ? missingSkills(role, resume.content.slice(0, MAX_REVIEW_CHARS)) : [] };
   }
   const feedback = reviewResume(resume.content, job);
-  const row = await onMissingReference(
-    store.insertFeedback(db, { resume_id: resume.id, feedback: JSON.stringify(feedback), created_at: nowIso() }),
-    () => notFound('résumé'),
-  );
+  const stored = db.transaction().execute(async (trx) => {
+    const row = await store.insertFeedback(trx, { resume_id: resume.id, feedback: JSON.stringify(feedback), created_at: nowIso() });
+    await store.deleteOldestFeedback(trx, resume.id, FEEDBACK_KEPT_PER_RESUME);
+    return row;
+  });
+  const row = await onMissingReference(stored, () => notFound('résumé'));
   return toStoredFeedback(row);
 }

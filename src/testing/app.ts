@@ -1,3 +1,4 @@
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { after, before } from 'node:test';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { createCoachProvider } from '../coach/index.js';
@@ -10,7 +11,6 @@ import { loggerOptions } from '../http/logging.js';
 import { buildServer } from '../server.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
 import type { LogCapture } from './logs.js';
-import { SHEDDING_OFF } from './shedding.js';
 
 export interface TestApp {
   app: FastifyInstance;
@@ -35,13 +35,13 @@ export const UNLIMITED: Config['rateLimits'] = {
   uploadsPerHour: 1_000_000,
   resumesPerHour: 1_000_000,
   feedbackPerHour: 1_000_000,
+  workbookRestartsPerHour: 1_000_000,
 };
 
 /** The configuration tests run with: defaults, the test database, and any overrides. */
 export function testConfig(database: TestDatabase, overrides: Partial<Config> = {}): Config {
-  // Load shedding off: on a machine busy with other tests it would shed requests of tests
-  // about something else. The overload tests turn it on.
-  const config = loadConfig({ LOG_LEVEL: 'silent', ...SHEDDING_OFF });
+  // Load shedding as in production: it sheds only what cannot be served in time.
+  const config = loadConfig({ LOG_LEVEL: 'silent' });
   return { ...config, dataDir: database.dataDir, database: database.config, rateLimits: UNLIMITED, ...overrides };
 }
 
@@ -134,9 +134,12 @@ export class TestClient {
       if (expired) this.cookies.delete(cookie.name);
       else this.cookies.set(cookie.name, cookie.value);
     }
+    // `raw` is what came over the wire; `body` is read from it decoded, as a browser would.
     const raw = response.rawPayload;
+    const encoding = response.headers['content-encoding'];
+    const decoded = encoding === 'br' ? brotliDecompressSync(raw) : encoding === 'gzip' ? gunzipSync(raw) : raw;
     const type = String(response.headers['content-type'] ?? '');
-    const body = type.includes('json') && raw.length > 0 ? JSON.parse(raw.toString('utf8')) : raw.toString('utf8');
+    const body = type.includes('json') && decoded.length > 0 ? JSON.parse(decoded.toString('utf8')) : decoded.toString('utf8');
     return { status: response.statusCode, headers: response.headers, body, raw };
   }
 

@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { TestDatabase } from './databases.js';
-import { SHEDDING_OFF } from './shedding.js';
 import { freePort } from './ports.js';
 
 const BIN = fileURLToPath(new URL('../../bin/mosaic.js', import.meta.url));
@@ -30,9 +29,9 @@ export async function startServerProcess(
   port?: number,
 ): Promise<ServerProcess> {
   const listenPort = port ?? (await freePort());
-  // Load shedding off unless a test asks for it (see testConfig).
+  // The production defaults, load shedding included: it sheds only what cannot be served.
   // No drain on SIGTERM unless a test asks (SHUTDOWN_DRAIN_SECONDS): stopping is most tests' cleanup.
-  const env: Record<string, string | undefined> = { ...process.env, ...databaseEnv(database), ...SHEDDING_OFF, SHUTDOWN_DRAIN_SECONDS: '0', ...extraEnv };
+  const env: Record<string, string | undefined> = { ...process.env, ...databaseEnv(database), SHUTDOWN_DRAIN_SECONDS: '0', ...extraEnv };
   if (database.config.backend === 'sqlite') delete env.DATABASE_URL;
   for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name];
   Object.assign(env, { PORT: String(listenPort), HOST: '127.0.0.1', LOG_LEVEL: extraEnv.LOG_LEVEL ?? 'warn' });

@@ -19,6 +19,34 @@ async function serverKeeps(app: AppBrowser, expected: Record<string, string>): P
 }
 
 describeInBrowser('the web app in Chromium: offline edits and conflicts', {}, (suite) => {
+  it('leaves /docs, /metrics and /health* to the network once the service worker controls the page', (t) =>
+    suite.withApp(t, async (app) => {
+      const { page } = app;
+      await page.goto(app.baseUrl + '/');
+      await page.evaluate(async () => {
+        await (globalThis as unknown as PageWindow & { navigator: { serviceWorker: { ready: Promise<unknown> } } }).navigator.serviceWorker.ready;
+      });
+      await until('the service worker to control the page', () =>
+        page.evaluate(() => Boolean((globalThis as unknown as { navigator: { serviceWorker: { controller: unknown } } }).navigator.serviceWorker.controller)),
+      );
+      // The app's own client-side route is still answered by the worker, so the check below means something.
+      const appRoute = await page.goto(app.baseUrl + '/workbook');
+      assert.equal(appRoute?.fromServiceWorker(), true, 'a client-side route comes from the worker');
+      const expected: [string, number, RegExp][] = [
+        ['/docs', 200, /swagger/i],
+        ['/metrics', 404, /"not_found"/],
+        ['/health', 200, /"ok"/],
+        ['/health/no-such-check', 404, /"not_found"/],
+      ];
+      for (const [path, status, body] of expected) {
+        const response = await page.goto(app.baseUrl + path);
+        assert.ok(response, path);
+        assert.equal(response.fromServiceWorker(), false, `${path} comes from the network`);
+        assert.equal(response.status(), status, path);
+        assert.match(await response.text(), body, path);
+      }
+    }));
+
   it('answers typed offline survive a reload, marked unsent, and reach the server once back online', (t) =>
     suite.withApp(t, async (app) => {
       const { page } = app;

@@ -74,6 +74,8 @@ for (const backend of BACKENDS) {
         ['/api/nothing-here', HTML],
         ['/api', HTML],
         ['/health/deep', HTML],
+        ['/metrics', HTML],
+        ['/docs/nothing-here', HTML],
         ['/assets/index-gone.js', HTML],
         ['/workbook', 'application/json'],
       ];

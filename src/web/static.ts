@@ -30,7 +30,11 @@ export async function registerWebApp(app: FastifyInstance, root: string = WEB_RO
     wildcard: false,
     cacheControl: false,
     serveDotFiles: false,
+    // The build writes .br and .gz copies (scripts/build-web.ts): the one the client accepts
+    // is sent, with `Vary: Accept-Encoding`, and no CPU spent compressing per request.
+    preCompressed: true,
     setHeaders(reply, filePath) {
+      // For a compressed copy too (`assets/x.js.br`): it lies where its original does.
       const relative = path.relative(root, filePath).split(path.sep);
       reply.header('cache-control', relative[0] === 'assets' ? IMMUTABLE : REVALIDATE);
     },
@@ -38,8 +42,9 @@ export async function registerWebApp(app: FastifyInstance, root: string = WEB_RO
   return true;
 }
 
-// A missing hashed asset (an old page after a deploy) must fail plainly, not become the page.
-const NOT_APP_PAGES = ['/api', '/health', '/assets'];
+// A missing hashed asset (an old page after a deploy) must fail plainly, not become the page;
+// so must what the server answers itself (the docs, the metrics, which may be turned off).
+const NOT_APP_PAGES = ['/api', '/health', '/assets', '/docs', '/metrics'];
 
 /** A browser navigation to a client-side route: a GET or HEAD for HTML outside the API. */
 export function isAppPageRequest(request: FastifyRequest): boolean {

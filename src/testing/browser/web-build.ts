@@ -19,10 +19,13 @@ function newestSource(dir: string): number {
   return newest;
 }
 
-/** True when web/dist is missing or older than a file under web/ (so tests never run a stale page). */
+/** The build step itself: a change there (e.g. the compressed copies it writes) makes a build stale too. */
+const BUILD_SCRIPT = path.join(ROOT, 'scripts', 'build-web.ts');
+
+/** True when web/dist is missing or older than a file under web/ or the build script (so tests never run a stale page). */
 export function webBuildIsStale(): boolean {
   if (!fs.existsSync(BUILT_PAGE)) return true;
-  return newestSource(WEB) > fs.statSync(BUILT_PAGE).mtimeMs;
+  return Math.max(newestSource(WEB), fs.statSync(BUILD_SCRIPT).mtimeMs) > fs.statSync(BUILT_PAGE).mtimeMs;
 }
 
 /**
