@@ -4,7 +4,8 @@ import { Type } from 'typebox';
 import { requireUser } from '../auth/gate.js';
 import { limitPerUser } from '../limits/hooks.js';
 import { Exchange, MessagePage, MetricsHistory } from './responses.js';
-import { getMetrics, listMessages, MAX_PAGE_SIZE, METRICS_HISTORY, sendMessage } from './service.js';
+import { NoContent } from '../http/response-schemas.js';
+import { clearConversation, getMetrics, listMessages, MAX_PAGE_SIZE, METRICS_HISTORY, sendMessage } from './service.js';
 
 // Emptiness and length are checked by the service, which answers empty_message / message_too_long.
 const NewMessage = Type.Object({ content: Type.String() }, { additionalProperties: false });
@@ -34,6 +35,13 @@ export async function chatRoutes(parent: FastifyInstance): Promise<void> {
   app.get('/messages', { schema: { querystring: PageQuery, response: { 200: MessagePage } } }, async (request) =>
     listMessages(db, requireUser(request).userId, request.query),
   );
+
+  // The person's own choice (the web app asks first); the only way chat messages are deleted
+  // short of deleting the account.
+  app.delete('/messages', { schema: { response: { 204: NoContent } } }, async (request, reply) => {
+    await clearConversation(db, requireUser(request).userId);
+    return reply.code(204).send();
+  });
 
   app.get('/metrics', { schema: { querystring: MetricsQuery, response: { 200: MetricsHistory } } }, async (request) =>
     getMetrics(db, requireUser(request).userId, request.query.limit ?? METRICS_HISTORY),

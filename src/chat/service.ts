@@ -11,10 +11,11 @@ import * as store from './store.js';
 
 export const MESSAGE_MAX_CHARS = 8_000;
 /**
- * Messages (the person's and the coach's) a conversation keeps; each exchange beyond it deletes
- * the oldest. The rate limit slows growth but never ends it; nothing reads this far back (the
- * coach sees 20, matching 1,000), and 5,000 messages of at most 8,000 characters bound one
- * conversation to 40 million characters.
+ * Messages (the person's and the coach's) one conversation may hold. The rate limit slows growth
+ * but never ends it; 5,000 messages of at most 8,000 characters bound one conversation to 40
+ * million characters. Past it a new message is refused (413 `conversation_full`), never made
+ * room for by deleting old ones: the person chooses to clear the conversation (after exporting
+ * it, if they want a copy).
  */
 export const CONVERSATION_MAX_MESSAGES = 5_000;
 /** How many recent messages the coach sees. */
@@ -79,6 +80,13 @@ export async function sendMessage(
   log?: Logger,
 ): Promise<ChatExchange> {
   checkContent(content);
+  // Checked before the coach is asked: a refused message costs no reply. Two sends at once may
+  // pass together; the bound then holds within a few messages.
+  if (await store.hasAtLeastMessages(db, userId, CONVERSATION_MAX_MESSAGES - 1)) {
+    throw new AppError(413, 'conversation_full', `This conversation holds ${CONVERSATION_MAX_MESSAGES.toLocaleString('en')} messages, its limit: download your data to keep a copy, then clear the conversation to go on.`, {
+      maxMessages: CONVERSATION_MAX_MESSAGES,
+    });
+  }
   const receivedAt = nowIso();
   const workbook = await getWorkbook(db, userId);
   const recent = await store.listMessages(db, userId, { limit: CONTEXT_MESSAGES - 1 });
@@ -124,11 +132,15 @@ export async function sendMessage(
       created_at: nowIso(now),
     });
     await store.insertMetrics(trx, { user_id: userId, message_id: reply.id, ...metrics, created_at: reply.created_at });
-    await store.deleteOldestMessages(trx, userId, CONVERSATION_MAX_MESSAGES);
     return { message, reply, metrics };
   });
   const { message, reply, metrics } = await onMissingReference(stored, unauthenticated);
   return { message: toMessage(message), reply: toMessage(reply), metrics };
+}
+
+/** Clears the person's conversation with the coach, by their choice; answers how many messages went. */
+export function clearConversation(db: Kysely<DB>, userId: number): Promise<number> {
+  return store.deleteAllMessages(db, userId);
 }
 
 export const DEFAULT_PAGE_SIZE = 50;

@@ -45,15 +45,22 @@ export function listMessages(
   return page.beforeId === undefined ? newestPage(db, userId, page.limit) : olderPage(db, userId, page.beforeId, page.limit);
 }
 
+/** Whether the user has at least `count` messages: one index walk of at most `count` entries. */
+export async function hasAtLeastMessages(db: Kysely<DB>, userId: number, count: number): Promise<boolean> {
+  const row = await db.selectFrom('chat_messages').select('id').where('user_id', '=', userId).orderBy('id', 'desc').limit(1).offset(count - 1).executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Deletes every message of the user (their metrics go with them, by cascade). */
+export async function deleteAllMessages(db: Kysely<DB>, userId: number): Promise<number> {
+  const result = await db.deleteFrom('chat_messages').where('user_id', '=', userId).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 /**
  * How many of these days (see `activityDays`) have a message by the user: one seek each on
  * (user_id, role, created_at), so the cost does not grow with the history.
  */
-/** Deletes the user's messages beyond the newest `keep` (their metrics go with them, by cascade). */
-export async function deleteOldestMessages(db: Kysely<DB>, userId: number, keep: number): Promise<void> {
-  const newest = db.selectFrom('chat_messages').select('id').where('user_id', '=', userId).orderBy('id', 'desc').limit(1).offset(keep - 1);
-  await db.deleteFrom('chat_messages').where('user_id', '=', userId).where('id', '<', newest).execute();
-}
 
 export async function countActiveDays(db: Kysely<DB>, userId: number, days: ActivityDay[]): Promise<number> {
   const row = await db

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import { nowIso, readBool, readJson } from '../db/values.js';
 import { onMissingReference } from '../db/errors.js';
-import { notFound, unauthenticated } from '../errors.js';
+import { AppError, notFound, unauthenticated } from '../errors.js';
 import { listFileTextHeads } from '../files/service.js';
 import { findRole } from './catalogue.js';
 import { rankRoles, type TermProfile } from './matching.js';
@@ -169,11 +169,12 @@ export async function requireMatch(db: Kysely<DB>, userId: number, matchId: numb
 }
 
 /**
- * Status changes one person's history keeps, across all matches; each beyond it deletes the
- * oldest. Every change can carry 5,000 characters of notes and nothing else bounds how often
- * a status may change, so without this a person could grow the history without end.
+ * Status changes one person's history may hold, across all matches. Every change can carry
+ * 5,000 characters of notes and nothing else bounds how often a status may change, so without
+ * this a person could grow the history without end. Past it a status change is refused (413
+ * `history_full`); the history is the person's record and is never trimmed behind their back.
  */
-export const HISTORY_KEPT_PER_USER = 1_000;
+export const HISTORY_MAX_PER_USER = 1_000;
 
 /**
  * Sets the tracking status (and notes, when given). A status change appends to the history in
@@ -192,6 +193,11 @@ export async function trackMatch(
     const notes = change.notes === undefined ? undefined : change.notes?.trim() || null;
     await store.updateTracking(trx, row.id, { status: change.status, notes, now });
     if (row.status !== change.status) {
+      if ((await store.countEvents(trx, userId)) >= HISTORY_MAX_PER_USER) {
+        throw new AppError(413, 'history_full', `Your application history holds ${HISTORY_MAX_PER_USER.toLocaleString('en')} status changes, its limit.`, {
+          maxChanges: HISTORY_MAX_PER_USER,
+        });
+      }
       await store.insertEvent(trx, {
         job_match_id: row.id,
         from_status: row.status,
@@ -199,7 +205,6 @@ export async function trackMatch(
         notes: notes ?? null,
         created_at: now,
       });
-      await store.deleteOldestEvents(trx, userId, HISTORY_KEPT_PER_USER);
     }
   });
   return getMatch(db, userId, matchId);

@@ -124,25 +124,14 @@ export async function insertEvent(db: Kysely<DB>, event: Omit<JobMatchEventRow, 
   await db.insertInto('job_match_events').values(event).execute();
 }
 
-/** Deletes the user's status changes beyond the newest `keep`, across all their matches. */
-export async function deleteOldestEvents(db: Kysely<DB>, userId: number, keep: number): Promise<void> {
-  const mine = db.selectFrom('job_matches').select('id').where('user_id', '=', userId);
-  // Counted first through the (job_match_id, id) index: the cut-off below is only looked for
-  // by the rare change that passes the cap.
+/** How many status changes the user's history holds, across all their matches. */
+export async function countEvents(db: Kysely<DB>, userId: number): Promise<number> {
   const { count } = await db
     .selectFrom('job_match_events')
     .select((eb) => eb.fn.countAll().as('count'))
-    .where('job_match_id', 'in', mine)
+    .where('job_match_id', 'in', db.selectFrom('job_matches').select('id').where('user_id', '=', userId))
     .executeTakeFirstOrThrow();
-  if (Number(count) <= keep) return;
-  const newest = db
-    .selectFrom('job_match_events')
-    .select('id')
-    .where('job_match_id', 'in', mine)
-    .orderBy('id', 'desc')
-    .limit(1)
-    .offset(keep - 1);
-  await db.deleteFrom('job_match_events').where('job_match_id', 'in', mine).where('id', '<', newest).execute();
+  return Number(count);
 }
 
 export function listEvents(db: Kysely<DB>, matchIds: number[]): Promise<JobMatchEventRow[]> {

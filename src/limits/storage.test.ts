@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CONVERSATION_MAX_MESSAGES } from '../chat/service.js';
-import { HISTORY_KEPT_PER_USER } from '../jobs/service.js';
+import { HISTORY_MAX_PER_USER } from '../jobs/service.js';
 import { FEEDBACK_KEPT_PER_RESUME, MAX_RESUMES_PER_USER } from '../resumes/service.js';
 import { UNLIMITED, useTestApp, type TestClient } from '../testing/app.js';
 import { BACKENDS } from '../testing/databases.js';
@@ -93,9 +93,9 @@ for (const backend of BACKENDS) {
       assert.equal(archived.length, 2);
     });
 
-    it(`chat: a conversation keeps its newest ${CONVERSATION_MAX_MESSAGES} messages, the oldest deleted with their metrics`, async () => {
+    it(`chat: a conversation holds at most ${CONVERSATION_MAX_MESSAGES} messages (413 conversation_full, nothing deleted), cleared only by the person`, async () => {
       const { client, userId } = await person();
-      const seeded = Array.from({ length: CONVERSATION_MAX_MESSAGES - 1 }, (_, i) => ({
+      const seeded = Array.from({ length: CONVERSATION_MAX_MESSAGES - 3 }, (_, i) => ({
         user_id: userId,
         role: i % 2 === 0 ? ('user' as const) : ('coach' as const),
         content: `old ${i}`,
@@ -103,31 +103,38 @@ for (const backend of BACKENDS) {
         created_at: NOW(),
       }));
       await insertMany(seeded, (slice) => t.ctx.db.insertInto('chat_messages').values(slice).execute());
-      const oldest = await t.ctx.db.selectFrom('chat_messages').select(['id', 'content']).where('user_id', '=', userId).orderBy('id').limit(2).execute();
-      await t.ctx.db.insertInto('coach_metrics').values({ user_id: userId, message_id: oldest[1]!.id, clarity: 1, action: 1, momentum: 1, created_at: NOW() }).execute();
-
-      const sent = await client.post('/api/chat/messages', { content: 'One more question.' });
-      assert.equal(sent.status, 201);
       const count = async () =>
         Number((await t.ctx.db.selectFrom('chat_messages').select((eb) => eb.fn.countAll().as('n')).where('user_id', '=', userId).executeTakeFirstOrThrow()).n);
-      assert.equal(await count(), CONVERSATION_MAX_MESSAGES);
+
+      // Room for one more exchange (message and reply), then the conversation is full.
+      assert.equal((await client.post('/api/chat/messages', { content: 'One more question.' })).status, 201);
+      assert.equal(await count(), CONVERSATION_MAX_MESSAGES - 1);
+      const refused = await client.post('/api/chat/messages', { content: 'And another.' });
+      assert.equal(refused.status, 413);
+      assert.equal(refused.body.error.code, 'conversation_full');
+      assert.equal(refused.body.error.maxMessages, CONVERSATION_MAX_MESSAGES);
+      assert.equal(await count(), CONVERSATION_MAX_MESSAGES - 1, 'nothing stored, nothing deleted');
       const first = await t.ctx.db.selectFrom('chat_messages').select('content').where('user_id', '=', userId).orderBy('id').executeTakeFirstOrThrow();
-      assert.equal(first.content, 'old 1', 'the oldest message went');
-      assert.equal((await client.post('/api/chat/messages', { content: 'And another.' })).status, 201);
-      assert.equal(await count(), CONVERSATION_MAX_MESSAGES);
-      const metrics = await t.ctx.db.selectFrom('coach_metrics').select('id').where('message_id', '=', oldest[1]!.id).execute();
-      assert.deepEqual(metrics, [], 'the metrics of a deleted reply went with it');
-      const page = (await client.get('/api/chat/messages?limit=2')).body.messages.map((m: { content: string }) => m.content);
-      assert.equal(page[1], 'And another.');
+      assert.equal(first.content, 'old 0', 'the oldest message is still there');
+
+      // Another person's conversation is not touched by this one clearing theirs.
+      const other = await person();
+      assert.equal((await other.client.post('/api/chat/messages', { content: 'Hello' })).status, 201);
+      assert.equal((await client.delete('/api/chat/messages')).status, 204);
+      assert.equal(await count(), 0);
+      assert.equal((await other.client.get('/api/chat/messages')).body.messages.length, 2);
+      const metrics = await t.ctx.db.selectFrom('coach_metrics').select('id').where('user_id', '=', userId).execute();
+      assert.deepEqual(metrics, [], 'the metrics of the cleared replies went with them');
+      assert.equal((await client.post('/api/chat/messages', { content: 'A fresh start.' })).status, 201);
     });
 
-    it(`match history: a person's status changes keep the newest ${HISTORY_KEPT_PER_USER}, across their matches`, async () => {
+    it(`match history: a person's status changes across their matches stop at ${HISTORY_MAX_PER_USER} (413 history_full, nothing deleted)`, async () => {
       const { client, userId } = await person();
       await client.put('/api/ps101', { revision: 0, answers: { '1.1': 'carpentry woodwork building furniture with my hands, nursing care' } });
       const matches: { id: number }[] = (await client.post('/api/jobs/matches/refresh')).body.matches;
       assert.ok(matches.length >= 2);
       const [a, b] = [matches[0]!.id, matches[1]!.id];
-      const events = Array.from({ length: HISTORY_KEPT_PER_USER }, (_, i) => ({
+      const events = Array.from({ length: HISTORY_MAX_PER_USER - 1 }, (_, i) => ({
         job_match_id: i % 2 === 0 ? a : b,
         from_status: null,
         to_status: 'saved' as const,
@@ -138,6 +145,10 @@ for (const backend of BACKENDS) {
       const changed = await client.patch(`/api/jobs/matches/${b}`, { status: 'applied', notes: 'Sent the letter' });
       assert.equal(changed.status, 200);
       assert.equal(changed.body.match.history.at(-1).notes, 'Sent the letter');
+      const before = (await client.get(`/api/jobs/matches/${a}`)).body.match.status;
+      const refused = await client.patch(`/api/jobs/matches/${a}`, { status: 'applied', notes: 'One too many' });
+      assert.equal(refused.status, 413);
+      assert.equal(refused.body.error.code, 'history_full');
       const kept = await t.ctx.db
         .selectFrom('job_match_events')
         .innerJoin('job_matches', 'job_matches.id', 'job_match_events.job_match_id')
@@ -145,11 +156,11 @@ for (const backend of BACKENDS) {
         .where('job_matches.user_id', '=', userId)
         .orderBy('job_match_events.id')
         .execute();
-      assert.equal(kept.length, HISTORY_KEPT_PER_USER);
-      assert.equal(kept[0]!.notes, 'old note 1', 'the oldest change (of the other match) went');
-      // Re-sending the same status changes the notes in place: nothing is added.
+      assert.equal(kept.length, HISTORY_MAX_PER_USER);
+      assert.equal(kept[0]!.notes, 'old note 0', 'the oldest change is still there');
+      assert.equal((await client.get(`/api/jobs/matches/${a}`)).body.match.status, before, 'the refused change changed nothing');
+      // Re-sending the same status changes the notes in place: nothing is added, nothing refused.
       assert.equal((await client.patch(`/api/jobs/matches/${b}`, { status: 'applied', notes: 'x'.repeat(5000) })).status, 200);
-      assert.equal((await client.get(`/api/jobs/matches/${b}`)).body.match.history.length, HISTORY_KEPT_PER_USER / 2 + 1, "match b: its 500 and the new one");
     });
 
     it(`résumés: at most ${MAX_RESUMES_PER_USER} (413 too_many_resumes, nothing stored), and each keeps its newest ${FEEDBACK_KEPT_PER_RESUME} reviews`, async () => {

@@ -40,8 +40,11 @@ export const UNLIMITED: Config['rateLimits'] = {
 
 /** The configuration tests run with: defaults, the test database, and any overrides. */
 export function testConfig(database: TestDatabase, overrides: Partial<Config> = {}): Config {
-  // Load shedding as in production: it sheds only what cannot be served in time.
-  const config = loadConfig({ LOG_LEVEL: 'silent' });
+  // In-process only, load shedding off: here the test's own synchronous work (seeding thousands
+  // of rows through better-sqlite3, building fixtures) runs on the server's event loop and
+  // would be counted as the server's queueing delay. Server processes (server-process.ts) and
+  // the bench run with the production defaults, shedding included.
+  const config = loadConfig({ LOG_LEVEL: 'silent', PRESSURE_MAX_QUEUE_MS: '0' });
   return { ...config, dataDir: database.dataDir, database: database.config, rateLimits: UNLIMITED, ...overrides };
 }
 
