@@ -7,6 +7,7 @@ import { filesRoutes } from './files/routes.js';
 import { chatRoutes } from './chat/routes.js';
 import { healthRoutes } from './health/routes.js';
 import { jobsRoutes } from './jobs/routes.js';
+import { legacyRoutes } from './legacy/routes.js';
 import { resumesRoutes } from './resumes/routes.js';
 import type { AppContext } from './http/context.js';
 import { capConnectionsPerAddress, clientErrorHandler, timeoutOptions } from './http/connections.js';
@@ -97,6 +98,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   await app.register(accountRoutes, { prefix: '/api/me' });
   await app.register(ps101Routes, { prefix: '/api/ps101' });
   await app.register(chatRoutes, { prefix: '/api/chat' });
+  await app.register(legacyRoutes, { prefix: '/api/legacy' });
   const webRoot = options.webRoot === undefined ? WEB_ROOT : options.webRoot;
   if (webRoot) await registerWebApp(app, webRoot);
   return app;
