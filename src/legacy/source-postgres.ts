@@ -33,12 +33,16 @@ class PostgresSource implements LegacySource {
 
   async batch(table: LegacyTable, after: string | number | null, limit: number): Promise<LegacyRow[]> {
     const { text, numbers } = LEGACY_COLUMNS[table];
-    const select = [...numbers.map((c) => `"${c}"::float8 as "${c}"`), ...text.map((c) => `"${c}"::text as "${c}"`), 'id as __key'].join(', ');
+    // Numbers as PostgreSQL sends them (a float4 widened to float8 would gain digits); a bigint arrives as text.
+    const select = [...numbers.map((c) => `"${c}"`), ...text.map((c) => `"${c}"::text as "${c}"`), 'id as __key'].join(', ');
     const { rows } =
       after === null
         ? await this.client.query(`select ${select} from ${table} order by id limit $1`, [limit])
         : await this.client.query(`select ${select} from ${table} where id > $1 order by id limit $2`, [after, limit]);
-    return rows.map((values: Record<string, string | number | null>) => ({ values, invalidUtf8: [] }));
+    return rows.map((values: Record<string, string | number | null>) => {
+      for (const column of numbers) if (typeof values[column] === 'string') values[column] = Number(values[column]);
+      return { values, invalidUtf8: [] };
+    });
   }
 
   async existingSessions(ids: string[]): Promise<Map<string, string | null>> {
