@@ -2,36 +2,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
-import { loadConfig } from '../config.js';
 import { useTestApp } from '../testing/app.js';
 import { BACKENDS } from '../testing/databases.js';
 import { damagedLegacyData, PASSWORDS, SESSIONS, writeLegacySource, type LegacySourceDatabase, type SourceKind } from '../testing/legacy-fixtures.js';
-import { openUploadsFolder, type UploadsFolder } from './files.js';
-import { importLegacy } from './importer.js';
+import { runImport } from '../testing/legacy-import.js';
 import type { ReportDocument } from './report.js';
-import { openLegacySource } from './source.js';
 
 const SOURCE_KINDS: SourceKind[] = ['sqlite', 'postgres'];
-
-async function uploadsFolder(dir: string): Promise<UploadsFolder> {
-  const config = loadConfig({});
-  return openUploadsFolder(dir, {
-    maxBytes: config.maxUploadMb * 1024 * 1024,
-    archive: { maxUncompressedBytes: 100 * 1024 * 1024, maxRatio: 100 },
-  });
-}
-
-/** Runs the importer in-process against `db` (null: a dry run with nothing to compare). */
-export async function runImport(location: string, uploads: string, db: Kysely<DB> | null, dryRun = false, batchRows = 2): Promise<ReportDocument> {
-  const source = await openLegacySource(location);
-  try {
-    await source.checkSchema();
-    const result = await importLegacy({ source, db, dryRun, uploads: await uploadsFolder(uploads), batchRows });
-    return result.report.toJSON();
-  } finally {
-    await source.close();
-  }
-}
 
 /** Row counts of every table the import or a claim writes. */
 async function tableCounts(db: Kysely<DB>): Promise<Record<string, number>> {
