@@ -69,6 +69,7 @@ export async function writeLegacySource(kind: SourceKind, rows: LegacyRows): Pro
     // The predecessor's connections did not turn foreign keys on: that is how orphans came to be.
     db.pragma('foreign_keys = off');
     db.exec(SQLITE_SCHEMA);
+    const statements = new Map<string, BetterSqlite3.Statement>();
     db.transaction(() => {
       for (const table of TABLE_ORDER) {
         for (const row of rows[table]) {
@@ -76,7 +77,9 @@ export async function writeLegacySource(kind: SourceKind, rows: LegacyRows): Pro
           // Raw bytes become TEXT without validation, exactly the damage SQLite allows.
           const marks = columns.map((c) => (row[c] instanceof InvalidUtf8 ? 'cast(? as text)' : '?'));
           const values = columns.map((c) => { const v = row[c]; return v instanceof InvalidUtf8 ? v.bytes : v; });
-          db.prepare(`insert into ${table} (${columns.join(', ')}) values (${marks.join(', ')})`).run(...values);
+          const text = `insert into ${table} (${columns.join(', ')}) values (${marks.join(', ')})`;
+          if (!statements.has(text)) statements.set(text, db.prepare(text));
+          statements.get(text)!.run(...values);
         }
       }
     })();
@@ -212,4 +215,52 @@ export function damagedLegacyData(kind: SourceKind): { rows: LegacyRows; uploads
     ],
   };
   return { rows, uploads, outside, cleanup: () => fs.rmSync(root, { recursive: true, force: true }) };
+}
+
+/**
+ * Many people, each with a session, workbook responses and `exchanges` chat exchanges, and a
+ * few matches, résumés and files: the volume for the kill test and the benchmark.
+ */
+export function generatedLegacyData(people: number, exchangesPerPerson: number, uploads: string, filesEvery = 50): LegacyRows {
+  const rows: LegacyRows = { users: [], sessions: [], wimd_outputs: [], job_matches: [], resume_versions: [], file_uploads: [] };
+  // One real salt and hash for all: hashing is not what is measured, and a fixture of 10,000
+  // distinct hashes would only slow the set-up.
+  const hash = legacyPasswordHash('generated password');
+  let chatId = 0;
+  let otherId = 0;
+  let fileId = 0;
+  for (let p = 0; p < people; p++) {
+    const sessionId = createHash('md5').update(`session ${p}`).digest('hex');
+    const day = String(1 + (p % 28)).padStart(2, '0');
+    rows.users.push({ id: `user-${String(p).padStart(6, '0')}`, email: `person${p}@example.org`, password_hash: hash, created_at: `2024-01-${day} 10:00:00`, last_login: `2024-02-${day}T10:00:00.000000` });
+    rows.sessions.push({
+      id: sessionId,
+      user_id: null,
+      created_at: `2024-01-${day} 10:00:00`,
+      expires_at: null,
+      user_data: JSON.stringify({ ps101_step: 2, ps101_responses: [{ step: 1, response: `Person ${p} names the problem`, timestamp: `2024-01-${day}T10:01:00.000000` }, { step: 1, response: 'and where they are', timestamp: `2024-01-${day}T10:02:00.000000` }] }),
+    });
+    for (let e = 0; e < exchangesPerPerson; e++) {
+      rows.wimd_outputs.push({
+        id: ++chatId,
+        session_id: sessionId,
+        prompt: `Message ${e} from person ${p}: I would like to work on something that matters to me.`,
+        response: `Reply ${e}: what would that look like on an ordinary Tuesday?`,
+        analysis_data: '{}',
+        metrics: '{"clarity": 65, "action": 42, "momentum": 33}',
+        created_at: `2024-01-${day}T11:${String(e % 60).padStart(2, '0')}:00.000000`,
+      });
+    }
+    if (p % 10 === 0) {
+      rows.job_matches.push({ id: ++otherId, session_id: sessionId, job_id: 'delta-strategist', company: 'Acme', role: 'Delta Strategist', fit_score: 0.8, skills_match: '["strategy"]', values_match: '["growth"]', extras: '{"status": "applied"}', created_at: `2024-01-${day} 12:00:00` });
+      rows.resume_versions.push({ id: otherId, session_id: sessionId, job_id: 'delta-strategist', version_name: 'Base', content: 'A résumé.', feedback: '{"suggestions": []}', created_at: `2024-01-${day} 12:00:00` });
+    }
+    if (p % filesEvery === 0) {
+      const name = `${sessionId}_20240101120000_cv.txt`;
+      const text = `CV of person ${p}\n`.repeat(50);
+      fs.writeFileSync(path.join(uploads, name), text);
+      rows.file_uploads.push({ id: ++fileId, session_id: sessionId, filename: 'cv.txt', file_path: `data/uploads/${name}`, file_type: 'text/plain', file_size: Buffer.byteLength(text), created_at: `2024-01-${day} 12:00:00` });
+    }
+  }
+  return rows;
 }
