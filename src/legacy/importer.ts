@@ -181,7 +181,7 @@ export async function importLegacy(options: ImportOptions): Promise<ImportResult
   async function writeItems(items: { item: Item; table: LegacyTable }[], countRows: boolean): Promise<void> {
     if (items.length === 0) return;
     const hashes = [...new Set(items.map((i) => i.item.sessionHash))];
-    const existing = db ? await store.importedItems(db, items.map((i) => i.item.legacyId)) : new Set<string>();
+    const existing = db ? await store.importedItems(db, items.map((i) => i.item)) : new Set<string>();
     const closed = db ? await store.closedSessions(db, hashes) : new Set<string>();
     const fresh = items.filter((i) => !existing.has(i.item.legacyId) && !closed.has(i.item.sessionHash));
     if (countRows) {

@@ -86,9 +86,17 @@ export async function closedSessions(db: Kysely<DB>, hashes: string[]): Promise<
   return new Set(rows.map((r) => r.session_hash));
 }
 
-export async function importedItems(db: Kysely<DB>, legacyIds: string[]): Promise<Set<string>> {
-  if (legacyIds.length === 0) return new Set();
-  const rows = await db.selectFrom('legacy_items').select('legacy_id').where('legacy_id', 'in', legacyIds).execute();
+export async function importedItems(db: Kysely<DB>, items: { kind: string; legacyId: string }[]): Promise<Set<string>> {
+  if (items.length === 0) return new Set();
+  // By kind too: the unique index is (kind, legacy_id), and a lookup by legacy_id alone would
+  // scan the table once per batch (an import that slows down as it grows).
+  const kinds = [...new Set(items.map((i) => i.kind))];
+  const rows = await db
+    .selectFrom('legacy_items')
+    .select('legacy_id')
+    .where('kind', 'in', kinds)
+    .where('legacy_id', 'in', items.map((i) => i.legacyId))
+    .execute();
   return new Set(rows.map((r) => r.legacy_id));
 }
 
