@@ -31,6 +31,8 @@ const DEFAULT_BATCH_ROWS = 1000;
 // A batch of files is written once its bytes pass this, whatever its row count.
 const FILE_BATCH_BYTES = 32 * 1024 * 1024;
 const FILE_BATCH_ROWS = 100;
+// How often PostgreSQL's statistics of the growing tables are refreshed (store.refreshStatistics).
+const STATISTICS_EVERY_BATCHES = 20;
 
 type Item = NonNullable<Mapped['item']>;
 
@@ -53,6 +55,10 @@ export async function importLegacy(options: ImportOptions): Promise<ImportResult
   const progress = (table: LegacyTable, count: number) => {
     rowsDone += count;
     options.onProgress?.({ table, tableRows: report.counts[table].read, tableTotal: totals.get(table) ?? 0, rows: rowsDone, totalRows });
+  };
+  let batchesWritten = 0;
+  const batchWritten = async () => {
+    if (db && !dryRun && ++batchesWritten % STATISTICS_EVERY_BATCHES === 0) await store.refreshStatistics(db);
   };
   const write = async (run: (trx: Kysely<DB>) => Promise<void>) => {
     if (!dryRun && db) await db.transaction().execute(run);
@@ -102,6 +108,7 @@ export async function importLegacy(options: ImportOptions): Promise<ImportResult
       });
     }
     await write((trx) => store.insertAccounts(trx, fresh, nowIso()));
+    await batchWritten();
     progress('users', rows.length);
   }
 
@@ -181,27 +188,33 @@ export async function importLegacy(options: ImportOptions): Promise<ImportResult
   async function writeItems(items: { item: Item; table: LegacyTable }[], countRows: boolean): Promise<void> {
     if (items.length === 0) return;
     const hashes = [...new Set(items.map((i) => i.item.sessionHash))];
-    const existing = db ? await store.importedItems(db, items.map((i) => i.item)) : new Set<string>();
     const closed = db ? await store.closedSessions(db, hashes) : new Set<string>();
-    const fresh = items.filter((i) => !existing.has(i.item.legacyId) && !closed.has(i.item.sessionHash));
-    if (countRows) {
-      const freshSet = new Set(fresh);
-      for (const i of items) report.counts[i.table][freshSet.has(i) ? 'imported' : 'alreadyPresent']++;
+    const open = items.filter((i) => !closed.has(i.item.sessionHash));
+    let inserted: Set<string>;
+    if (dryRun || !db) {
+      // Nothing is written: what would be new is what the target does not hold yet.
+      const existing = db ? await store.importedItems(db, open.map((i) => i.item)) : new Set<string>();
+      inserted = new Set(open.filter((i) => !existing.has(i.item.legacyId)).map((i) => i.item.legacyId));
+    } else {
+      inserted = await db.transaction().execute(async (trx) => {
+        await store.ensureSessions(trx, [...new Set(open.map((i) => i.item.sessionHash))], nowIso());
+        return store.insertItems(
+          trx,
+          open.map(({ item }) => ({
+            session_hash: item.sessionHash,
+            kind: item.kind,
+            legacy_id: item.legacyId,
+            created_at: item.createdAt,
+            data: JSON.stringify(item.data),
+            content: item.content ?? null,
+          })),
+        );
+      });
+      await batchWritten();
     }
-    await write(async (trx) => {
-      await store.ensureSessions(trx, [...new Set(fresh.map((i) => i.item.sessionHash))], nowIso());
-      await store.insertItems(
-        trx,
-        fresh.map(({ item }) => ({
-          session_hash: item.sessionHash,
-          kind: item.kind,
-          legacy_id: item.legacyId,
-          created_at: item.createdAt,
-          data: JSON.stringify(item.data),
-          content: item.content ?? null,
-        })),
-      );
-    });
+    if (countRows) {
+      for (const i of items) report.counts[i.table][inserted.has(i.item.legacyId) ? 'imported' : 'alreadyPresent']++;
+    }
   }
 
   return { report, rows: rowsDone, seconds: (performance.now() - started) / 1000 };
