@@ -84,6 +84,7 @@ try {
   ];
   for (const [name, env] of targets) {
     const run = await measured(['import-legacy', '--from', source.location, '--uploads', uploads], env);
+    console.log(`\n${name}:\n${run.stdout.trim()}`);
     const own = /in ([\d.]+) s \((\d+) rows\/s/.exec(run.stdout);
     const seconds = own ? Number(own[1]) : run.wallSeconds;
     const ok = run.wallSeconds <= TARGET_SECONDS && run.peakRssMb < TARGET_RSS_MB ? 'within target' : 'OVER TARGET';
