@@ -13,8 +13,9 @@ import * as store from './store.js';
 // what it once held or who took it.
 const noSuchWork = () => notFound('work from the earlier version');
 
-// Items are copied a page at a time: a person's files may be many megabytes.
-const CLAIM_PAGE = 100;
+// Items are copied a page at a time: a person's files may be many megabytes (a page of
+// uploads at MAX_UPLOAD_MB each stays in the low hundreds of MB at worst).
+const CLAIM_PAGE = 20;
 
 /** What is waiting under a legacy session id, without claiming it. */
 export async function previewLegacyWork(db: Kysely<DB>, sessionId: string): Promise<WorkCounts> {

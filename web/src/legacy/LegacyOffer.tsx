@@ -128,8 +128,8 @@ export function LegacyOffer() {
       <section className="legacy-offer" aria-labelledby="legacy-offer-title">
         <h2 id="legacy-offer-title">Your work from the earlier version</h2>
         <p role="status" tabIndex={-1} ref={outcome}>
-          Added to your account: {describeWork(state.claimed).join(', ') || 'nothing was left to add'}. Your earlier workbook answers are under
-          the workbook’s past runs.
+          Added to your account: {describeWork(state.claimed).join(', ') || 'nothing was left to add'}.
+          {state.claimed.workbookResponses > 0 && ' Your earlier workbook answers are under the workbook’s past runs.'}
         </p>
       </section>
     );
