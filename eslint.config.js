@@ -4,8 +4,8 @@
 import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
-const CAPABILITIES = ['account', 'auth', 'chat', 'coach', 'datacopy', 'files', 'jobs', 'legacy', 'mail', 'maintenance', 'ps101', 'resumes'];
-const WEB_FEATURES = ['account', 'auth', 'chat', 'files', 'matches', 'resumes', 'welcome', 'workbook'];
+const CAPABILITIES = ['account', 'auth', 'chat', 'coach', 'datacopy', 'files', 'jobs', 'legacy', 'mail', 'maintenance', 'ps101', 'recovery', 'resumes'];
+const WEB_FEATURES = ['account', 'auth', 'chat', 'files', 'legacy', 'matches', 'resumes', 'welcome', 'workbook'];
 
 /** The lower layers of the server (connections, HTTP plumbing, metrics, limits) import no capability. */
 const lowerLayer = (folder) => ({

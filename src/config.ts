@@ -50,6 +50,8 @@ export interface RateLimits {
   feedbackPerHour: number;
   /** `POST /api/ps101/restart`: each archives a workbook run. */
   workbookRestartsPerHour: number;
+  /** Claims and previews of work from the earlier version, per user (src/legacy). */
+  legacyClaimsPerHour: number;
 }
 
 /** Limits on reading documents (see README, "Limits"). */
@@ -116,6 +118,8 @@ export interface Config {
   extraction: ExtractionConfig;
   /** Guests (users without an email) inactive this long are deleted with their data. */
   guestTtlDays: number;
+  /** Work imported from the earlier version and not claimed this long is removed by the purge (LEGACY_CLAIM_DAYS). */
+  legacyClaimDays: number;
   coach: CoachConfig;
   pressure: PressureConfig;
   /** What SIGTERM does (src/cli/serve.ts). */
@@ -326,6 +330,7 @@ export function loadConfig(env: Env = process.env): Config {
       resumesPerHour: integer(env, 'RATE_LIMIT_RESUMES_PER_HOUR', 100, 1, 1_000_000),
       feedbackPerHour: integer(env, 'RATE_LIMIT_FEEDBACK_PER_HOUR', 100, 1, 1_000_000),
       workbookRestartsPerHour: integer(env, 'RATE_LIMIT_WORKBOOK_RESTARTS_PER_HOUR', 10, 1, 1_000_000),
+      legacyClaimsPerHour: integer(env, 'RATE_LIMIT_LEGACY_CLAIMS_PER_HOUR', 20, 1, 1_000_000),
     },
     purgeIntervalSeconds: integer(env, 'PURGE_INTERVAL_SECONDS', 3600, 0, 7 * 24 * 3600),
     maxUploadMb: integer(env, 'MAX_UPLOAD_MB', 10, 1, 100),
@@ -349,6 +354,7 @@ export function loadConfig(env: Env = process.env): Config {
       archiveMaxRatio: integer(env, 'ARCHIVE_MAX_RATIO', 100, 2, 100_000),
     },
     guestTtlDays: integer(env, 'GUEST_TTL_DAYS', 30, 1, 3650),
+    legacyClaimDays: integer(env, 'LEGACY_CLAIM_DAYS', 365, 1, 36500),
     coach: coachConfig(env),
     http: httpLimits(env, trustProxy !== false),
     pressure: pressureConfig(env),

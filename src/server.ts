@@ -11,6 +11,7 @@ import { chatRoutes } from './chat/routes.js';
 import { Readiness } from './health/readiness.js';
 import { healthRoutes } from './health/routes.js';
 import { jobsRoutes } from './jobs/routes.js';
+import { legacyRoutes } from './legacy/routes.js';
 import { resumesRoutes } from './resumes/routes.js';
 import type { AppContext } from './app-context.js';
 import { proxyTrust } from './http/client-address.js';
@@ -113,6 +114,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   await app.register(accountRoutes, { prefix: '/api/me' });
   await app.register(ps101Routes, { prefix: '/api/ps101' });
   await app.register(chatRoutes, { prefix: '/api/chat' });
+  await app.register(legacyRoutes, { prefix: '/api/legacy' });
   const webRoot = options.webRoot === undefined ? WEB_ROOT : options.webRoot;
   if (webRoot) await registerWebApp(app, webRoot);
   return app;

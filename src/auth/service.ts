@@ -7,6 +7,7 @@ import { normalizeEmail, requireValidEmail } from './email.js';
 import { reservePasswordCheck, type ThrottleLimits } from './login-throttle.js';
 import type { Reservation } from '../limits/service.js';
 import { isPasswordsBusy, type PasswordHasher } from './passwords.js';
+import { isLegacyHash, verifyStoredPassword } from './legacy-hash.js';
 import { createSession, revokeUserSessions } from './sessions.js';
 import * as store from './store.js';
 
@@ -95,16 +96,24 @@ export async function loginUser(
 ): Promise<SessionIssued> {
   const email = normalizeEmail(input.email);
   const reservation = await reservePasswordCheck(db, { email, ip: client.ip }, limits);
-  const user = await store.findUserByEmail(db, email);
-  const valid = await verifyReserved(reservation, () =>
-    user?.password_hash ? passwords.verify(user.password_hash, input.password) : passwords.verifyAgainstDecoy(input.password),
-  );
-  if (!user || !valid) throw invalidCredentials();
+  const found = await store.findUserByEmail(db, email);
+  const user = await verifyReserved(reservation, async () => {
+    const valid = found?.password_hash
+      ? await verifyStoredPassword(passwords, found.password_hash, input.password)
+      : await passwords.verifyAgainstDecoy(input.password);
+    return valid ? found : await loginAsLegacyDuplicate(db, passwords, email, input.password);
+  });
+  if (!user) throw invalidCredentials();
+  // An imported account's first login replaces its legacy hash by Argon2id, in the session's
+  // transaction: from then on the weak hash exists nowhere.
+  const upgrade = user.password_hash && isLegacyHash(user.password_hash) ? await passwords.hash(input.password) : undefined;
   // The check is given back in the session's transaction: one commit where there were three
   // (each an fsync on SQLite, the event loop waiting). The account may have been deleted since
   // its password was checked: then no session, and the check stays counted.
   const session = await onMissingReference(
     db.transaction().execute(async (trx) => {
+      // Only over the hash that was checked: a change in between wins, and this login fails.
+      if (upgrade && !(await store.replaceLegacyHash(trx, user.id, user.password_hash!, upgrade, nowIso()))) throw invalidCredentials();
       await reservation.release(trx);
       return createSession(trx, user.id, client);
     }),
@@ -113,8 +122,21 @@ export async function loginUser(
   return { user: toPublicUser(user), ...session };
 }
 
+/**
+ * The predecessor compared emails case-sensitively, so `Ann@x.org` and `ann@x.org` could be two
+ * people; one of them kept the address, the others got another (src/legacy/accounts.ts). They
+ * still log in with the address they know: when the account at that address refuses the
+ * password, each imported duplicate of it is tried. Only addresses that had duplicates pay.
+ */
+async function loginAsLegacyDuplicate(db: Kysely<DB>, passwords: PasswordHasher, email: string, password: string) {
+  for (const candidate of await store.findLegacyDuplicates(db, email)) {
+    if (candidate.password_hash && (await verifyStoredPassword(passwords, candidate.password_hash, password))) return candidate;
+  }
+  return undefined;
+}
+
 /** A verification under a reserved check; refused as busy, it was never made, so the check is given back. */
-async function verifyReserved(reservation: Reservation, verify: () => Promise<boolean>): Promise<boolean> {
+async function verifyReserved<T>(reservation: Reservation, verify: () => Promise<T>): Promise<T> {
   try {
     return await verify();
   } catch (error) {
@@ -157,7 +179,7 @@ export async function checkPassword(
   if (!user.password_hash || password === undefined) throw wrong();
   const passwordHash = user.password_hash;
   const reservation = await reservePasswordCheck(db, { email: user.email, ip }, limits);
-  if (!(await verifyReserved(reservation, () => passwords.verify(passwordHash, password)))) throw wrong();
+  if (!(await verifyReserved(reservation, () => verifyStoredPassword(passwords, passwordHash, password)))) throw wrong();
   await reservation.release();
 }
 

@@ -52,6 +52,29 @@ export async function updatePasswordHash(db: Kysely<DB>, userId: number, passwor
   await db.updateTable('users').set({ password_hash: passwordHash, updated_at: now }).where('id', '=', userId).execute();
 }
 
+/** Replaces an imported account's legacy hash by Argon2id; false when the stored hash changed meanwhile. */
+export async function replaceLegacyHash(db: Kysely<DB>, userId: number, legacyHash: string, passwordHash: string, now: string): Promise<boolean> {
+  const result = await db
+    .updateTable('users')
+    .set({ password_hash: passwordHash, updated_at: now })
+    .where('id', '=', userId)
+    .where('password_hash', '=', legacyHash)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Imported accounts whose legacy address normalizes to `email` but that were given another one. */
+export function findLegacyDuplicates(db: Kysely<DB>, email: string): Promise<UserRow[]> {
+  return db
+    .selectFrom('legacy_accounts')
+    .innerJoin('users', 'users.id', 'legacy_accounts.user_id')
+    .selectAll('users')
+    .where('legacy_accounts.email', '=', email)
+    .where('users.email', '<>', email)
+    .orderBy('users.id')
+    .execute();
+}
+
 export async function touchUser(db: Kysely<DB>, userId: number, now: string): Promise<void> {
   await db.updateTable('users').set({ last_active_at: now }).where('id', '=', userId).execute();
 }

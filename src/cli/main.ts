@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError, loadConfig } from '../config.js';
 import { SchemaTooNewError } from '../db/migrate.js';
 import { registerDbCommands } from './db.js';
+import { registerImportLegacy } from './import-legacy.js';
 import { serve } from './serve.js';
 import { registerVerifyPersistence } from './verify-persistence.js';
 
@@ -22,6 +23,7 @@ program
 
 registerDbCommands(program);
 registerVerifyPersistence(program);
+registerImportLegacy(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -147,6 +147,40 @@ export interface ResumeFeedbackTable {
   created_at: string;
 }
 
+export interface LegacyAccountsTable {
+  /** The predecessor's `users.id` (a UUID string). */
+  legacy_id: string;
+  /** Null once the account was deleted; the row stays so a re-run does not bring it back. */
+  user_id: number | null;
+  /** The legacy address, normalized: a case-variant duplicate logs in with it (src/legacy/accounts.ts). */
+  email: string;
+  imported_at: string;
+}
+
+export interface LegacySessionsTable {
+  /** SHA-256 (hex) of the legacy session id, lower-cased; the id itself is never stored. */
+  session_hash: string;
+  imported_at: string;
+  claimed_at: string | null;
+  claimed_by: number | null;
+  /** Set when the purge removed the work after LEGACY_CLAIM_DAYS unclaimed. */
+  removed_at: string | null;
+}
+
+export interface LegacyItemsTable {
+  id: Generated<number>;
+  session_hash: string;
+  /** `ps101`, `chat`, `job_match`, `resume`, `file` (src/legacy/items.ts). */
+  kind: string;
+  /** `<legacy table>:<legacy row id>`. */
+  legacy_id: string;
+  created_at: string;
+  /** JSON text: the item mapped to Mosaic's shape. */
+  data: string;
+  /** A file's bytes; null for every other kind. */
+  content: Buffer | null;
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
@@ -161,4 +195,7 @@ export interface DB {
   job_match_events: JobMatchEventsTable;
   resumes: ResumesTable;
   resume_feedback: ResumeFeedbackTable;
+  legacy_accounts: LegacyAccountsTable;
+  legacy_sessions: LegacySessionsTable;
+  legacy_items: LegacyItemsTable;
 }

@@ -111,6 +111,7 @@ const PER_USER = {
   resumes: 'resumes',
   feedback: 'feedback',
   workbookRestarts: 'workbook-restarts',
+  legacyClaims: 'legacy-claims',
 } as const;
 export type AddressKind = keyof typeof PER_ADDRESS;
 export type UserKind = keyof typeof PER_USER;
@@ -126,6 +127,7 @@ export function creationRule(config: Config, kind: AddressKind | UserKind): Rule
     resumes: config.rateLimits.resumesPerHour,
     feedback: config.rateLimits.feedbackPerHour,
     workbookRestarts: config.rateLimits.workbookRestartsPerHour,
+    legacyClaims: config.rateLimits.legacyClaimsPerHour,
   };
   return { name: names[kind], max: perHour[kind], windowMs: HOUR_MS };
 }

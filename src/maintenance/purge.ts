@@ -5,12 +5,15 @@ import { purgeExpiredSessions } from '../auth/sessions.js';
 import { purgeInactiveGuests } from '../auth/service.js';
 import { refreshPlannerStatistics } from '../db/planner-statistics.js';
 import { purgeEndedWindows } from '../limits/service.js';
+import { purgeUnclaimedLegacyWork } from '../legacy/service.js';
 
 export interface PurgeResult {
   expiredSessions: number;
   loginFailures: number;
   rateLimits: number;
   inactiveGuests: number;
+  /** Legacy sessions whose unclaimed work was removed after LEGACY_CLAIM_DAYS. */
+  unclaimedLegacyWork: number;
 }
 
 /**
@@ -23,6 +26,7 @@ export async function purgeExpired(ctx: AppContext, now = new Date()): Promise<P
     loginFailures: await purgeLoginFailures(ctx.db, throttleLimits(ctx.config), now),
     rateLimits: await purgeEndedWindows(ctx.db, now),
     inactiveGuests: await purgeInactiveGuests(ctx.db, ctx.config.guestTtlDays, now),
+    unclaimedLegacyWork: await purgeUnclaimedLegacyWork(ctx.db, ctx.config, now),
   };
 }
 

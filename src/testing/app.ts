@@ -36,6 +36,7 @@ export const UNLIMITED: Config['rateLimits'] = {
   resumesPerHour: 1_000_000,
   feedbackPerHour: 1_000_000,
   workbookRestartsPerHour: 1_000_000,
+  legacyClaimsPerHour: 1_000_000,
 };
 
 /** The configuration tests run with: defaults, the test database, and any overrides. */

@@ -85,6 +85,18 @@ export const FIXTURES: { [T in keyof DB]: Record<string, unknown>[] } = {
     { id: 1, resume_id: 1, feedback: SPACED_JSON, created_at: ts() },
     { id: 2, resume_id: 2, feedback: '{"deep":{"a":{"b":{"c":[[[]]]}}}}', created_at: ts() },
   ],
+  legacy_accounts: [
+    { legacy_id: '6f1c2a3e-8b1d-4c6e-9f00-0123456789ab', user_id: 1, email: 'zoë+😀@example.org', imported_at: ts() },
+    { legacy_id: 'gone-user', user_id: null, email: 'gone@example.org', imported_at: ts() },
+  ],
+  legacy_sessions: [
+    { session_hash: 'f'.repeat(64), imported_at: ts(), claimed_at: null, claimed_by: null, removed_at: null },
+    { session_hash: '0'.repeat(64), imported_at: ts(), claimed_at: ts(), claimed_by: 1, removed_at: null },
+  ],
+  legacy_items: [
+    { id: 1, session_hash: 'f'.repeat(64), kind: 'chat', legacy_id: 'wimd_outputs:1', created_at: ts(), data: NESTED_JSON, content: null },
+    { id: 2, session_hash: 'f'.repeat(64), kind: 'file', legacy_id: 'file_uploads:7', created_at: ts(), data: '{}', content: ALL_BYTES },
+  ],
 };
 
 /** Inserts every fixture row, parents first (the object's order). */

@@ -27,6 +27,7 @@ export interface PageWindow {
     querySelector(selector: string): PageElement | null;
   };
   readonly sessionStorage: { getItem(key: string): string | null; setItem(key: string, value: string): void; removeItem(key: string): void };
+  readonly localStorage: { getItem(key: string): string | null; setItem(key: string, value: string): void; removeItem(key: string): void };
   readonly performance: { getEntriesByType(type: string): Record<string, number | string>[] };
   getComputedStyle(element: PageElement): PageStyle;
   requestAnimationFrame(callback: () => void): number;

@@ -2,6 +2,7 @@ import { API, pathOf, type ApiRoute } from './routes';
 import type {
   Answers,
   ChatExchange,
+  LegacyWork,
   MatchStatus,
   MatchWithHistory,
   MessagePage,
@@ -161,6 +162,9 @@ export const api = {
   exportUrl: () => pathOf(API.exportData),
   deleteAccount: (password: string | undefined) =>
     call<void>(API.deleteAccount, { body: password === undefined ? {} : { password } }),
+
+  legacyPreview: (sessionId: string) => call<{ found: LegacyWork }>(API.legacyPreview, { body: { sessionId } }),
+  legacyClaim: (sessionId: string) => call<{ claimed: LegacyWork }>(API.legacyClaim, { body: { sessionId } }),
 };
 
 export type { Answers };

@@ -34,6 +34,8 @@ export const API = {
   resumeFeedback: { method: 'POST', path: '/api/resumes/:id/feedback' },
   exportData: { method: 'GET', path: '/api/me/export' },
   deleteAccount: { method: 'DELETE', path: '/api/me' },
+  legacyPreview: { method: 'POST', path: '/api/legacy/preview' },
+  legacyClaim: { method: 'POST', path: '/api/legacy/claim' },
 } as const satisfies Record<string, ApiRoute>;
 
 export interface ApiRoute {

@@ -23,3 +23,5 @@ export interface MetricsHistory {
   latest: MetricsPoint | null;
   history: MetricsPoint[];
 }
+
+export type { WorkCounts as LegacyWork } from '../../../src/legacy/items.js';

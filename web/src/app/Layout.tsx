@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { Link, NavLink, Outlet, useLocation } from 'react-router';
+import { LegacyOffer } from '../legacy/LegacyOffer';
 import { useMe, useSessionEnded, watchSessionEnd } from './session';
 
 const SCREENS = [
@@ -64,6 +65,7 @@ export function Layout() {
         </div>
       )}
       <main id="main">
+        {user !== null && <LegacyOffer />}
         <Outlet />
       </main>
     </>

@@ -182,7 +182,7 @@ function PastRuns() {
         {past.map((run) => (
           <li key={run.id}>
             <Link to={`/workbook/runs/${run.id}`}>
-              Started {formatDate(run.startedAt)}, {run.answeredCount} answers
+              {run.flowVersion === 0 ? 'From the earlier version: started' : 'Started'} {formatDate(run.startedAt)}, {run.answeredCount} answers
             </Link>
           </li>
         ))}
