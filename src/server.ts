@@ -19,9 +19,11 @@ import { registerRequestIdHeader, requestIdGenerator } from './http/request-id.j
 import { trackRoutes } from './http/route-table.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { registerInputRule, validatorCompiler } from './http/validation.js';
+import { registerMail } from './mail/plugin.js';
 import { registerMetrics } from './metrics/metrics.js';
 import { metricsRoutes } from './metrics/routes.js';
 import { ps101Routes } from './ps101/routes.js';
+import { recoveryRoutes } from './recovery/routes.js';
 import { registerWebApp, WEB_ROOT } from './web/static.js';
 
 export interface ServerOptions {
@@ -59,6 +61,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   app.decorate('passwords', passwords);
   app.addHook('onClose', () => passwords.close());
   app.decorateRequest('auth', null);
+  registerMail(app);
 
   // Responses finished during shutdown ask the client to close the connection; otherwise a
   // connection busy when closing began would idle in keep-alive and hold the process open.
@@ -91,6 +94,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
 
   await app.register(healthRoutes);
   await app.register(authRoutes, { prefix: '/api/auth' });
+  await app.register(recoveryRoutes, { prefix: '/api/auth' });
   await app.register(filesRoutes, { prefix: '/api/files' });
   await app.register(jobsRoutes, { prefix: '/api/jobs' });
   await app.register(resumesRoutes, { prefix: '/api/resumes' });

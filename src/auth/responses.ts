@@ -5,6 +5,7 @@ export const PublicUser = Type.Object({
   id: Id,
   email: NullableString({ description: 'null for a guest' }),
   guest: Type.Boolean(),
+  emailVerified: Type.Boolean({ description: 'whether the email was confirmed through a mailed link (false for a guest)' }),
   createdAt: Timestamp,
 });
 

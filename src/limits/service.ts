@@ -102,7 +102,7 @@ const HOUR_MS = 3_600_000;
 export const addressSubject = (ip: string) => `ip:${ip}`;
 export const userSubject = (userId: number) => `user:${userId}`;
 
-const PER_ADDRESS = { guests: 'guests', registrations: 'registrations' } as const;
+const PER_ADDRESS = { guests: 'guests', registrations: 'registrations', passwordResets: 'password-resets' } as const;
 const PER_USER = { chatMessages: 'chat-messages', uploads: 'uploads', resumes: 'resumes', feedback: 'feedback' } as const;
 export type AddressKind = keyof typeof PER_ADDRESS;
 export type UserKind = keyof typeof PER_USER;
@@ -117,6 +117,7 @@ export function creationRule(config: Config, kind: AddressKind | UserKind): Rule
     uploads: config.rateLimits.uploadsPerHour,
     resumes: config.rateLimits.resumesPerHour,
     feedback: config.rateLimits.feedbackPerHour,
+    passwordResets: config.rateLimits.passwordResetsPerHour,
   };
   return { name: names[kind], max: perHour[kind], windowMs: HOUR_MS };
 }

@@ -5,12 +5,17 @@ import { purgeExpiredSessions } from '../auth/sessions.js';
 import { purgeInactiveGuests } from '../auth/service.js';
 import { refreshPlannerStatistics } from '../db/planner-statistics.js';
 import { purgeEndedWindows } from '../limits/service.js';
+import { purgeFinishedMail } from '../mail/outbox.js';
+import { deleteExpiredAccountTokens } from '../auth/account-tokens.js';
+import { nowIso } from '../db/values.js';
 
 export interface PurgeResult {
   expiredSessions: number;
   loginFailures: number;
   rateLimits: number;
   inactiveGuests: number;
+  accountTokens: number;
+  finishedMail: number;
 }
 
 /**
@@ -23,6 +28,8 @@ export async function purgeExpired(ctx: AppContext, now = new Date()): Promise<P
     loginFailures: await purgeLoginFailures(ctx.db, throttleLimits(ctx.config), now),
     rateLimits: await purgeEndedWindows(ctx.db, now),
     inactiveGuests: await purgeInactiveGuests(ctx.db, ctx.config.guestTtlDays, now),
+    accountTokens: await deleteExpiredAccountTokens(ctx.db, nowIso(now)),
+    finishedMail: await purgeFinishedMail(ctx.db, now),
   };
 }
 

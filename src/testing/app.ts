@@ -35,6 +35,7 @@ export const UNLIMITED: Config['rateLimits'] = {
   uploadsPerHour: 1_000_000,
   resumesPerHour: 1_000_000,
   feedbackPerHour: 1_000_000,
+  passwordResetsPerHour: 1_000_000,
 };
 
 /** The configuration tests run with: defaults, the test database, and any overrides. */
