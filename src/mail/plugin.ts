@@ -11,15 +11,15 @@ export function registerMail(app: FastifyInstance): void {
   const { config, db, backend } = app.ctx;
   const outbox = new Outbox(config.mail);
   app.decorate('mail', outbox);
+  let sender: MailSender | undefined;
+  app.decorate('mailSender', () => sender);
   const smtpUrl = config.mail.smtpUrl;
   if (smtpUrl === null) return;
-  let sender: MailSender | undefined;
   app.addHook('onReady', async () => {
     sender = new MailSender(db, backend, config.mail, await smtpTransport({ ...config.mail, smtpUrl }), app.log);
     outbox.onWake(() => sender?.wake());
     sender.start();
   });
-  app.decorate('mailSender', () => sender);
   app.addHook('onClose', async () => {
     await sender?.stop();
   });
