@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from '../config.js';
 import { SchemaTooNewError } from '../db/migrate.js';
 import { registerDbCommands } from './db.js';
 import { serve } from './serve.js';
+import { registerUserCommands } from './users.js';
 import { registerVerifyPersistence } from './verify-persistence.js';
 
 const program = new Command()
@@ -18,6 +19,7 @@ program
 
 registerDbCommands(program);
 registerVerifyPersistence(program);
+registerUserCommands(program);
 
 try {
   await program.parseAsync(process.argv);
