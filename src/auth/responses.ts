@@ -10,3 +10,9 @@ export const PublicUser = Type.Object({
 });
 
 export const UserResponse = Type.Object({ user: PublicUser });
+
+/** Who-am-I also says whether this Mosaic sends mail (address verification and changes need it). */
+export const MeResponse = Type.Object({
+  user: PublicUser,
+  mailEnabled: Type.Boolean({ description: 'whether this server sends mail (SMTP_URL is set)' }),
+});

@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { clearSessionCookie, loadSession, requireSession, requireUser, setSessionCookie } from './gate.js';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './passwords.js';
 import { changePassword, createGuest, loginUser, registerUser, toPublicUser, type ClientInfo } from './service.js';
-import { UserResponse } from './responses.js';
+import { MeResponse, UserResponse } from './responses.js';
 import { deleteSession, revokeUserSessions } from './sessions.js';
 import { NoContent } from '../http/response-schemas.js';
 import { limitPerAddress } from '../limits/hooks.js';
@@ -76,9 +76,10 @@ export async function authRoutes(parent: FastifyInstance): Promise<void> {
     });
 
     // The session lookup already joined the user: who-am-I costs one query.
-    typed.get('/me', { schema: { response: { 200: UserResponse } } }, async (request) => {
+    typed.get('/me', { schema: { response: { 200: MeResponse } } }, async (request) => {
       const auth = requireUser(request);
-      return { user: toPublicUser({ id: auth.userId, email: auth.email, email_verified_at: auth.emailVerifiedAt, created_at: auth.userCreatedAt }) };
+      const user = toPublicUser({ id: auth.userId, email: auth.email, email_verified_at: auth.emailVerifiedAt, created_at: auth.userCreatedAt });
+      return { user, mailEnabled: app.mail.enabled };
     });
 
     typed.post('/password', { schema: { body: PasswordChange, response: { 204: NoContent } } }, async (request, reply) => {

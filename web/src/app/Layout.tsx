@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { Link, NavLink, Outlet, useLocation } from 'react-router';
+import { VerifyBanner } from '../recovery/VerifyBanner';
 import { useMe, useSessionEnded, watchSessionEnd } from './session';
 
 const SCREENS = [
@@ -63,6 +64,7 @@ export function Layout() {
           </p>
         </div>
       )}
+      {!ended && <VerifyBanner user={user} />}
       <main id="main">
         <Outlet />
       </main>

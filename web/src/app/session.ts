@@ -12,7 +12,9 @@ export function useMe() {
     queryKey: ME_KEY,
     queryFn: async (): Promise<User | null> => {
       try {
-        return (await api.me()).user;
+        const me = await api.me();
+        mailEnabled.set(me.mailEnabled);
+        return me.user;
       } catch (error) {
         if (error instanceof ApiError && error.status === 401) return null;
         throw error;
@@ -58,8 +60,15 @@ function createFlag() {
 
 export const sessionEnded = createFlag();
 
+/** Whether this Mosaic sends mail (from who-am-I): verifying and changing an address need it. */
+export const mailEnabled = createFlag();
+
+export function useMailEnabled(): boolean {
+  return useSyncExternalStore(mailEnabled.subscribe, mailEnabled.get);
+}
+
 // A 401 from the login or who-am-I routes is not a session ending: it is an answer.
-const ANSWERS_NOT_ENDINGS = new Set<string>([API.login.path, API.me.path, API.deleteAccount.path, API.changePassword.path]);
+const ANSWERS_NOT_ENDINGS = new Set<string>([API.login.path, API.me.path, API.deleteAccount.path, API.changePassword.path, API.changeEmail.path]);
 
 export function watchSessionEnd(hadSession: () => boolean): () => void {
   return onUnauthenticated((route) => {
