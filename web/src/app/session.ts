@@ -12,9 +12,7 @@ export function useMe() {
     queryKey: ME_KEY,
     queryFn: async (): Promise<User | null> => {
       try {
-        const me = await api.me();
-        mailEnabled.set(me.mailEnabled);
-        return me.user;
+        return (await api.me()).user;
       } catch (error) {
         if (error instanceof ApiError && error.status === 401) return null;
         throw error;
@@ -59,13 +57,6 @@ function createFlag() {
 }
 
 export const sessionEnded = createFlag();
-
-/** Whether this Mosaic sends mail (from who-am-I): verifying and changing an address need it. */
-export const mailEnabled = createFlag();
-
-export function useMailEnabled(): boolean {
-  return useSyncExternalStore(mailEnabled.subscribe, mailEnabled.get);
-}
 
 // A 401 from the login or who-am-I routes is not a session ending: it is an answer.
 const ANSWERS_NOT_ENDINGS = new Set<string>([API.login.path, API.me.path, API.deleteAccount.path, API.changePassword.path, API.changeEmail.path]);

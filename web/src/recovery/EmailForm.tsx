@@ -1,12 +1,12 @@
 import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api } from '../api/client';
-import { useMailEnabled } from '../app/session';
+import { useMailEnabled } from './mailEnabled';
 import { recoveryErrorText } from './errors';
 
 /** The Account screen's change of address: nothing changes until the new address confirms. */
 export function EmailForm({ email, verified }: { email: string; verified: boolean }) {
-  const mailEnabled = useMailEnabled();
+  const mailEnabled = useMailEnabled(true);
   const [newEmail, setNewEmail] = useState('');
   const [currentPassword, setCurrentPassword] = useState('');
   const change = useMutation({

@@ -1,14 +1,15 @@
 import { useMutation } from '@tanstack/react-query';
 import { api } from '../api/client';
 import type { User } from '../api/types';
-import { useMailEnabled } from '../app/session';
+import { useMailEnabled } from './mailEnabled';
 import { recoveryErrorText } from './errors';
 
 /** A quiet reminder for a registered person whose address is not confirmed yet (only where Mosaic sends mail). */
 export function VerifyBanner({ user }: { user: User | null }) {
-  const mailEnabled = useMailEnabled();
+  const unverified = user !== null && !user.guest && !user.emailVerified;
+  const mailEnabled = useMailEnabled(unverified);
   const resend = useMutation({ mutationFn: api.resendVerification });
-  if (!mailEnabled || user === null || user.guest || user.emailVerified) return null;
+  if (!mailEnabled || !unverified) return null;
   return (
     <aside className="banner quiet" aria-label="Address not confirmed">
       <p>
