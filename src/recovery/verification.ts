@@ -38,7 +38,8 @@ export async function verifyEmail(db: Kysely<DB>, token: string): Promise<{ emai
 }
 
 const alreadyVerified = () => new AppError(409, 'already_verified', 'This address is already confirmed.');
-const mailOff = () => new AppError(503, 'mail_not_configured', 'This Mosaic does not send mail; ask whoever runs it.');
+/** 503: the request needs a mail, and this Mosaic has no SMTP_URL. */
+export const mailOff = () => new AppError(503, 'mail_not_configured', 'This Mosaic does not send mail; ask whoever runs it.');
 
 /** Sends the verification mail again (rate limited per user and per address). */
 export async function resendVerification(db: Kysely<DB>, outbox: Outbox, userId: number, requestId: string): Promise<void> {
@@ -56,5 +57,3 @@ export async function resendVerification(db: Kysely<DB>, outbox: Outbox, userId:
   });
   outbox.wake();
 }
-
-export { mailOff };

@@ -46,7 +46,9 @@ describeInBrowser('account recovery in Chromium', { serverEnv: () => mailEnv(mai
         await app.checkScreen('forgot-password-sent');
 
         const { link } = linkIn(await mail.waitFor(email, SUBJECTS.reset), '/reset-password');
-        await page.goto(onTestServer(link, app.baseUrl));
+        const opened = await page.goto(onTestServer(link, app.baseUrl));
+        // The page never tells another site where it came from (and so nothing of the link).
+        assert.equal(opened?.headers()['referrer-policy'], 'no-referrer');
         const box = page.getByLabel('New password');
         await box.waitFor();
         await until('the token out of the address bar', async () => !page.url().includes('token'));
