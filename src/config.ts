@@ -52,6 +52,8 @@ export interface RateLimits {
   workbookRestartsPerHour: number;
   /** Claims and previews of work from the earlier version, per user (src/legacy). */
   legacyClaimsPerHour: number;
+  /** Password-reset requests per client address (each may send a mail). */
+  passwordResetsPerHour: number;
 }
 
 /** Limits on reading documents (see README, "Limits"). */
@@ -129,6 +131,25 @@ export interface Config {
   /** Bearer token for GET /metrics (METRICS_TOKEN); null leaves /metrics off (404). */
   metricsToken: string | null;
   http: HttpLimits;
+  mail: MailConfig;
+}
+
+/** Mail through SMTP with an outbox (src/mail/); see README, "Mail". */
+export interface MailConfig {
+  /** SMTP_URL: smtp:// (STARTTLS when offered) or smtps://, user and password in the URL; null sends no mail. */
+  smtpUrl: string | null;
+  /** MAIL_FROM: the sender of every mail. */
+  from: string;
+  /** PUBLIC_URL without a trailing slash: the origin of every link in a mail (never the request's Host). */
+  publicUrl: string;
+  /** PASSWORD_RESET_TTL_MINUTES: how long a reset link works. */
+  passwordResetTtlMinutes: number;
+  /** MAIL_RETRY_FIRST_SECONDS: the wait after a first failed delivery; each further failure doubles it. */
+  retryFirstSeconds: number;
+  /** MAIL_SEND_TIMEOUT_SECONDS: connecting to, greeting and talking to the SMTP server, each. */
+  sendTimeoutSeconds: number;
+  /** MAIL_POLL_SECONDS: how often each instance looks for mail due (mail queued here is sent at once). */
+  pollSeconds: number;
 }
 
 export interface ShutdownConfig {
@@ -302,6 +323,47 @@ function metricsToken(env: Env): string | null {
   return token;
 }
 
+function httpUrl(raw: string, name: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name}=${raw} is not a URL (expected e.g. https://mosaic.example.org)`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`${name}=${raw} must be an http(s) URL`);
+  if (url.search || url.hash || url.username) throw new ConfigError(`${name}=${raw} must hold no query, fragment or credentials`);
+  return url.toString().replace(/\/+$/, '');
+}
+
+function mailConfig(env: Env, production: boolean, port: number): MailConfig {
+  const smtpUrl = env.SMTP_URL?.trim() || null;
+  if (smtpUrl !== null) {
+    let scheme: string;
+    try {
+      scheme = new URL(smtpUrl).protocol;
+    } catch {
+      throw new ConfigError('SMTP_URL is not a valid URL (expected smtp://user:password@host:587 or smtps://user:password@host:465)');
+    }
+    if (scheme !== 'smtp:' && scheme !== 'smtps:') throw new ConfigError(`SMTP_URL has unsupported scheme "${scheme}" (use smtp:// or smtps://)`);
+  }
+  const rawPublicUrl = env.PUBLIC_URL?.trim();
+  // A link built from the request's Host could be pointed at an attacker's site by whoever
+  // sends the request, so in production the address people open must be said outright.
+  if (production && smtpUrl !== null && !rawPublicUrl) {
+    throw new ConfigError('SMTP_URL is set but PUBLIC_URL is not: set PUBLIC_URL to the address people open (e.g. https://mosaic.example.org), used for every link in a mail');
+  }
+  const publicUrl = rawPublicUrl ? httpUrl(rawPublicUrl, 'PUBLIC_URL') : `http://localhost:${port}`;
+  return {
+    smtpUrl,
+    from: env.MAIL_FROM?.trim() || `Mosaic <no-reply@${new URL(publicUrl).hostname}>`,
+    publicUrl,
+    passwordResetTtlMinutes: integer(env, 'PASSWORD_RESET_TTL_MINUTES', 30, 5, 24 * 60),
+    retryFirstSeconds: integer(env, 'MAIL_RETRY_FIRST_SECONDS', 15, 1, 3600),
+    sendTimeoutSeconds: integer(env, 'MAIL_SEND_TIMEOUT_SECONDS', 30, 1, 600),
+    pollSeconds: integer(env, 'MAIL_POLL_SECONDS', 5, 1, 3600),
+  };
+}
+
 /** Reads Mosaic's configuration from the environment; throws ConfigError on anything invalid. */
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = env.NODE_ENV?.trim() || 'development';
@@ -309,10 +371,11 @@ export function loadConfig(env: Env = process.env): Config {
   const dataDir = path.resolve(env.MOSAIC_DATA_DIR?.trim() || 'data');
   const logLevel = oneOf(env, 'LOG_LEVEL', 'info', LOG_LEVELS);
   const trustProxy = parseTrustProxy(env.TRUST_PROXY);
+  const port = integer(env, 'PORT', 8080, 0, 65535);
   return {
     nodeEnv,
     production,
-    port: integer(env, 'PORT', 8080, 0, 65535),
+    port,
     // Containers need every interface; a developer's machine should not expose itself by default.
     host: env.HOST?.trim() || (production ? '0.0.0.0' : 'localhost'),
     logLevel,
@@ -331,6 +394,7 @@ export function loadConfig(env: Env = process.env): Config {
       feedbackPerHour: integer(env, 'RATE_LIMIT_FEEDBACK_PER_HOUR', 100, 1, 1_000_000),
       workbookRestartsPerHour: integer(env, 'RATE_LIMIT_WORKBOOK_RESTARTS_PER_HOUR', 10, 1, 1_000_000),
       legacyClaimsPerHour: integer(env, 'RATE_LIMIT_LEGACY_CLAIMS_PER_HOUR', 20, 1, 1_000_000),
+      passwordResetsPerHour: integer(env, 'RATE_LIMIT_PASSWORD_RESETS_PER_HOUR', 20, 1, 1_000_000),
     },
     purgeIntervalSeconds: integer(env, 'PURGE_INTERVAL_SECONDS', 3600, 0, 7 * 24 * 3600),
     maxUploadMb: integer(env, 'MAX_UPLOAD_MB', 10, 1, 100),
@@ -365,6 +429,7 @@ export function loadConfig(env: Env = process.env): Config {
       timeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_SECONDS', 30, 1, 3600) * 1000,
     },
     migrateOnStart: oneOf(env, 'MIGRATE_ON_START', 'true', ['true', 'false'] as const) === 'true',
+    mail: mailConfig(env, production, port),
   };
 }
 

@@ -26,9 +26,11 @@ import { registerRequestIdHeader, requestIdGenerator } from './http/request-id.j
 import { trackRoutes } from './http/route-table.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { registerInputRule, validatorCompiler } from './http/validation.js';
+import { registerMail } from './mail/plugin.js';
 import { registerMetrics } from './metrics/metrics.js';
 import { metricsRoutes } from './metrics/routes.js';
 import { ps101Routes } from './ps101/routes.js';
+import { recoveryRoutes } from './recovery/routes.js';
 import { appPageForClientRoutes, registerWebApp, WEB_ROOT } from './web/static.js';
 
 export interface ServerOptions {
@@ -67,6 +69,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   app.decorate('passwords', passwords);
   app.addHook('onClose', () => passwords.close());
   app.decorateRequest('auth', null);
+  registerMail(app);
 
   const readiness = new Readiness();
   app.decorate('readiness', readiness);
@@ -108,6 +111,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
 
   await app.register(healthRoutes);
   await app.register(authRoutes, { prefix: '/api/auth' });
+  await app.register(recoveryRoutes, { prefix: '/api/auth' });
   await app.register(filesRoutes, { prefix: '/api/files', extraction });
   await app.register(jobsRoutes, { prefix: '/api/jobs' });
   await app.register(resumesRoutes, { prefix: '/api/resumes' });

@@ -10,6 +10,12 @@ export const PUBLIC_API_ROUTES: ReadonlySet<string> = new Set([
   'POST /api/auth/login',
   // Ends the session it is given, if any; without one it only clears the cookie.
   'POST /api/auth/logout',
+  // Token-based recovery: the token is the credential, and a mailed link may be opened on a
+  // device with no session (src/recovery).
+  'POST /api/auth/password-reset',
+  'POST /api/auth/password-reset/confirm',
+  'POST /api/auth/verify-email',
+  'POST /api/auth/email/confirm',
   // The workbook's questions are the same for everyone.
   'GET /api/ps101/flow',
 ]);

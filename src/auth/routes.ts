@@ -4,12 +4,13 @@ import { Type } from 'typebox';
 import { clearSessionCookie, loadSession, requireUser, setSessionCookie } from './gate.js';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './passwords.js';
 import { changePassword, createGuest, loginUser, registerUser, toPublicUser, type ClientInfo } from './service.js';
-import { UserResponse } from './responses.js';
+import { MeResponse, UserResponse } from './responses.js';
 import { deleteSession, revokeUserSessions } from './sessions.js';
 import { clientAddress } from '../http/client-address.js';
 import { NoContent } from '../http/response-schemas.js';
 import { limitPerAddress } from '../limits/hooks.js';
 import { throttleLimits } from './login-throttle.js';
+import { queueVerification } from '../recovery/verification.js';
 
 const NewPassword = Type.String({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH });
 const Credentials = Type.Object(
@@ -39,7 +40,10 @@ export async function authRoutes(parent: FastifyInstance): Promise<void> {
 
   app.post('/register', { schema: { body: Credentials, response: { 201: UserResponse } }, preHandler: [loadSession, limitPerAddress('registrations')] }, async (request, reply) => {
     const guestUserId = request.auth?.email === null ? request.auth.userId : undefined;
-    const issued = await registerUser(db, app.passwords, { ...request.body, guestUserId }, client(request));
+    const verify = (trx: Parameters<typeof queueVerification>[0], user: { id: number; email: string }) =>
+      queueVerification(trx, app.mail, user, request.id);
+    const issued = await registerUser(db, app.passwords, { ...request.body, guestUserId }, client(request), verify);
+    app.mail.wake();
     setSessionCookie(app, reply, issued.token, issued.expiresAt);
     return reply.code(201).send({ user: issued.user });
   });
@@ -70,9 +74,10 @@ export async function authRoutes(parent: FastifyInstance): Promise<void> {
   });
 
   // The session lookup already joined the user: who-am-I costs one query.
-  app.get('/me', { schema: { response: { 200: UserResponse } } }, async (request) => {
+  app.get('/me', { schema: { response: { 200: MeResponse } } }, async (request) => {
     const auth = requireUser(request);
-    return { user: toPublicUser({ id: auth.userId, email: auth.email, created_at: auth.userCreatedAt }) };
+    const user = toPublicUser({ id: auth.userId, email: auth.email, email_verified_at: auth.emailVerifiedAt, created_at: auth.userCreatedAt });
+    return { user, mailEnabled: app.mail.enabled };
   });
 
   app.post('/password', { schema: { body: PasswordChange, response: { 204: NoContent } } }, async (request, reply) => {

@@ -10,16 +10,24 @@ import { isPasswordsBusy, type PasswordHasher } from './passwords.js';
 import { isLegacyHash, verifyStoredPassword } from './legacy-hash.js';
 import { createSession, revokeUserSessions } from './sessions.js';
 import * as store from './store.js';
+import { deleteAccountTokens } from './account-tokens.js';
 
 export interface PublicUser {
   id: number;
   email: string | null;
   guest: boolean;
+  emailVerified: boolean;
   createdAt: string;
 }
 
-export function toPublicUser(user: { id: number; email: string | null; created_at: string }): PublicUser {
-  return { id: user.id, email: user.email, guest: user.email === null, createdAt: user.created_at };
+export function toPublicUser(user: { id: number; email: string | null; email_verified_at: string | null; created_at: string }): PublicUser {
+  return {
+    id: user.id,
+    email: user.email,
+    guest: user.email === null,
+    emailVerified: user.email !== null && user.email_verified_at !== null,
+    createdAt: user.created_at,
+  };
 }
 
 const emailTaken = () => new AppError(409, 'email_taken', 'An account with this email already exists.');
@@ -41,6 +49,9 @@ export interface SessionIssued {
   expiresAt: string;
 }
 
+/** Work done in the transaction that creates an account (the verification mail: src/recovery/). */
+export type OnAccountCreated = (trx: Kysely<DB>, user: { id: number; email: string }) => Promise<void>;
+
 /**
  * Creates an account and a first session. Called with a guest's user id, it turns that guest
  * into the account instead, keeping everything the guest made.
@@ -50,6 +61,7 @@ export async function registerUser(
   passwords: PasswordHasher,
   input: { email: string; password: string; guestUserId?: number | undefined },
   client: ClientInfo,
+  onCreated?: OnAccountCreated,
 ): Promise<SessionIssued> {
   const email = requireValidEmail(input.email);
   if (await store.findUserByEmail(db, email)) throw emailTaken();
@@ -69,6 +81,7 @@ export async function registerUser(
         await revokeUserSessions(trx, upgraded.id);
         user = upgraded;
       }
+      await onCreated?.(trx, { id: user.id, email });
       const session = await createSession(trx, user.id, client);
       return { user: toPublicUser(user), ...session };
     });
@@ -145,7 +158,7 @@ async function verifyReserved<T>(reservation: Reservation, verify: () => Promise
   }
 }
 
-/** Changes the password and ends every other session of the user, in one transaction. */
+/** Changes the password and ends every other session and every pending reset of the user, in one transaction. */
 export async function changePassword(
   db: Kysely<DB>,
   passwords: PasswordHasher,
@@ -160,6 +173,7 @@ export async function changePassword(
   await db.transaction().execute(async (trx) => {
     await store.updatePasswordHash(trx, auth.userId, passwordHash, nowIso());
     await revokeUserSessions(trx, auth.userId, auth.sessionId);
+    await deleteAccountTokens(trx, auth.userId, ['password_reset']);
   });
 }
 

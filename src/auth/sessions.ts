@@ -14,6 +14,8 @@ export interface SessionUser {
   sessionId: number;
   userId: number;
   email: string | null;
+  /** When the email was confirmed through a mailed link; null until then. */
+  emailVerifiedAt: string | null;
   userCreatedAt: string;
   expiresAt: string;
   /** True when this lookup moved the expiry forward (the cookie should be re-sent). */
@@ -80,6 +82,7 @@ function sessionUser(row: store.SessionLookup): SessionUser {
     sessionId: row.sessionId,
     userId: row.userId,
     email: row.email,
+    emailVerifiedAt: row.emailVerifiedAt,
     userCreatedAt: row.userCreatedAt,
     expiresAt: row.expiresAt,
     refreshed: false,

@@ -48,6 +48,10 @@ export function setUserCredentials(
     .executeTakeFirst();
 }
 
+/**
+ * The one way a password is set (a change, a reset): every caller gets what this writes, so
+ * anything that must go with a new password belongs here.
+ */
 export async function updatePasswordHash(db: Kysely<DB>, userId: number, passwordHash: string, now: string): Promise<void> {
   await db.updateTable('users').set({ password_hash: passwordHash, updated_at: now }).where('id', '=', userId).execute();
 }
@@ -121,6 +125,7 @@ const sessionByTokenHash = compiledOnce((db: Kysely<DB>, tokenHash: string) =>
       'sessions.expires_at as expiresAt',
       'sessions.refreshed_at as refreshedAt',
       'users.email as email',
+      'users.email_verified_at as emailVerifiedAt',
       'users.created_at as userCreatedAt',
     ])
     .where('sessions.token_hash', '=', tokenHash),

@@ -19,6 +19,8 @@ describe('mosaic command line', () => {
     ['a PORT that is not a number', { PORT: 'eighty' }, /PORT=eighty/],
     ['an unknown LOG_LEVEL', { LOG_LEVEL: 'loud' }, /LOG_LEVEL=loud/],
     ['an unknown MOSAIC_SQLITE_SYNCHRONOUS', { MOSAIC_SQLITE_SYNCHRONOUS: 'off' }, /MOSAIC_SQLITE_SYNCHRONOUS/],
+    ['SMTP_URL without PUBLIC_URL in production', { NODE_ENV: 'production', SMTP_URL: 'smtp://mosaic:secret@127.0.0.1:2525' }, /SMTP_URL is set but PUBLIC_URL is not/],
+    ['an SMTP_URL of another scheme', { SMTP_URL: 'https://mail.example.org' }, /SMTP_URL has unsupported scheme "https:"/],
   ];
   for (const [name, env, message] of invalid) {
     it(`exits 2 with one clear line for ${name}`, async () => {

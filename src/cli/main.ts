@@ -4,6 +4,7 @@ import { SchemaTooNewError } from '../db/migrate.js';
 import { registerDbCommands } from './db.js';
 import { registerImportLegacy } from './import-legacy.js';
 import { serve } from './serve.js';
+import { registerUserCommands } from './users.js';
 import { registerVerifyPersistence } from './verify-persistence.js';
 
 const program = new Command()
@@ -24,6 +25,7 @@ program
 registerDbCommands(program);
 registerVerifyPersistence(program);
 registerImportLegacy(program);
+registerUserCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -17,6 +17,8 @@ export interface UsersTable {
   updated_at: string;
   /** Last time a session of this user was used; guests idle past GUEST_TTL_DAYS are purged. */
   last_active_at: string;
+  /** When the current email was confirmed through a mailed link; null until then. */
+  email_verified_at: string | null;
 }
 
 export interface SessionsTable {
@@ -181,6 +183,41 @@ export interface LegacyItemsTable {
   content: Buffer | null;
 }
 
+export interface MailOutboxTable {
+  id: Generated<number>;
+  /** What the mail is about (`password_reset`, `verify_email`, …), for logs and metrics. */
+  kind: string;
+  recipient: string;
+  subject: string;
+  /** The bodies hold the mail's link (its token): emptied once the mail is sent or given up. */
+  text_body: string;
+  html_body: string;
+  /** The request that asked for the mail, so its delivery can be found in the logs. */
+  request_id: string | null;
+  state: 'pending' | 'sent' | 'failed';
+  /** Delivery attempts started, including one under way. */
+  attempts: number;
+  created_at: string;
+  /** When the mail is due; while an instance delivers it, the end of that instance's lease. */
+  next_attempt_at: string;
+  /** Past this the mail is no use (its link has expired) and is marked failed. */
+  give_up_at: string;
+  finished_at: string | null;
+  last_error: string | null;
+}
+
+export interface AccountTokensTable {
+  id: Generated<number>;
+  user_id: number;
+  purpose: 'password_reset' | 'verify_email' | 'change_email';
+  /** SHA-256 (hex) of the token in the mailed link; the token itself is never stored. */
+  token_hash: string;
+  /** The address the token was mailed to (for an address change: the new address). */
+  email: string;
+  created_at: string;
+  expires_at: string;
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
@@ -198,4 +235,6 @@ export interface DB {
   legacy_accounts: LegacyAccountsTable;
   legacy_sessions: LegacySessionsTable;
   legacy_items: LegacyItemsTable;
+  mail_outbox: MailOutboxTable;
+  account_tokens: AccountTokensTable;
 }

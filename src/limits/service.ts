@@ -104,7 +104,7 @@ const HOUR_MS = 3_600_000;
 export const addressSubject = (ip: string) => `ip:${addressKey(ip)}`;
 export const userSubject = (userId: number) => `user:${userId}`;
 
-const PER_ADDRESS = { guests: 'guests', registrations: 'registrations' } as const;
+const PER_ADDRESS = { guests: 'guests', registrations: 'registrations', passwordResets: 'password-resets' } as const;
 const PER_USER = {
   chatMessages: 'chat-messages',
   uploads: 'uploads',
@@ -128,6 +128,7 @@ export function creationRule(config: Config, kind: AddressKind | UserKind): Rule
     feedback: config.rateLimits.feedbackPerHour,
     workbookRestarts: config.rateLimits.workbookRestartsPerHour,
     legacyClaims: config.rateLimits.legacyClaimsPerHour,
+    passwordResets: config.rateLimits.passwordResetsPerHour,
   };
   return { name: names[kind], max: perHour[kind], windowMs: HOUR_MS };
 }

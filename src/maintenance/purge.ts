@@ -6,6 +6,9 @@ import { purgeInactiveGuests } from '../auth/service.js';
 import { refreshPlannerStatistics } from '../db/planner-statistics.js';
 import { purgeEndedWindows } from '../limits/service.js';
 import { purgeUnclaimedLegacyWork } from '../legacy/service.js';
+import { purgeFinishedMail } from '../mail/outbox.js';
+import { deleteExpiredAccountTokens } from '../auth/account-tokens.js';
+import { nowIso } from '../db/values.js';
 
 export interface PurgeResult {
   expiredSessions: number;
@@ -14,6 +17,8 @@ export interface PurgeResult {
   inactiveGuests: number;
   /** Legacy sessions whose unclaimed work was removed after LEGACY_CLAIM_DAYS. */
   unclaimedLegacyWork: number;
+  accountTokens: number;
+  finishedMail: number;
 }
 
 /**
@@ -27,6 +32,8 @@ export async function purgeExpired(ctx: AppContext, now = new Date()): Promise<P
     rateLimits: await purgeEndedWindows(ctx.db, now),
     inactiveGuests: await purgeInactiveGuests(ctx.db, ctx.config.guestTtlDays, now),
     unclaimedLegacyWork: await purgeUnclaimedLegacyWork(ctx.db, ctx.config, now),
+    accountTokens: await deleteExpiredAccountTokens(ctx.db, nowIso(now)),
+    finishedMail: await purgeFinishedMail(ctx.db, now),
   };
 }
 

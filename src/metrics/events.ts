@@ -14,3 +14,16 @@ export const unavailableChannel = channel('mosaic:unavailable');
 export function publishUnavailable(event: UnavailableEvent): void {
   if (unavailableChannel.hasSubscribers) unavailableChannel.publish(event);
 }
+
+export interface MailEvent {
+  kind: string;
+  /** sent: accepted by the SMTP server; retry: an attempt failed and will be retried; failed: given up. */
+  outcome: 'sent' | 'retry' | 'failed';
+}
+
+/** Published by the mail sender (src/mail/sender.ts) for every delivery attempt's outcome. */
+export const mailChannel = channel('mosaic:mail');
+
+export function publishMail(event: MailEvent): void {
+  if (mailChannel.hasSubscribers) mailChannel.publish(event);
+}

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { poolStats } from '../db/connection.js';
 import type { DB } from '../db/schema.js';
-import { unavailableChannel, type UnavailableEvent } from './events.js';
+import { mailChannel, unavailableChannel, type MailEvent, type UnavailableEvent } from './events.js';
 
 const UNAVAILABLE_LABELS: Record<UnavailableEvent['reason'], string> = {
   unreachable: 'database_unreachable',
@@ -71,12 +71,25 @@ export function registerMetrics(app: FastifyInstance, db: Kysely<DB>, sources: M
     },
   });
 
+  const mail = new Counter({
+    name: 'mosaic_mail_total',
+    help: 'Mail delivery attempts by kind and outcome: sent, retry (failed, will be retried), failed (given up)',
+    labelNames: ['kind', 'outcome'] as const,
+    registers: [registry],
+  });
+
   const onUnavailable = (message: unknown) => {
     unavailable.inc({ reason: UNAVAILABLE_LABELS[(message as UnavailableEvent).reason] });
   };
+  const onMail = (message: unknown) => {
+    const event = message as MailEvent;
+    mail.inc({ kind: event.kind, outcome: event.outcome });
+  };
   unavailableChannel.subscribe(onUnavailable);
+  mailChannel.subscribe(onMail);
   app.addHook('onClose', async () => {
     unavailableChannel.unsubscribe(onUnavailable);
+    mailChannel.unsubscribe(onMail);
   });
 
   const observe = (route: string, request: FastifyRequest, reply: FastifyReply) => {

@@ -37,6 +37,7 @@ export const UNLIMITED: Config['rateLimits'] = {
   feedbackPerHour: 1_000_000,
   workbookRestartsPerHour: 1_000_000,
   legacyClaimsPerHour: 1_000_000,
+  passwordResetsPerHour: 1_000_000,
 };
 
 /** The configuration tests run with: defaults, the test database, and any overrides. */

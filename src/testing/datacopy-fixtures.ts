@@ -29,10 +29,10 @@ const ts = () => new Date((t += 1_234_567)).toISOString();
 
 export const FIXTURES: { [T in keyof DB]: Record<string, unknown>[] } = {
   users: [
-    { id: 1, email: 'zoë+😀@example.org', password_hash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA', created_at: ts(), updated_at: ts(), last_active_at: ts() },
-    { id: 2, email: null, password_hash: null, created_at: ts(), updated_at: ts(), last_active_at: ts() },
+    { id: 1, email: 'zoë+😀@example.org', password_hash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA', created_at: ts(), updated_at: ts(), last_active_at: ts(), email_verified_at: ts() },
+    { id: 2, email: null, password_hash: null, created_at: ts(), updated_at: ts(), last_active_at: ts(), email_verified_at: null },
     // A gap in ids, and an empty string apart from NULL.
-    { id: 7, email: '', password_hash: '', created_at: '1999-12-31T23:59:59.999Z', updated_at: ts(), last_active_at: ts() },
+    { id: 7, email: '', password_hash: '', created_at: '1999-12-31T23:59:59.999Z', updated_at: ts(), last_active_at: ts(), email_verified_at: null },
   ],
   sessions: [
     { id: 1, user_id: 1, token_hash: 'a'.repeat(64), created_at: ts(), expires_at: ts(), refreshed_at: ts(), user_agent: 'Mozilla/5.0 (X11; Linux) 🦊', ip: '::1' },
@@ -96,6 +96,14 @@ export const FIXTURES: { [T in keyof DB]: Record<string, unknown>[] } = {
   legacy_items: [
     { id: 1, session_hash: 'f'.repeat(64), kind: 'chat', legacy_id: 'wimd_outputs:1', created_at: ts(), data: NESTED_JSON, content: null },
     { id: 2, session_hash: 'f'.repeat(64), kind: 'file', legacy_id: 'file_uploads:7', created_at: ts(), data: '{}', content: ALL_BYTES },
+  ],
+  mail_outbox: [
+    { id: 1, kind: 'password_reset', recipient: 'zoë+😀@example.org', subject: 'Réinitialiser — 🔑', text_body: `Line one\r\nhttps://mosaic.example.org/reset-password#token=${'t'.repeat(43)}\n`, html_body: '<p style="margin:0">Bonjour &amp; 👋</p>', request_id: 'req-1', state: 'pending', attempts: 2, created_at: ts(), next_attempt_at: ts(), give_up_at: ts(), finished_at: null, last_error: 'connect ECONNREFUSED 127.0.0.1:2525' },
+    { id: 3, kind: 'email_changed', recipient: 'old@example.org', subject: '', text_body: '', html_body: '', request_id: null, state: 'sent', attempts: 1, created_at: ts(), next_attempt_at: ts(), give_up_at: ts(), finished_at: ts(), last_error: null },
+  ],
+  account_tokens: [
+    { id: 1, user_id: 1, purpose: 'password_reset', token_hash: 'f'.repeat(64), email: 'zoë+😀@example.org', created_at: ts(), expires_at: ts() },
+    { id: 2, user_id: 7, purpose: 'change_email', token_hash: '0'.repeat(64), email: 'new@example.org', created_at: ts(), expires_at: ts() },
   ],
 };
 

@@ -5,6 +5,7 @@ import * as filesJobsResumes from './0003_files_jobs_resumes.js';
 import * as rateLimits from './0004_rate_limits.js';
 import * as chatActivityIndex from './0005_chat_activity_index.js';
 import * as legacyImport from './0006_legacy_import.js';
+import * as mailOutbox from './0007_mail_outbox.js';
 
 /**
  * Every migration, by name. Names sort in the order they apply; a new capability adds its
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '0004_rate_limits': rateLimits,
   '0005_chat_activity_index': chatActivityIndex,
   '0006_legacy_import': legacyImport,
+  '0007_mail_outbox': mailOutbox,
 };

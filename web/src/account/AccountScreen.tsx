@@ -7,6 +7,7 @@ import { ConfirmDialog } from '../app/ConfirmDialog';
 import { messageOf } from '../app/format';
 import { ScreenHeading } from '../app/ScreenHeading';
 import { useMe, useSessionChanged } from '../app/session';
+import { EmailForm } from '../recovery/EmailForm';
 
 const wrongPassword = (error: unknown) =>
   error instanceof ApiError && (error.code === 'invalid_credentials' || error.status === 401)
@@ -31,6 +32,7 @@ export default function AccountScreen() {
     <section>
       <ScreenHeading>Account</ScreenHeading>
       <p>{guest ? 'You are using Mosaic as a guest.' : `Signed in as ${me.data?.email ?? ''}.`}</p>
+      {!guest && <EmailForm email={me.data?.email ?? ''} verified={me.data?.emailVerified === true} />}
       {!guest && <PasswordForm email={me.data?.email ?? ''} />}
       <section className="card" aria-labelledby="sessions-title">
         <h2 id="sessions-title">Sessions</h2>

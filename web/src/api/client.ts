@@ -129,8 +129,15 @@ export const api = {
   login: (credentials: Credentials) => call<{ user: User }>(API.login, { body: credentials }),
   logout: () => call<void>(API.logout),
   logoutAll: () => call<void>(API.logoutAll),
-  me: () => call<{ user: User }>(API.me),
+  me: () => call<{ user: User; mailEnabled: boolean }>(API.me),
   changePassword: (body: { currentPassword: string; newPassword: string }) => call<void>(API.changePassword, { body }),
+  requestPasswordReset: (email: string) => call<{ message: string }>(API.requestPasswordReset, { body: { email } }),
+  confirmPasswordReset: (body: { token: string; newPassword: string }) =>
+    call<{ email: string; loggedIn: boolean }>(API.confirmPasswordReset, { body }),
+  verifyEmail: (token: string) => call<{ email: string }>(API.verifyEmail, { body: { token } }),
+  resendVerification: () => call<{ message: string }>(API.resendVerification),
+  changeEmail: (body: { newEmail: string; currentPassword: string }) => call<{ pendingEmail: string }>(API.changeEmail, { body }),
+  confirmEmailChange: (token: string) => call<{ email: string }>(API.confirmEmailChange, { body: { token } }),
 
   flow: () => call<Ps101Flow>(API.flow),
   workbook: () => call<WorkbookState>(API.workbook),

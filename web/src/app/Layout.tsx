@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { Link, NavLink, Outlet, useLocation } from 'react-router';
 import { LegacyOffer } from '../legacy/LegacyOffer';
+import { VerifyBanner } from '../recovery/VerifyBanner';
 import { useMe, useSessionEnded, watchSessionEnd } from './session';
 
 const SCREENS = [
@@ -64,6 +65,7 @@ export function Layout() {
           </p>
         </div>
       )}
+      {!ended && <VerifyBanner user={user} />}
       <main id="main">
         {user !== null && <LegacyOffer />}
         <Outlet />

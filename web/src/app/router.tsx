@@ -1,6 +1,9 @@
 import { lazy, Suspense, type ComponentType, type ReactNode } from 'react';
 import { createBrowserRouter } from 'react-router';
 import { AuthScreen } from '../auth/AuthScreen';
+import { ForgotPasswordScreen } from '../recovery/ForgotPasswordScreen';
+import { ResetPasswordScreen } from '../recovery/ResetPasswordScreen';
+import { TokenLinkScreen } from '../recovery/TokenLinkScreen';
 import { WelcomeScreen } from '../welcome/WelcomeScreen';
 import { Layout } from './Layout';
 import { NotFoundScreen } from './NotFoundScreen';
@@ -32,6 +35,10 @@ export const router = createBrowserRouter([
       { path: '/', element: <WelcomeScreen /> },
       { path: '/login', element: <AuthScreen mode="login" /> },
       { path: '/register', element: <AuthScreen mode="register" /> },
+      { path: '/forgot-password', element: <ForgotPasswordScreen /> },
+      { path: '/reset-password', element: <ResetPasswordScreen /> },
+      { path: '/verify-email', element: <TokenLinkScreen kind="verify" /> },
+      { path: '/confirm-email', element: <TokenLinkScreen kind="change" /> },
       { path: '/workbook', element: gated(WorkbookScreen) },
       { path: '/workbook/runs/:id', element: gated(PastRunScreen) },
       { path: '/chat', element: gated(ChatScreen) },

@@ -59,7 +59,7 @@ function createFlag() {
 export const sessionEnded = createFlag();
 
 // A 401 from the login or who-am-I routes is not a session ending: it is an answer.
-const ANSWERS_NOT_ENDINGS = new Set<string>([API.login.path, API.me.path, API.deleteAccount.path, API.changePassword.path]);
+const ANSWERS_NOT_ENDINGS = new Set<string>([API.login.path, API.me.path, API.deleteAccount.path, API.changePassword.path, API.changeEmail.path]);
 
 export function watchSessionEnd(hadSession: () => boolean): () => void {
   return onUnauthenticated((route) => {

@@ -93,6 +93,11 @@ export function AuthScreen({ mode }: { mode: 'login' | 'register' }) {
         <button type="submit" className="primary" disabled={submit.isPending}>
           {title}
         </button>
+        {mode === 'login' && (
+          <p>
+            <Link to="/forgot-password">Forgot password?</Link>
+          </p>
+        )}
       </form>
       <p>
         {mode === 'login' ? (
