@@ -128,17 +128,20 @@ if (BACKENDS.includes('postgres')) {
       }
     });
 
-    it(`starts ${INSTANCES} instances at once on an empty database, ${STARTS} times: each migration applied once, every start listening`, async () => {
+    it(`starts ${INSTANCES} instances at once on an empty database, ${STARTS} times: each migration applied once, every start listening`, async (t) => {
       const names = Object.keys(migrations);
       for (let round = 0; round < STARTS; round++) {
         const empty = await createTestDatabase('postgres');
         const servers: ServerProcess[] = [];
         try {
+          const startedAt = performance.now();
           const starts = await Promise.allSettled(
             Array.from({ length: INSTANCES }, () =>
               startServerProcess(empty, { DATABASE_URL: bouncer.urlFor(empty.location), ...POOLER, LOG_LEVEL: 'info', MIGRATION_LOCK_TIMEOUT_SECONDS: '30' }),
             ),
           );
+          // Reported, not asserted (timings are not): spawn to ready, tsx compilation included.
+          t.diagnostic(`round ${round}: ${INSTANCES} instances ready ${((performance.now() - startedAt) / 1000).toFixed(1)} s after spawning`);
           for (const start of starts) if (start.status === 'fulfilled') servers.push(start.value);
           const refused = starts.filter((s) => s.status === 'rejected').map((s) => String((s as PromiseRejectedResult).reason));
           assert.deepEqual(refused, [], `round ${round}`);

@@ -105,3 +105,16 @@ for (const backend of BACKENDS) {
     });
   });
 }
+
+describe('TRUST_PROXY=true', () => {
+  it('starts, warning that any client can then choose its address', async () => {
+    const database = await createTestDatabase('sqlite');
+    try {
+      const server = await startServerProcess(database, { TRUST_PROXY: 'true' });
+      assert.equal(await server.stop(), 0);
+      assert.match(server.output(), /TRUST_PROXY=true believes X-Forwarded-For from any client/);
+    } finally {
+      await database.drop();
+    }
+  });
+});
