@@ -27,8 +27,11 @@ export const alwaysAdmitted = { admittedUnderPressure: true };
  * left out of the in-flight count the admission limit reads.
  */
 export const waitsOutside = { waitsOutside: true };
-/** Below this many requests in flight nothing is queued in any sense that matters. */
-export const MIN_IN_FLIGHT = 8;
+/**
+ * Below this many requests in flight nothing is shed by the in-flight limit: a burst of a few
+ * dozen (a page's requests from many tabs, the bench's 20 and 50 connections) is always let in.
+ */
+export const MIN_IN_FLIGHT = 32;
 /** The loop counts as saturated (its completions measure what it can serve) from this busy share. */
 const SATURATED = 0.9;
 
@@ -61,6 +64,7 @@ export class PressureMonitor {
   #timer: NodeJS.Timeout | undefined;
   #lastTick = 0;
   #lateWindows = 0;
+  #saturatedWindows = 0;
   #lastUtilization = performance.eventLoopUtilization();
   #inFlight = 0;
   #completed = 0;
@@ -109,6 +113,7 @@ export class PressureMonitor {
   start(): void {
     if (this.#timer) return;
     this.#lateWindows = 0;
+    this.#saturatedWindows = 0;
     this.#histogram.reset();
     this.#histogram.enable();
     this.#lastTick = performance.now();
@@ -137,10 +142,11 @@ export class PressureMonitor {
     const perSecond = (this.#completed * 1000) / Math.max(1, elapsed);
     this.#completed = 0;
     const { maxQueueMs, maxHeapUsedMb, maxRssMb } = this.#config;
-    // Only a saturated loop's completions measure what it can serve; an idle server's say only
-    // how little it was asked, and must not cap the next burst.
+    // Only a loop saturated for a while measures what it can serve by its completions; an idle
+    // server's say only how little it was asked, and one busy window (a long task) is a pause.
+    this.#saturatedWindows = utilization >= SATURATED ? this.#saturatedWindows + 1 : 0;
     this.#inFlightLimit =
-      maxQueueMs > 0 && utilization >= SATURATED && perSecond > 0
+      maxQueueMs > 0 && this.#saturatedWindows >= SUSTAINED_WINDOWS && perSecond > 0
         ? Math.max(MIN_IN_FLIGHT, Math.ceil((perSecond * maxQueueMs) / 1000))
         : Number.POSITIVE_INFINITY;
     this.#lateWindows = maxQueueMs > 0 && queueDelayP99Ms > maxQueueMs ? this.#lateWindows + 1 : 0;
@@ -211,6 +217,8 @@ export const PressureReport = Type.Object({
   underPressure: Type.Boolean(),
   eventLoopDelayMs: Type.Number({ description: 'p99 of the event-loop delay over the last 500 ms: the queueing delay a new request pays' }),
   eventLoopUtilization: Type.Number(),
+  inFlight: Type.Integer({ description: 'requests counted in flight now' }),
+  inFlightLimit: Type.Union([Type.Integer(), Type.Null()], { description: 'in flight beyond which new requests are shed; null while the loop is not saturated' }),
   heapUsedBytes: Type.Integer(),
   rssBytes: Type.Integer(),
 });
@@ -223,6 +231,8 @@ export function pressureReport(app: FastifyInstance): PressureReport {
     underPressure: sample.underPressure,
     eventLoopDelayMs: Math.round(sample.queueDelayP99Ms * 10) / 10,
     eventLoopUtilization: Math.round(sample.eventLoopUtilization * 1000) / 1000,
+    inFlight: sample.inFlight,
+    inFlightLimit: sample.inFlightLimit,
     heapUsedBytes: sample.heapUsedBytes,
     rssBytes: sample.rssBytes,
   };
