@@ -105,6 +105,42 @@ function describe(name: string, phase: Phase): string {
   );
 }
 
+interface HealthPressure {
+  underPressure: boolean;
+  eventLoopDelayMs: number;
+  eventLoopUtilization: number;
+  inFlight?: number;
+  inFlightLimit?: number | null;
+}
+
+/** Polls /health (never shed) every 500 ms until stopped; returns what the server reported. */
+function watchPressure(server: ServerProcess): () => Promise<string> {
+  const seen: HealthPressure[] = [];
+  let running = true;
+  const polling = (async () => {
+    while (running) {
+      try {
+        seen.push(((await (await fetch(`${server.url}/health`)).json()) as { pressure: HealthPressure }).pressure);
+      } catch {
+        // a missed poll is no figure
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  })();
+  return async () => {
+    running = false;
+    await polling;
+    const max = (pick: (p: HealthPressure) => number) => Math.max(0, ...seen.map(pick));
+    const limits = seen.map((p) => p.inFlightLimit).filter((l): l is number => typeof l === 'number');
+    return (
+      `${seen.length} polls: utilization up to ${format(max((p) => p.eventLoopUtilization), 2)}, ` +
+      `loop delay p99 up to ${format(max((p) => p.eventLoopDelayMs))} ms, in flight up to ${format(max((p) => p.inFlight ?? 0))}, ` +
+      `in-flight limit ${limits.length > 0 ? `${format(Math.min(...limits))}–${format(Math.max(...limits))}` : 'never set'}, ` +
+      `under pressure in ${seen.filter((p) => p.underPressure).length}`
+    );
+  };
+}
+
 // Shedding off, for the comparison in the same run: the production default limit is replaced
 // by 0 for that server only. Every other server here runs the production defaults.
 const NO_SHEDDING = { PRESSURE_MAX_QUEUE_MS: '0' };
@@ -139,7 +175,9 @@ export async function benchOverload(backend: Backend): Promise<string[]> {
     for (const shedding of [true, false]) {
       await withServer(backend, shedding, async (server, cookie) => {
         const label = `${backend}, shedding ${shedding ? 'on (defaults)' : 'off'}`;
+        const watch = watchPressure(server);
         const overload = await load(server, cookie, { seconds: OVERLOAD_SECONDS, connections: CONNECTIONS, rate });
+        lines.push(`${backend}, shedding ${shedding ? 'on' : 'off'}, ${factor}×: the server's own view during it: ${await watch()}`);
         goodput[shedding ? 'on' : 'off'] = overload;
         lines.push(describe(`${label}, ${factor}× (${CONNECTIONS} connections)`, overload));
         if (!shedding) return;

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { waitsOutside } from '../http/pressure.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { requireUser } from '../auth/gate.js';
@@ -27,7 +28,8 @@ export async function chatRoutes(parent: FastifyInstance): Promise<void> {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
   const { db, coach } = app.ctx;
 
-  app.post('/messages', { schema: { body: NewMessage, response: { 201: Exchange } }, preHandler: limitPerUser('chatMessages') }, async (request, reply) => {
+  // Its time is mostly the coach's API answering: not work waiting for the loop (see http/pressure.ts).
+  app.post('/messages', { config: waitsOutside, schema: { body: NewMessage, response: { 201: Exchange } }, preHandler: limitPerUser('chatMessages') }, async (request, reply) => {
     const exchange = await sendMessage(db, coach, requireUser(request).userId, request.body.content, request.log);
     return reply.code(201).send(exchange);
   });

@@ -1,4 +1,5 @@
 import multipart from '@fastify/multipart';
+import { waitsOutside } from '../http/pressure.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import contentDisposition from 'content-disposition';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -123,7 +124,8 @@ export async function filesRoutes(parent: FastifyInstance, { extraction }: { ext
 
   app.post(
     '/',
-    { schema: { response: { 201: FileResponse } }, onRequest: admitUpload, preHandler: limitPerUser('uploads') },
+    // Its body arrives at the client's pace: not work waiting for the loop (see http/pressure.ts).
+    { config: waitsOutside, schema: { response: { 201: FileResponse } }, onRequest: admitUpload, preHandler: limitPerUser('uploads') },
     async (request, reply) => {
       const userId = requireUser(request).userId;
       const upload = await readUpload(request, config.maxUploadMb, buffers);

@@ -66,6 +66,31 @@ describe('the queueing-delay monitor', () => {
       monitor.stop();
     }
   });
+
+  it('on a saturated loop, limits requests in flight to what completes within the target (Little\'s law)', async () => {
+    const monitor = new PressureMonitor({ maxQueueMs: 200, maxHeapUsedMb: 0, maxRssMb: 0 });
+    monitor.start();
+    try {
+      const held = Array.from({ length: 2000 }, () => monitor.begin());
+      await sleep(PRESSURE_WINDOW_MS * 1.5);
+      assert.equal(monitor.admits(), true, 'an idle loop measures nothing: its completions are not its capacity');
+      // Saturated: 1 ms tasks, each one completed request (at most ~1,000 a second).
+      const end = performance.now() + PRESSURE_WINDOW_MS * 3;
+      while (performance.now() < end) {
+        const done = monitor.begin();
+        block(1);
+        done();
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      const { inFlightLimit, inFlight } = monitor.sample;
+      assert.ok(inFlightLimit !== null && inFlightLimit < 2000, `limit ${inFlightLimit} with ${inFlight} in flight`);
+      assert.equal(monitor.admits(), false, '2,000 in flight would wait seconds');
+      for (const done of held) done();
+      assert.equal(monitor.admits(), true, 'once they finish, new requests are admitted');
+    } finally {
+      monitor.stop();
+    }
+  });
 });
 
 for (const backend of BACKENDS) {

@@ -21,11 +21,27 @@ export const SUSTAINED_WINDOWS = 2;
 
 /** Route config that lets a route through even under pressure (health checks, metrics). */
 export const alwaysAdmitted = { admittedUnderPressure: true };
+/**
+ * Route config for requests that spend most of their time waiting outside this process (the
+ * coach's API, an upload's body arriving): they are not work queued for the loop, so they are
+ * left out of the in-flight count the admission limit reads.
+ */
+export const waitsOutside = { waitsOutside: true };
+/**
+ * Below this many requests in flight nothing is shed by the in-flight limit: a burst of a few
+ * dozen (a page's requests from many tabs, the bench's 20 and 50 connections) is always let in.
+ */
+export const MIN_IN_FLIGHT = 32;
+/** The loop counts as saturated (its completions measure what it can serve) from this busy share. */
+const SATURATED = 0.9;
 
 export interface PressureSample {
   underPressure: boolean;
   /** The p99 of the event-loop delay over the last window: how long a new request waited to be read. */
   queueDelayP99Ms: number;
+  /** Requests in flight beyond which new ones are shed, or null while the loop is not saturated. */
+  inFlightLimit: number | null;
+  inFlight: number;
   /** Share of the last window the loop was busy: reported, never a reason to shed. */
   eventLoopUtilization: number;
   heapUsedBytes: number;
@@ -48,8 +64,12 @@ export class PressureMonitor {
   #timer: NodeJS.Timeout | undefined;
   #lastTick = 0;
   #lateWindows = 0;
+  #saturatedWindows = 0;
   #lastUtilization = performance.eventLoopUtilization();
-  #sample: PressureSample = { underPressure: false, queueDelayP99Ms: 0, eventLoopUtilization: 0, heapUsedBytes: 0, rssBytes: 0 };
+  #inFlight = 0;
+  #completed = 0;
+  #inFlightLimit = Number.POSITIVE_INFINITY;
+  #sample: PressureSample = { underPressure: false, queueDelayP99Ms: 0, inFlightLimit: null, inFlight: 0, eventLoopUtilization: 0, heapUsedBytes: 0, rssBytes: 0 };
 
   constructor(config: PressureConfig) {
     this.#config = config;
@@ -58,6 +78,30 @@ export class PressureMonitor {
 
   get underPressure(): boolean {
     return this.#sample.underPressure;
+  }
+
+  /**
+   * Whether one more request may start: refused while the loop is late (above), or while the
+   * requests already in flight would keep a new one waiting longer than the target. By
+   * Little's law that wait is in-flight / completions per second, measured only while the loop
+   * is saturated (then completions are what it can serve): at 50 connections of who-am-I the
+   * limit is in the thousands; under a flood of heavy requests it keeps the admitted ones to
+   * what finishes within the target, with the loop still fully used.
+   */
+  admits(): boolean {
+    return !this.#sample.underPressure && this.#inFlight < this.#inFlightLimit;
+  }
+
+  /** Counts a request in flight until `done` is called (once). */
+  begin(): () => void {
+    this.#inFlight++;
+    let open = true;
+    return () => {
+      if (!open) return;
+      open = false;
+      this.#inFlight--;
+      this.#completed++;
+    };
   }
 
   /** The last window's figures, with memory read now. */
@@ -69,6 +113,7 @@ export class PressureMonitor {
   start(): void {
     if (this.#timer) return;
     this.#lateWindows = 0;
+    this.#saturatedWindows = 0;
     this.#histogram.reset();
     this.#histogram.enable();
     this.#lastTick = performance.now();
@@ -85,18 +130,28 @@ export class PressureMonitor {
 
   #judge(): void {
     const now = performance.now();
+    const elapsed = now - this.#lastTick;
     // A loop blocked for the whole window leaves no sample; this timer's own lateness says it.
-    const late = Math.max(0, now - this.#lastTick - PRESSURE_WINDOW_MS);
+    const late = Math.max(0, elapsed - PRESSURE_WINDOW_MS);
     const p99 = this.#histogram.count > 0 ? this.#histogram.percentile(99) / 1e6 : 0;
     const queueDelayP99Ms = Math.max(p99 - RESOLUTION_MS, late, 0);
     this.#histogram.reset();
     this.#lastTick = now;
-    const utilization = performance.eventLoopUtilization(this.#lastUtilization);
+    const utilization = performance.eventLoopUtilization(this.#lastUtilization).utilization;
     this.#lastUtilization = performance.eventLoopUtilization();
+    const perSecond = (this.#completed * 1000) / Math.max(1, elapsed);
+    this.#completed = 0;
     const { maxQueueMs, maxHeapUsedMb, maxRssMb } = this.#config;
+    // Only a loop saturated for a while measures what it can serve by its completions; an idle
+    // server's say only how little it was asked, and one busy window (a long task) is a pause.
+    this.#saturatedWindows = utilization >= SATURATED ? this.#saturatedWindows + 1 : 0;
+    this.#inFlightLimit =
+      maxQueueMs > 0 && this.#saturatedWindows >= SUSTAINED_WINDOWS && perSecond > 0
+        ? Math.max(MIN_IN_FLIGHT, Math.ceil((perSecond * maxQueueMs) / 1000))
+        : Number.POSITIVE_INFINITY;
+    this.#lateWindows = maxQueueMs > 0 && queueDelayP99Ms > maxQueueMs ? this.#lateWindows + 1 : 0;
     // Memory is read only when a limit asks for it (a heap walk is not free).
     const memory = maxHeapUsedMb > 0 || maxRssMb > 0 ? process.memoryUsage() : undefined;
-    this.#lateWindows = maxQueueMs > 0 && queueDelayP99Ms > maxQueueMs ? this.#lateWindows + 1 : 0;
     const underPressure =
       this.#lateWindows >= SUSTAINED_WINDOWS ||
       (memory !== undefined && maxHeapUsedMb > 0 && memory.heapUsed > maxHeapUsedMb * MB) ||
@@ -104,7 +159,9 @@ export class PressureMonitor {
     this.#sample = {
       underPressure,
       queueDelayP99Ms,
-      eventLoopUtilization: utilization.utilization,
+      inFlightLimit: Number.isFinite(this.#inFlightLimit) ? this.#inFlightLimit : null,
+      inFlight: this.#inFlight,
+      eventLoopUtilization: utilization,
       heapUsedBytes: memory?.heapUsed ?? 0,
       rssBytes: memory?.rss ?? 0,
     };
@@ -115,12 +172,19 @@ declare module 'fastify' {
   interface FastifyInstance {
     pressure: PressureMonitor;
   }
+  interface FastifyContextConfig {
+    /** Never shed (health checks, metrics). */
+    admittedUnderPressure?: boolean;
+    /** Left out of the in-flight count: its time is spent waiting outside this process. */
+    waitsOutside?: boolean;
+  }
 }
 
 /**
  * Sheds load only when it cannot be served in time: while the p99 of the event-loop delay has
- * been above `PRESSURE_MAX_QUEUE_MS` in two 500 ms windows in a row (or memory is past a limit,
- * if one is set),
+ * been above `PRESSURE_MAX_QUEUE_MS` in two 500 ms windows in a row, while the requests in
+ * flight on a saturated loop would keep a new one waiting longer than that (`admits`), or
+ * while memory is past a limit, if one is set,
  * new requests get 503 `overloaded` at once (a few microseconds each), so those already
  * admitted finish. Health checks and metrics are always admitted.
  */
@@ -131,14 +195,20 @@ export function registerLoadShedding(app: FastifyInstance, config: PressureConfi
   app.addHook('onClose', async () => monitor.stop());
   // A callback hook: it runs on every request and does no I/O.
   app.addHook('onRequest', (request, reply, done) => {
-    if (!monitor.underPressure || (request.routeOptions.config as { admittedUnderPressure?: boolean }).admittedUnderPressure) {
+    const config = request.routeOptions.config;
+    if (config.admittedUnderPressure) {
       done();
       return;
     }
-    // Counted in the metrics, not logged: a log line per shed request would add to the load.
-    publishUnavailable({ reason: 'overloaded' });
-    reply.header('retry-after', String(RETRY_AFTER_SECONDS));
-    sendError(reply, 503, 'overloaded', 'The server is overloaded; try again shortly.');
+    if (!monitor.admits()) {
+      // Counted in the metrics, not logged: a log line per shed request would add to the load.
+      publishUnavailable({ reason: 'overloaded' });
+      reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+      sendError(reply, 503, 'overloaded', 'The server is overloaded; try again shortly.');
+      return;
+    }
+    if (!config.waitsOutside) reply.raw.once('close', monitor.begin());
+    done();
   });
 }
 
@@ -147,6 +217,8 @@ export const PressureReport = Type.Object({
   underPressure: Type.Boolean(),
   eventLoopDelayMs: Type.Number({ description: 'p99 of the event-loop delay over the last 500 ms: the queueing delay a new request pays' }),
   eventLoopUtilization: Type.Number(),
+  inFlight: Type.Integer({ description: 'requests counted in flight now' }),
+  inFlightLimit: Type.Union([Type.Integer(), Type.Null()], { description: 'in flight beyond which new requests are shed; null while the loop is not saturated' }),
   heapUsedBytes: Type.Integer(),
   rssBytes: Type.Integer(),
 });
@@ -159,6 +231,8 @@ export function pressureReport(app: FastifyInstance): PressureReport {
     underPressure: sample.underPressure,
     eventLoopDelayMs: Math.round(sample.queueDelayP99Ms * 10) / 10,
     eventLoopUtilization: Math.round(sample.eventLoopUtilization * 1000) / 1000,
+    inFlight: sample.inFlight,
+    inFlightLimit: sample.inFlightLimit,
     heapUsedBytes: sample.heapUsedBytes,
     rssBytes: sample.rssBytes,
   };
