@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { AppError } from '../errors.js';
+import { DEVICE_COOKIE, DEVICE_DAYS } from './devices.js';
 import { SESSION_COOKIE, validateSessionToken, validateSessionTokenNow, type SessionUser } from './sessions.js';
 
 export function setSessionCookie(app: FastifyInstance, reply: FastifyReply, token: string, expiresAt: string): void {
@@ -9,6 +10,20 @@ export function setSessionCookie(app: FastifyInstance, reply: FastifyReply, toke
     path: '/',
     secure: app.ctx.config.production,
     expires: new Date(expiresAt),
+  });
+}
+
+/**
+ * The browser's device token (devices.ts): sent only to the auth routes, never readable by
+ * scripts, and kept across log out, since it only marks the browser as one that logged in before.
+ */
+export function setDeviceCookie(app: FastifyInstance, reply: FastifyReply, token: string): void {
+  reply.setCookie(DEVICE_COOKIE, token, {
+    httpOnly: true,
+    sameSite: 'strict',
+    path: '/api/auth',
+    secure: app.ctx.config.production,
+    maxAge: DEVICE_DAYS * 86_400,
   });
 }
 

@@ -1,9 +1,10 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { clearSessionCookie, loadSession, requireSession, requireUser, setSessionCookie } from './gate.js';
+import { clearSessionCookie, loadSession, requireSession, requireUser, setDeviceCookie, setSessionCookie } from './gate.js';
+import { DEVICE_COOKIE, deviceToken } from './devices.js';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './passwords.js';
-import { changePassword, createGuest, loginUser, registerUser, toPublicUser, type ClientInfo } from './service.js';
+import { changePassword, createGuest, loginUser, registerUser, toPublicUser, type ClientInfo, type SessionIssued } from './service.js';
 import { UserResponse } from './responses.js';
 import { deleteSession, revokeUserSessions } from './sessions.js';
 import { NoContent } from '../http/response-schemas.js';
@@ -33,12 +34,17 @@ export async function authRoutes(parent: FastifyInstance): Promise<void> {
     ip: request.ip,
     userAgent: request.headers['user-agent'],
     ttlDays: config.sessionTtlDays,
+    deviceToken: deviceToken(request.cookies[DEVICE_COOKIE]),
   });
+  const issueCookies = (reply: FastifyReply, issued: SessionIssued) => {
+    setSessionCookie(app, reply, issued.token, issued.expiresAt);
+    if (issued.deviceToken) setDeviceCookie(app, reply, issued.deviceToken);
+  };
 
   app.post('/register', { schema: { body: Credentials, response: { 201: UserResponse } }, preHandler: [loadSession, limitPerAddress('registrations')] }, async (request, reply) => {
     const guestUserId = request.auth?.email === null ? request.auth.userId : undefined;
     const issued = await registerUser(db, app.passwords, { ...request.body, guestUserId }, client(request));
-    setSessionCookie(app, reply, issued.token, issued.expiresAt);
+    issueCookies(reply, issued);
     return reply.code(201).send({ user: issued.user });
   });
 
@@ -50,7 +56,7 @@ export async function authRoutes(parent: FastifyInstance): Promise<void> {
 
   app.post('/login', { schema: { body: LoginCredentials, response: { 200: UserResponse } } }, async (request, reply) => {
     const issued = await loginUser(db, app.passwords, request.body, client(request), limits);
-    setSessionCookie(app, reply, issued.token, issued.expiresAt);
+    issueCookies(reply, issued);
     return { user: issued.user };
   });
 

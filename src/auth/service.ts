@@ -7,6 +7,7 @@ import { normalizeEmail, requireValidEmail } from './email.js';
 import { reservePasswordCheck, type ThrottleLimits } from './login-throttle.js';
 import type { Reservation } from '../limits/service.js';
 import { isPasswordsBusy, type PasswordHasher } from './passwords.js';
+import { deviceTokenFor, knownDevice, rememberDevice } from './devices.js';
 import { createSession, revokeUserSessions } from './sessions.js';
 import * as store from './store.js';
 
@@ -30,12 +31,23 @@ export interface ClientInfo {
   ip: string;
   userAgent?: string | undefined;
   ttlDays: number;
+  /** The browser's device cookie (devices.ts), when it sent a well-formed one. */
+  deviceToken?: string | undefined;
 }
 
 export interface SessionIssued {
   user: PublicUser;
   token: string;
   expiresAt: string;
+  /** Set on a password login or registration: the browser is now known to the account. */
+  deviceToken?: string;
+}
+
+/** Opens the session and marks the browser as known to the account, in the caller's transaction. */
+async function openPasswordSession(trx: Kysely<DB>, userId: number, client: ClientInfo) {
+  const deviceToken = deviceTokenFor(client.deviceToken);
+  await rememberDevice(trx, userId, deviceToken);
+  return { ...(await createSession(trx, userId, client)), deviceToken };
 }
 
 /**
@@ -66,7 +78,7 @@ export async function registerUser(
         await revokeUserSessions(trx, upgraded.id);
         user = upgraded;
       }
-      const session = await createSession(trx, user.id, client);
+      const session = await openPasswordSession(trx, user.id, client);
       return { user: toPublicUser(user), ...session };
     });
   } catch (error) {
@@ -92,8 +104,10 @@ export async function loginUser(
   limits: ThrottleLimits,
 ): Promise<SessionIssued> {
   const email = normalizeEmail(input.email);
-  const reservation = await reservePasswordCheck(db, { email, ip: client.ip }, limits);
   const user = await store.findUserByEmail(db, email);
+  // Asked whether or not the account exists, so the answer's timing does not tell.
+  const device = await knownDevice(db, user?.id ?? 0, client.deviceToken);
+  const reservation = await reservePasswordCheck(db, { email, ip: client.ip, knownDevice: device }, limits);
   const valid = await verifyReserved(reservation, () =>
     user?.password_hash ? passwords.verify(user.password_hash, input.password) : passwords.verifyAgainstDecoy(input.password),
   );
@@ -104,7 +118,7 @@ export async function loginUser(
   const session = await onMissingReference(
     db.transaction().execute(async (trx) => {
       await reservation.release(trx);
-      return createSession(trx, user.id, client);
+      return openPasswordSession(trx, user.id, client);
     }),
     invalidCredentials,
   );

@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppContext } from '../http/context.js';
 import { purgeLoginFailures, throttleLimits } from '../auth/login-throttle.js';
+import { purgeOldDevices } from '../auth/devices.js';
 import { purgeExpiredSessions } from '../auth/sessions.js';
 import { purgeInactiveGuests } from '../auth/service.js';
 import { refreshPlannerStatistics } from '../db/planner-statistics.js';
@@ -11,6 +12,7 @@ export interface PurgeResult {
   loginFailures: number;
   rateLimits: number;
   inactiveGuests: number;
+  oldDevices: number;
 }
 
 /**
@@ -23,6 +25,7 @@ export async function purgeExpired(ctx: AppContext, now = new Date()): Promise<P
     loginFailures: await purgeLoginFailures(ctx.db, throttleLimits(ctx.config), now),
     rateLimits: await purgeEndedWindows(ctx.db, now),
     inactiveGuests: await purgeInactiveGuests(ctx.db, ctx.config.guestTtlDays, now),
+    oldDevices: await purgeOldDevices(ctx.db, now),
   };
 }
 

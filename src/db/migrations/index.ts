@@ -4,6 +4,7 @@ import * as workbookChat from './0002_workbook_chat.js';
 import * as filesJobsResumes from './0003_files_jobs_resumes.js';
 import * as rateLimits from './0004_rate_limits.js';
 import * as chatActivityIndex from './0005_chat_activity_index.js';
+import * as loginDevices from './0008_login_devices.js';
 
 /**
  * Every migration, by name. Names sort in the order they apply; a new capability adds its
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '0003_files_jobs_resumes': filesJobsResumes,
   '0004_rate_limits': rateLimits,
   '0005_chat_activity_index': chatActivityIndex,
+  '0008_login_devices': loginDevices,
 };
