@@ -39,6 +39,21 @@ function sessionToken(request: FastifyRequest): string | undefined {
 
 const unauthenticated = () => new AppError(401, 'unauthenticated', 'Log in to continue.');
 
+/**
+ * The web app names the account it believes is signed in (`X-Mosaic-User: <id>`) on every
+ * request. When the browser's cookie now belongs to someone else (the first person's session
+ * ended and another logged in on the same browser), the request is refused as if the session
+ * had ended: a page, or a queued edit, of one account can never read or write another's data.
+ */
+export const EXPECTED_USER_HEADER = 'x-mosaic-user';
+const sessionChanged = () => new AppError(401, 'session_changed', 'Another account is signed in on this browser; log in again.');
+
+function gateError(request: FastifyRequest, auth: SessionUser | null | undefined): AppError | undefined {
+  if (!auth) return unauthenticated();
+  const expected = request.headers[EXPECTED_USER_HEADER];
+  return expected !== undefined && expected !== String(auth.userId) ? sessionChanged() : undefined;
+}
+
 /** Resolves the session cookie, if any, into `request.auth`; re-sends the cookie when its expiry slid. */
 export async function loadSession(this: FastifyInstance, request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const token = sessionToken(request);
@@ -60,10 +75,10 @@ export function requireSession(this: FastifyInstance, request: FastifyRequest, r
   const known = token ? validateSessionTokenNow(this.ctx.db, token, { ttlDays: this.ctx.config.sessionTtlDays }) : null;
   if (known !== undefined) {
     request.auth = known;
-    done(known ? undefined : unauthenticated());
+    done(gateError(request, known));
     return;
   }
-  loadSession.call(this, request, reply).then(() => done(request.auth ? undefined : unauthenticated()), done);
+  loadSession.call(this, request, reply).then(() => done(gateError(request, request.auth)), done);
 }
 
 export function requireUser(request: FastifyRequest): SessionUser {
