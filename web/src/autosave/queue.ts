@@ -495,5 +495,12 @@ function readStored(storage: KeyValueStorage, key: string): StoredEdits | null {
   }
 }
 
+/** How many answers (and step moves) are kept unsent under `key`: 0 when none or unreadable. */
+export function storedEditCount(storage: KeyValueStorage, key: string): number {
+  const stored = readStored(storage, key);
+  if (!stored) return 0;
+  return Object.keys(stored.answers).length + (stored.currentStep === undefined ? 0 : 1);
+}
+
 /** The storage key of a user's unsent workbook edits. */
 export const unsentEditsKey = (userId: number) => `mosaic:workbook:unsent:${userId}`;
