@@ -107,9 +107,9 @@ export function LogoutControls({ user }: { user: User }) {
         }
       >
         <p>
-          {asking !== null && asking !== 'guest' ? answers(asking.unsent) : 'Some answers'} you typed have not reached the
-          server yet. Kept, they stay on this browser and are sent the next time you log in here to this account (anyone
-          using this browser could read them meanwhile). On a shared computer, discard them.
+          You have {asking !== null && asking !== 'guest' ? answers(asking.unsent) : 'answers'} not sent to the server yet.
+          Kept, they stay on this browser and are sent the next time you log in here to this account (anyone using this
+          browser could read them meanwhile). On a shared computer, discard them.
         </p>
       </ConfirmDialog>
     </section>

@@ -1,4 +1,4 @@
-import { useQuery, useQueryClient, type QueryClient, type UseQueryResult } from '@tanstack/react-query';
+import { useIsRestoring, useQuery, useQueryClient, type QueryClient, type UseQueryResult } from '@tanstack/react-query';
 import { useEffect, useSyncExternalStore } from 'react';
 import {
   ApiError,
@@ -98,10 +98,12 @@ export function useMe(): UseQueryResult<User | null> {
     retry: (count, error) => !(error instanceof ApiError && error.status === 401) && count < 2,
   });
   const known = useSyncExternalStore(heard.subscribe, heard.get);
+  // Asked once the persisted cache is restored, so the answer is compared with the person it holds.
+  const restoring = useIsRestoring();
   const refetch = query.refetch;
   useEffect(() => {
-    if (!known) void refetch({ cancelRefetch: false });
-  }, [known, refetch]);
+    if (!known && !restoring) void refetch({ cancelRefetch: false });
+  }, [known, restoring, refetch]);
   return known ? query : ({ ...query, data: undefined, isPending: true, status: 'pending' } as UseQueryResult<User | null>);
 }
 
