@@ -96,13 +96,15 @@ export async function createGuest(db: Kysely<DB>, client: ClientInfo): Promise<S
   });
 }
 
-export async function loginUser(
+export async function loginUser<T = undefined>(
   db: Kysely<DB>,
   passwords: PasswordHasher,
   input: { email: string; password: string },
   client: ClientInfo,
   limits: ThrottleLimits,
-): Promise<SessionIssued> {
+  /** Runs in the session's transaction once the password is right (a guest's work settled, say). */
+  alongside?: (trx: Kysely<DB>, userId: number) => Promise<T>,
+): Promise<SessionIssued & { alongside: T | undefined }> {
   const email = normalizeEmail(input.email);
   const user = await store.findUserByEmail(db, email);
   // Asked whether or not the account exists, so the answer's timing does not tell.
@@ -115,14 +117,21 @@ export async function loginUser(
   // The check is given back in the session's transaction: one commit where there were three
   // (each an fsync on SQLite, the event loop waiting). The account may have been deleted since
   // its password was checked: then no session, and the check stays counted.
-  const session = await onMissingReference(
-    db.transaction().execute(async (trx) => {
-      await reservation.release(trx);
-      return openPasswordSession(trx, user.id, client);
-    }),
-    invalidCredentials,
-  );
-  return { user: toPublicUser(user), ...session };
+  try {
+    const session = await onMissingReference(
+      db.transaction().execute(async (trx) => {
+        await reservation.release(trx);
+        const done = alongside ? await alongside(trx, user.id) : undefined;
+        return { ...(await openPasswordSession(trx, user.id, client)), alongside: done };
+      }),
+      invalidCredentials,
+    );
+    return { user: toPublicUser(user), ...session };
+  } catch (error) {
+    // The password was right; what failed alongside it (a 409) must not count as a wrong guess.
+    if (error instanceof AppError && error.code !== 'invalid_credentials') await reservation.release();
+    throw error;
+  }
 }
 
 /** A verification under a reserved check; refused as busy, it was never made, so the check is given back. */
