@@ -174,6 +174,17 @@ async function call<T>(route: ApiRoute, options: CallOptions = {}): Promise<T> {
   return body as T;
 }
 
+/** What a guest logging in to an account does with the guest's work. */
+export type GuestWorkChoice = 'merge' | 'discard';
+/** What the guest has made, as the server counts it when it asks for that choice. */
+export interface GuestWork {
+  workbookRuns: number;
+  chatMessages: number;
+  files: number;
+  jobMatches: number;
+  resumes: number;
+}
+
 export interface Credentials {
   email: string;
   password: string;
@@ -183,7 +194,8 @@ export interface Credentials {
 export const api = {
   register: (credentials: Credentials) => call<{ user: User }>(API.register, { body: credentials }),
   guest: () => call<{ user: User }>(API.guest),
-  login: (credentials: Credentials) => call<{ user: User }>(API.login, { body: credentials }),
+  login: (credentials: Credentials & { guestWork?: GuestWorkChoice }) =>
+    call<{ user: User; guestWork: 'merged' | 'discarded' | null }>(API.login, { body: credentials }),
   logout: () => call<void>(API.logout),
   logoutAll: () => call<void>(API.logoutAll),
   me: () => call<{ user: User }>(API.me),

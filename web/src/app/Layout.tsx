@@ -38,7 +38,8 @@ export function Layout() {
               me.isPending ? '' : <Link to="/login">Log in</Link>
             ) : user.guest ? (
               <>
-                Guest — <Link to="/register">create an account</Link> to keep your work everywhere
+                Guest — <Link to="/register">create an account</Link> to keep your work everywhere, or{' '}
+                <Link to="/login">log in</Link>
               </>
             ) : (
               user.email
