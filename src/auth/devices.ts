@@ -31,9 +31,17 @@ export async function knownDevice(db: Kysely<DB>, userId: number, token: string 
   return (await store.hasLoginDevice(db, userId, tokenHash)) ? { userId, tokenHash } : undefined;
 }
 
-/** Records (or refreshes) that this browser logged in to the user; part of the login's transaction. */
-export function rememberDevice(db: Kysely<DB>, userId: number, token: string, now = nowIso()): Promise<void> {
-  return store.upsertLoginDevice(db, userId, hashSessionToken(token), now);
+/** An account remembers at most this many browsers (the most recently used). */
+export const DEVICES_PER_USER = 20;
+
+/**
+ * Records (or refreshes) that this browser logged in to the user; part of the login's
+ * transaction. A new token (a client that keeps no cookies gets one at every login) also trims
+ * the account's list, so such clients cannot grow it without bound.
+ */
+export async function rememberDevice(db: Kysely<DB>, userId: number, token: string, options: { isNew: boolean; now?: string }): Promise<void> {
+  await store.upsertLoginDevice(db, userId, hashSessionToken(token), options.now ?? nowIso());
+  if (options.isNew) await store.trimLoginDevices(db, userId, DEVICES_PER_USER);
 }
 
 /** Forgets browsers that have not logged in for DEVICE_DAYS. */

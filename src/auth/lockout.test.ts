@@ -120,6 +120,13 @@ for (const backend of BACKENDS) {
       );
     });
 
+    it('a client that keeps no cookies does not grow the list: an account remembers its 20 latest browsers', async () => {
+      const { email, userId } = await ownerBrowser();
+      for (let i = 0; i < 25; i++) assert.equal((await login(t.client(), email, PASSWORD, '203.0.113.40')).status, 200);
+      const rows = await t.ctx.db.selectFrom('login_devices').select('token_hash').where('user_id', '=', userId).execute();
+      assert.equal(rows.length, 20);
+    });
+
     it("deleting the account deletes its known browsers", async () => {
       const browser = t.client();
       const { user } = await browser.register();

@@ -46,7 +46,7 @@ export interface SessionIssued {
 /** Opens the session and marks the browser as known to the account, in the caller's transaction. */
 async function openPasswordSession(trx: Kysely<DB>, userId: number, client: ClientInfo) {
   const deviceToken = deviceTokenFor(client.deviceToken);
-  await rememberDevice(trx, userId, deviceToken);
+  await rememberDevice(trx, userId, deviceToken, { isNew: client.deviceToken === undefined });
   return { ...(await createSession(trx, userId, client)), deviceToken };
 }
 

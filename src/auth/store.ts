@@ -175,3 +175,14 @@ export async function deleteLoginDevicesBefore(db: Kysely<DB>, before: string): 
   const result = await db.deleteFrom('login_devices').where('last_login_at', '<', before).executeTakeFirst();
   return Number(result.numDeletedRows);
 }
+
+/** Keeps the user's `keep` most recently used devices, deleting older ones. */
+export async function trimLoginDevices(db: Kysely<DB>, userId: number, keep: number): Promise<void> {
+  const newest = db
+    .selectFrom('login_devices')
+    .select('token_hash')
+    .where('user_id', '=', userId)
+    .orderBy('last_login_at', 'desc')
+    .limit(keep);
+  await db.deleteFrom('login_devices').where('user_id', '=', userId).where('token_hash', 'not in', newest).execute();
+}
