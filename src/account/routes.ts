@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { clearSessionCookie, requireSession, requireUser } from '../auth/gate.js';
+import { clearDeviceCookie, clearSessionCookie, requireSession, requireUser } from '../auth/gate.js';
 import { throttleLimits } from '../auth/login-throttle.js';
 import { PASSWORD_MAX_LENGTH } from '../auth/passwords.js';
 import { NoContent } from '../http/response-schemas.js';
@@ -34,6 +34,7 @@ export async function accountRoutes(parent: FastifyInstance): Promise<void> {
   app.delete('/', { schema: { body: Deletion, response: { 204: NoContent } } }, async (request, reply) => {
     await deleteAccount(db, app.passwords, requireUser(request).userId, { password: request.body.password, ip: request.ip }, limits);
     clearSessionCookie(app, reply);
+    clearDeviceCookie(app, reply);
     return reply.code(204).send();
   });
 }

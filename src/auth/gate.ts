@@ -27,6 +27,11 @@ export function setDeviceCookie(app: FastifyInstance, reply: FastifyReply, token
   });
 }
 
+/** After an account deletion: the browser is no longer known to anyone it should matter to. */
+export function clearDeviceCookie(app: FastifyInstance, reply: FastifyReply): void {
+  reply.clearCookie(DEVICE_COOKIE, { httpOnly: true, sameSite: 'strict', path: '/api/auth', secure: app.ctx.config.production });
+}
+
 export function clearSessionCookie(app: FastifyInstance, reply: FastifyReply): void {
   reply.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', path: '/', secure: app.ctx.config.production });
 }

@@ -250,6 +250,44 @@ describeInBrowser('the web app in Chromium: a shared computer is left clean', {}
       assert.deepEqual(unsentKeys(await deviceStorage(page)), []);
     }));
 
+  it("the reported bug, two tabs: A's tab, left open with an unsent edit, sends nothing into B's workbook after B logs in in another tab", (t) =>
+    suite.withApp(t, async (app) => {
+      const tabA = app.page;
+      const emailA = uniqueEmail('tab-a');
+      const emailB = uniqueEmail('tab-b');
+      const clientB = new HttpClient(app.baseUrl);
+      assert.equal((await clientB.request('POST', '/api/auth/register', { email: emailB, password: PASSWORD })).status, 201);
+      assert.equal((await clientB.request('PUT', '/api/ps101', { revision: 0, answers: { '1.1': "B's own answer" } })).status, 200);
+
+      await tabA.goto(app.baseUrl + '/');
+      await registerInBrowser(tabA, emailA);
+      await navigate(tabA, SCREENS.workbook);
+      await app.context.setOffline(true);
+      await promptBox(tabA, '1.1').fill("A's edit, typed offline");
+      await seeSaveState(tabA, OFFLINE_MESSAGE);
+      const clientA = await loginClient(app.baseUrl, emailA);
+      assert.equal((await clientA.request('POST', '/api/auth/logout-all')).status, 204);
+      await app.context.setOffline(false);
+      await see(tabA, 'Your session has ended');
+
+      const tabB = await app.context.newPage();
+      await tabB.goto(app.baseUrl + '/login');
+      await fillCredentials(tabB, emailB, PASSWORD);
+      await submitLogin(tabB);
+      await see(tabB, emailB);
+      // What sent A's edit before: the connection coming back, or A's tab shown again.
+      await tabA.bringToFront();
+      await tabA.evaluate(() => (globalThis as unknown as PageWindow).dispatchEvent(new Event('online')));
+      await tabB.bringToFront();
+      await navigate(tabB, SCREENS.workbook);
+      await see(tabB, stepHeading(1));
+      assert.equal(await promptBox(tabB, '1.1').inputValue(), "B's own answer");
+      assert.deepEqual(await serverAnswers(clientB), { '1.1': "B's own answer" }, "A's edit never reached B's workbook");
+      assert.equal(await tabA.getByText("B's own answer").count(), 0, "A's tab never shows B's answer");
+      assert.equal(await tabA.getByText("A's edit, typed offline").count(), 0, "A's tab no longer shows A's work either");
+      await tabB.close();
+    }));
+
   it('log out with unsent edits asks first: discarding removes them from this browser', (t) =>
     suite.withApp(t, async (app) => {
       const { page } = app;
