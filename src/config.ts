@@ -99,8 +99,10 @@ export interface Config {
   sessionTtlDays: number;
   /** Fastify's `trustProxy`: whether (and which) X-Forwarded-For hops to believe. */
   trustProxy: boolean | number | string[];
-  /** Failed logins allowed per email and per client address within the window. */
+  /** Failed logins allowed per client address (and per known browser) within the window. */
   loginMaxFailures: number;
+  /** Failed logins allowed per email from all addresses together (known browsers apart) within the window. */
+  loginMaxFailuresPerEmail: number;
   loginWindowMinutes: number;
   rateLimits: RateLimits;
   /** How often the purge of expired rows runs, in seconds (0 turns it off). */
@@ -384,6 +386,7 @@ export function loadConfig(env: Env = process.env): Config {
     sessionTtlDays: integer(env, 'SESSION_TTL_DAYS', 30, 1, 90),
     trustProxy,
     loginMaxFailures: integer(env, 'LOGIN_MAX_FAILURES', 10, 1, 10_000),
+    loginMaxFailuresPerEmail: integer(env, 'LOGIN_MAX_FAILURES_PER_EMAIL', 50, 1, 100_000),
     loginWindowMinutes: integer(env, 'LOGIN_WINDOW_MINUTES', 15, 1, 24 * 60),
     rateLimits: {
       guestsPerHour: integer(env, 'RATE_LIMIT_GUESTS_PER_HOUR', 30, 1, 1_000_000),

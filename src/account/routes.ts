@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { clearSessionCookie, requireUser } from '../auth/gate.js';
+import { clearDeviceCookie, clearSessionCookie, requireUser } from '../auth/gate.js';
 import { throttleLimits } from '../auth/login-throttle.js';
 import { PASSWORD_MAX_LENGTH } from '../auth/passwords.js';
 import { clientAddress } from '../http/client-address.js';
@@ -36,6 +36,7 @@ export async function accountRoutes(parent: FastifyInstance): Promise<void> {
   app.delete('/', { schema: { body: Deletion, response: { 204: NoContent } } }, async (request, reply) => {
     await deleteAccount(db, app.passwords, requireUser(request).userId, { password: request.body.password, ip: clientAddress(request) }, limits);
     clearSessionCookie(app, reply);
+    clearDeviceCookie(app, reply);
     return reply.code(204).send();
   });
 }

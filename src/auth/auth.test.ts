@@ -276,7 +276,7 @@ for (const backend of BACKENDS) {
   });
 
   describe(`brute-force protection on ${backend}`, () => {
-    const t = useTestApp(backend, { loginMaxFailures: 3 });
+    const t = useTestApp(backend, { loginMaxFailures: 3, loginMaxFailuresPerEmail: 3 });
     // Every in-process request comes from 127.0.0.1, so each case starts with clean counters.
     beforeEach(() => t.ctx.db.deleteFrom('rate_limits').execute());
 

@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction, onRequestHookHandler } from 'fastify';
-import { unauthenticated } from '../errors.js';
+import { AppError, unauthenticated } from '../errors.js';
+import { DEVICE_COOKIE, DEVICE_DAYS } from './devices.js';
 import { isPublicApiRoute } from './public-routes.js';
+import { SESSION_COOKIE, validateSessionToken, validateSessionTokenNow, type SessionUser } from './sessions.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -8,7 +10,6 @@ declare module 'fastify' {
     auth: SessionUser | null;
   }
 }
-import { SESSION_COOKIE, validateSessionToken, validateSessionTokenNow, type SessionUser } from './sessions.js';
 
 export function setSessionCookie(app: FastifyInstance, reply: FastifyReply, token: string, expiresAt: string): void {
   reply.setCookie(SESSION_COOKIE, token, {
@@ -20,6 +21,25 @@ export function setSessionCookie(app: FastifyInstance, reply: FastifyReply, toke
   });
 }
 
+/**
+ * The browser's device token (devices.ts): sent only to the auth routes, never readable by
+ * scripts, and kept across log out, since it only marks the browser as one that logged in before.
+ */
+export function setDeviceCookie(app: FastifyInstance, reply: FastifyReply, token: string): void {
+  reply.setCookie(DEVICE_COOKIE, token, {
+    httpOnly: true,
+    sameSite: 'strict',
+    path: '/api/auth',
+    secure: app.ctx.config.production,
+    maxAge: DEVICE_DAYS * 86_400,
+  });
+}
+
+/** After an account deletion: the browser is no longer known to anyone it should matter to. */
+export function clearDeviceCookie(app: FastifyInstance, reply: FastifyReply): void {
+  reply.clearCookie(DEVICE_COOKIE, { httpOnly: true, sameSite: 'strict', path: '/api/auth', secure: app.ctx.config.production });
+}
+
 export function clearSessionCookie(app: FastifyInstance, reply: FastifyReply): void {
   reply.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', path: '/', secure: app.ctx.config.production });
 }
@@ -28,6 +48,21 @@ export function clearSessionCookie(app: FastifyInstance, reply: FastifyReply): v
 function sessionToken(request: FastifyRequest): string | undefined {
   const token = request.cookies[SESSION_COOKIE];
   return token && token.length <= 128 ? token : undefined;
+}
+
+/**
+ * The web app names the account it believes is signed in (`X-Mosaic-User: <id>`) on every
+ * request. When the browser's cookie now belongs to someone else (the first person's session
+ * ended and another logged in on the same browser), the request is refused as if the session
+ * had ended: a page, or a queued edit, of one account can never read or write another's data.
+ */
+export const EXPECTED_USER_HEADER = 'x-mosaic-user';
+const sessionChanged = () => new AppError(401, 'session_changed', 'Another account is signed in on this browser; log in again.');
+
+function gateError(request: FastifyRequest, auth: SessionUser | null | undefined): AppError | undefined {
+  if (!auth) return unauthenticated();
+  const expected = request.headers[EXPECTED_USER_HEADER];
+  return expected !== undefined && expected !== String(auth.userId) ? sessionChanged() : undefined;
 }
 
 /** Resolves the session cookie, if any, into `request.auth`; re-sends the cookie when its expiry slid. */
@@ -52,10 +87,10 @@ export function requireSession(this: FastifyInstance, request: FastifyRequest, r
   const known = token ? validateSessionTokenNow(this.ctx.db, token, { ttlDays: this.ctx.config.sessionTtlDays }) : null;
   if (known !== undefined) {
     request.auth = known;
-    done(known ? undefined : unauthenticated());
+    done(gateError(request, known));
     return;
   }
-  loadSession.call(this, request, reply).then(() => done(request.auth ? undefined : unauthenticated()), done);
+  loadSession.call(this, request, reply).then(() => done(gateError(request, request.auth)), done);
 }
 
 export function requireUser(request: FastifyRequest): SessionUser {

@@ -8,6 +8,8 @@ import { BACKENDS } from '../testing/databases.js';
 // password was verified; a 429 means it was not.
 
 const MAX = 5;
+/** The per-email ceiling across addresses (LOGIN_MAX_FAILURES_PER_EMAIL). */
+const CEILING = 20;
 const PASSWORD = 'correct horse battery';
 const WRONG = 'wrong horse battery';
 
@@ -38,7 +40,7 @@ function loginBurst(t: TestApp, email: string, position: number, forwardedFor?: 
 
 for (const backend of BACKENDS) {
   describe(`password checks under concurrency on ${backend}`, () => {
-    const t = useTestApp(backend, { loginMaxFailures: MAX, trustProxy: true });
+    const t = useTestApp(backend, { loginMaxFailures: MAX, loginMaxFailuresPerEmail: CEILING, trustProxy: true });
     // Each case starts with empty budgets (every inject comes from 127.0.0.1).
     beforeEach(() => t.ctx.db.deleteFrom('rate_limits').execute());
 
@@ -54,14 +56,20 @@ for (const backend of BACKENDS) {
       });
     }
 
-    it('counts per email across 100 client addresses, and refuses the right password once the budget is spent', async () => {
-      const { email } = await t.client().register();
+    it('counts per email across 100 client addresses up to the ceiling; past it only a browser that logged in before gets in', async () => {
+      const owner = t.client();
+      const { email } = await owner.register();
+      await owner.post('/api/auth/logout');
       const counts = tally(await loginBurst(t, email, -1, (i) => `198.51.100.${i + 1}`));
-      assert.equal(counts.wrong, MAX);
-      assert.equal(counts.refused, 100 - MAX);
+      assert.equal(counts.wrong, CEILING);
+      assert.equal(counts.refused, 100 - CEILING);
+      // Distributed guessing is bounded, and a browser that never logged in waits for the window…
       const late = await t.client().post('/api/auth/login', { email, password: PASSWORD }, { 'x-forwarded-for': '203.0.113.1' });
       assert.equal(late.status, 429);
       assert.ok(Number(late.headers['retry-after']) > 0);
+      // …but the owner's own browser is on its own budget, untouched by the strangers.
+      const known = await owner.post('/api/auth/login', { email, password: PASSWORD }, { 'x-forwarded-for': '203.0.113.1' });
+      assert.equal(known.status, 200);
     });
 
     it('counts per client address across 100 emails', async () => {
@@ -85,26 +93,30 @@ for (const backend of BACKENDS) {
       assert.ok(rows.every((row) => row.hits === 0), JSON.stringify(rows));
     });
 
-    it('throttles POST /api/auth/password: a stolen session cannot guess the password', async () => {
+    it('throttles POST /api/auth/password: a stolen session cannot guess the password, nor lock the owner out', async () => {
       const owner = t.client();
       const { email } = await owner.register();
+      const thief = t.client();
+      thief.cookies.set('mosaic_session', owner.cookies.get('mosaic_session')!);
       const attempts = await Promise.all(
-        Array.from({ length: 30 }, () => owner.post('/api/auth/password', { currentPassword: WRONG, newPassword: 'a new password 1' })),
+        Array.from({ length: 30 }, () => thief.post('/api/auth/password', { currentPassword: WRONG, newPassword: 'a new password 1' })),
       );
       const counts = tally(attempts);
       assert.equal(counts.wrong, MAX);
       assert.equal(counts.ok, 0);
-      const right = await owner.post('/api/auth/password', { currentPassword: PASSWORD, newPassword: 'a new password 1' });
+      const right = await thief.post('/api/auth/password', { currentPassword: PASSWORD, newPassword: 'a new password 1' });
       assert.equal(right.status, 429);
-      // The same budget covers logins to that email.
+      // The thief's address has spent its budget, for logins too…
+      assert.equal((await t.client().post('/api/auth/login', { email, password: PASSWORD })).status, 429);
+      // …but the owner logs in from another address.
       const login = await t.client().post('/api/auth/login', { email, password: PASSWORD }, { 'x-forwarded-for': '203.0.113.2' });
-      assert.equal(login.status, 429);
+      assert.equal(login.status, 200);
     });
 
-    it('throttles DELETE /api/me, sharing the budget with logins', async () => {
+    it('throttles DELETE /api/me, sharing the per-email ceiling with logins', async () => {
       const owner = t.client();
       const { email } = await owner.register();
-      for (let i = 0; i < MAX - 2; i++) {
+      for (let i = 0; i < CEILING - 2; i++) {
         const fail = await t.client().post('/api/auth/login', { email, password: WRONG }, { 'x-forwarded-for': `203.0.113.${10 + i}` });
         assert.equal(fail.status, 401);
       }

@@ -1,10 +1,14 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { clearSessionCookie, loadSession, requireUser, setSessionCookie } from './gate.js';
+import { clearSessionCookie, loadSession, requireUser, setDeviceCookie, setSessionCookie } from './gate.js';
+import { DEVICE_COOKIE, deviceToken } from './devices.js';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './passwords.js';
-import { changePassword, createGuest, loginUser, registerUser, toPublicUser, type ClientInfo } from './service.js';
-import { MeResponse, UserResponse } from './responses.js';
+import { changePassword, createGuest, loginUser, registerUser, toPublicUser, type ClientInfo, type SessionIssued } from './service.js';
+import { MeResponse, PublicUser, UserResponse } from './responses.js';
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.js';
+import { choiceRequired, guestWork, hasWork, settleGuestWork } from '../account/guest-merge.js';
 import { deleteSession, revokeUserSessions } from './sessions.js';
 import { clientAddress } from '../http/client-address.js';
 import { NoContent } from '../http/response-schemas.js';
@@ -18,10 +22,22 @@ const Credentials = Type.Object(
   { additionalProperties: false },
 );
 // Login accepts any stored password length, but still caps the work an attacker can ask for.
+// A guest logging in says what becomes of the guest's work (guest-merge.ts); asked without a
+// choice while the guest has work, the answer is 409 `guest_work_choice_required`.
 const LoginCredentials = Type.Object(
-  { email: Type.String({ minLength: 1, maxLength: 320 }), password: Type.String({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH }) },
+  {
+    email: Type.String({ minLength: 1, maxLength: 320 }),
+    password: Type.String({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH }),
+    guestWork: Type.Optional(Type.Union([Type.Literal('merge'), Type.Literal('discard')])),
+  },
   { additionalProperties: false },
 );
+const LoginResponse = Type.Object({
+  user: PublicUser,
+  guestWork: Type.Union([Type.Literal('merged'), Type.Literal('discarded'), Type.Null()], {
+    description: "what became of the guest's work, when a guest logged in",
+  }),
+});
 const PasswordChange = Type.Object(
   { currentPassword: Type.String({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH }), newPassword: NewPassword },
   { additionalProperties: false },
@@ -36,7 +52,12 @@ export async function authRoutes(parent: FastifyInstance): Promise<void> {
     userAgent: request.headers['user-agent'],
     ttlDays: config.sessionTtlDays,
     maxSessions: config.maxSessionsPerUser,
+    deviceToken: deviceToken(request.cookies[DEVICE_COOKIE]),
   });
+  const issueCookies = (reply: FastifyReply, issued: SessionIssued) => {
+    setSessionCookie(app, reply, issued.token, issued.expiresAt);
+    if (issued.deviceToken) setDeviceCookie(app, reply, issued.deviceToken);
+  };
 
   app.post('/register', { schema: { body: Credentials, response: { 201: UserResponse } }, preHandler: [loadSession, limitPerAddress('registrations')] }, async (request, reply) => {
     const guestUserId = request.auth?.email === null ? request.auth.userId : undefined;
@@ -44,7 +65,7 @@ export async function authRoutes(parent: FastifyInstance): Promise<void> {
       queueVerification(trx, app.mail, user, request.id);
     const issued = await registerUser(db, app.passwords, { ...request.body, guestUserId }, client(request), verify);
     app.mail.wake();
-    setSessionCookie(app, reply, issued.token, issued.expiresAt);
+    issueCookies(reply, issued);
     return reply.code(201).send({ user: issued.user });
   });
 
@@ -54,10 +75,20 @@ export async function authRoutes(parent: FastifyInstance): Promise<void> {
     return reply.code(201).send({ user: issued.user });
   });
 
-  app.post('/login', { schema: { body: LoginCredentials, response: { 200: UserResponse } } }, async (request, reply) => {
-    const issued = await loginUser(db, app.passwords, request.body, client(request), limits);
-    setSessionCookie(app, reply, issued.token, issued.expiresAt);
-    return { user: issued.user };
+  app.post('/login', { schema: { body: LoginCredentials, response: { 200: LoginResponse } }, preHandler: loadSession }, async (request, reply) => {
+    const guestId = request.auth?.email === null ? request.auth.userId : undefined;
+    let settle: ((trx: Kysely<DB>, userId: number) => Promise<'merged' | 'discarded' | undefined>) | undefined;
+    if (guestId !== undefined) {
+      const work = await guestWork(db, guestId);
+      if (work && hasWork(work) && request.body.guestWork === undefined) throw choiceRequired(work);
+      // A guest with nothing made ends too: its session would otherwise outlive it unseen.
+      const choice = work && hasWork(work) ? request.body.guestWork ?? 'discard' : 'discard';
+      const maxStorageBytes = config.maxStorageMbPerUser * 1024 * 1024;
+      settle = (trx, accountId) => settleGuestWork(trx, { guestId, accountId, choice, maxStorageBytes });
+    }
+    const issued = await loginUser(db, app.passwords, request.body, client(request), limits, settle);
+    issueCookies(reply, issued);
+    return { user: issued.user, guestWork: issued.alongside ?? null };
   });
 
   // Logging out ends this session only; the user's data is never touched.

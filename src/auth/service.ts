@@ -8,6 +8,7 @@ import { reservePasswordCheck, type ThrottleLimits } from './login-throttle.js';
 import type { Reservation } from '../limits/service.js';
 import { isPasswordsBusy, type PasswordHasher } from './passwords.js';
 import { isLegacyHash, verifyStoredPassword } from './legacy-hash.js';
+import { deviceTokenFor, knownDevice, rememberDevice } from './devices.js';
 import { createSession, revokeUserSessions } from './sessions.js';
 import * as store from './store.js';
 import { deleteAccountTokens } from './account-tokens.js';
@@ -41,12 +42,23 @@ export interface ClientInfo {
   ttlDays: number;
   /** MAX_SESSIONS_PER_USER: a login beyond it ends the user's oldest session. */
   maxSessions?: number | undefined;
+  /** The browser's device cookie (devices.ts), when it sent a well-formed one. */
+  deviceToken?: string | undefined;
 }
 
 export interface SessionIssued {
   user: PublicUser;
   token: string;
   expiresAt: string;
+  /** Set on a password login or registration: the browser is now known to the account. */
+  deviceToken?: string;
+}
+
+/** Opens the session and marks the browser as known to the account, in the caller's transaction. */
+async function openPasswordSession(trx: Kysely<DB>, userId: number, client: ClientInfo) {
+  const deviceToken = deviceTokenFor(client.deviceToken);
+  await rememberDevice(trx, userId, deviceToken, { isNew: client.deviceToken === undefined });
+  return { ...(await createSession(trx, userId, client)), deviceToken };
 }
 
 /** Work done in the transaction that creates an account (the verification mail: src/recovery/). */
@@ -82,7 +94,7 @@ export async function registerUser(
         user = upgraded;
       }
       await onCreated?.(trx, { id: user.id, email });
-      const session = await createSession(trx, user.id, client);
+      const session = await openPasswordSession(trx, user.id, client);
       return { user: toPublicUser(user), ...session };
     });
   } catch (error) {
@@ -100,16 +112,20 @@ export async function createGuest(db: Kysely<DB>, client: ClientInfo): Promise<S
   });
 }
 
-export async function loginUser(
+export async function loginUser<T = undefined>(
   db: Kysely<DB>,
   passwords: PasswordHasher,
   input: { email: string; password: string },
   client: ClientInfo,
   limits: ThrottleLimits,
-): Promise<SessionIssued> {
+  /** Runs in the session's transaction once the password is right (a guest's work settled, say). */
+  alongside?: (trx: Kysely<DB>, userId: number) => Promise<T>,
+): Promise<SessionIssued & { alongside: T | undefined }> {
   const email = normalizeEmail(input.email);
-  const reservation = await reservePasswordCheck(db, { email, ip: client.ip }, limits);
   const found = await store.findUserByEmail(db, email);
+  // Asked whether or not the account exists, so the answer's timing does not tell.
+  const device = await knownDevice(db, found?.id ?? 0, client.deviceToken);
+  const reservation = await reservePasswordCheck(db, { email, ip: client.ip, knownDevice: device }, limits);
   const user = await verifyReserved(reservation, async () => {
     const valid = found?.password_hash
       ? await verifyStoredPassword(passwords, found.password_hash, input.password)
@@ -123,16 +139,23 @@ export async function loginUser(
   // The check is given back in the session's transaction: one commit where there were three
   // (each an fsync on SQLite, the event loop waiting). The account may have been deleted since
   // its password was checked: then no session, and the check stays counted.
-  const session = await onMissingReference(
-    db.transaction().execute(async (trx) => {
-      // Only over the hash that was checked: a change in between wins, and this login fails.
-      if (upgrade && !(await store.replaceLegacyHash(trx, user.id, user.password_hash!, upgrade, nowIso()))) throw invalidCredentials();
-      await reservation.release(trx);
-      return createSession(trx, user.id, client);
-    }),
-    invalidCredentials,
-  );
-  return { user: toPublicUser(user), ...session };
+  try {
+    const session = await onMissingReference(
+      db.transaction().execute(async (trx) => {
+        // Only over the hash that was checked: a change in between wins, and this login fails.
+        if (upgrade && !(await store.replaceLegacyHash(trx, user.id, user.password_hash!, upgrade, nowIso()))) throw invalidCredentials();
+        await reservation.release(trx);
+        const done = alongside ? await alongside(trx, user.id) : undefined;
+        return { ...(await openPasswordSession(trx, user.id, client)), alongside: done };
+      }),
+      invalidCredentials,
+    );
+    return { user: toPublicUser(user), ...session };
+  } catch (error) {
+    // The password was right; what failed alongside it (a 409) must not count as a wrong guess.
+    if (error instanceof AppError && error.code !== 'invalid_credentials') await reservation.release();
+    throw error;
+  }
 }
 
 /**

@@ -191,3 +191,37 @@ export async function deleteInactiveGuests(db: Kysely<DB>, before: string): Prom
     .executeTakeFirst();
   return Number(result.numDeletedRows);
 }
+
+export async function hasLoginDevice(db: Kysely<DB>, userId: number, tokenHash: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('login_devices')
+    .select('user_id')
+    .where('user_id', '=', userId)
+    .where('token_hash', '=', tokenHash)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function upsertLoginDevice(db: Kysely<DB>, userId: number, tokenHash: string, now: string): Promise<void> {
+  await db
+    .insertInto('login_devices')
+    .values({ user_id: userId, token_hash: tokenHash, last_login_at: now })
+    .onConflict((oc) => oc.columns(['user_id', 'token_hash']).doUpdateSet({ last_login_at: now }))
+    .execute();
+}
+
+export async function deleteLoginDevicesBefore(db: Kysely<DB>, before: string): Promise<number> {
+  const result = await db.deleteFrom('login_devices').where('last_login_at', '<', before).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** Keeps the user's `keep` most recently used devices, deleting older ones. */
+export async function trimLoginDevices(db: Kysely<DB>, userId: number, keep: number): Promise<void> {
+  const newest = db
+    .selectFrom('login_devices')
+    .select('token_hash')
+    .where('user_id', '=', userId)
+    .orderBy('last_login_at', 'desc')
+    .limit(keep);
+  await db.deleteFrom('login_devices').where('user_id', '=', userId).where('token_hash', 'not in', newest).execute();
+}

@@ -50,6 +50,14 @@ export interface RateLimitsTable {
   expires_at: string;
 }
 
+/** A browser that logged in to the account (see auth/devices.ts). */
+export interface LoginDevicesTable {
+  user_id: number;
+  /** SHA-256 (hex) of the device cookie's token; the token itself is never stored. */
+  token_hash: string;
+  last_login_at: string;
+}
+
 export interface Ps101RunsTable {
   id: Generated<number>;
   user_id: number;
@@ -223,6 +231,7 @@ export interface DB {
   sessions: SessionsTable;
   login_failures: LoginFailuresTable;
   rate_limits: RateLimitsTable;
+  login_devices: LoginDevicesTable;
   ps101_runs: Ps101RunsTable;
   chat_messages: ChatMessagesTable;
   coach_metrics: CoachMetricsTable;

@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppContext } from '../app-context.js';
 import { purgeLoginFailures, throttleLimits } from '../auth/login-throttle.js';
+import { purgeOldDevices } from '../auth/devices.js';
 import { purgeExpiredSessions } from '../auth/sessions.js';
 import { purgeInactiveGuests } from '../auth/service.js';
 import { refreshPlannerStatistics } from '../db/planner-statistics.js';
@@ -19,6 +20,7 @@ export interface PurgeResult {
   unclaimedLegacyWork: number;
   accountTokens: number;
   finishedMail: number;
+  oldDevices: number;
 }
 
 /**
@@ -34,6 +36,7 @@ export async function purgeExpired(ctx: AppContext, now = new Date()): Promise<P
     unclaimedLegacyWork: await purgeUnclaimedLegacyWork(ctx.db, ctx.config, now),
     accountTokens: await deleteExpiredAccountTokens(ctx.db, nowIso(now)),
     finishedMail: await purgeFinishedMail(ctx.db, now),
+    oldDevices: await purgeOldDevices(ctx.db, now),
   };
 }
 

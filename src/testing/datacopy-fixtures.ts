@@ -47,6 +47,10 @@ export const FIXTURES: { [T in keyof DB]: Record<string, unknown>[] } = {
     { bucket: 'uploads:user:1', hits: 2147483647, window_start: ts(), expires_at: ts() },
     { bucket: '', hits: 0, window_start: ts(), expires_at: ts() },
   ],
+  login_devices: [
+    { user_id: 1, token_hash: 'f'.repeat(64), last_login_at: ts() },
+    { user_id: 7, token_hash: 'f'.repeat(64), last_login_at: '1999-12-31T23:59:59.999Z' },
+  ],
   ps101_runs: [
     { id: 1, user_id: 1, flow_version: 1, current_step: 3, revision: 12, answers: NESTED_JSON, started_at: ts(), updated_at: ts(), completed_at: null, archived_at: ts() },
     { id: 2, user_id: 1, flow_version: 2, current_step: 1, revision: 0, answers: '{}', started_at: ts(), updated_at: ts(), completed_at: ts(), archived_at: null },

@@ -222,18 +222,49 @@ describe('autosave queue', () => {
     assert.equal(queue.snapshot().status, 'saved');
   });
 
-  it('pauses on a 401, keeps the edits, and sends them once flushed after logging in again', async () => {
+  it('stops for good on a 401: no retry, no flush, no reconnect, no restart; a new queue of the same account sends the kept edits', async () => {
     server.failWith = { kind: 'unauthenticated' };
     const queue = open();
     queue.edit('5.1', 'before the session ended');
     await advance(500);
-    assert.equal(queue.snapshot().status, 'paused');
-    await advance(60_000);
-    assert.equal(server.requests.length, 1, 'no retries against an ended session');
+    assert.equal(queue.snapshot().status, 'ended');
+    assert.equal(STATUS_TEXT.ended, 'Your session has ended — nothing more is sent from this page');
     server.failWith = null;
+    await advance(60_000);
     await queue.flush();
-    await settle();
-    assert.deepEqual(server.state.answers, { '5.1': 'before the session ended' });
+    await queue.online();
+    queue.start();
+    queue.edit('5.2', 'typed after the end');
+    await advance(60_000);
+    assert.equal(server.requests.length, 1, 'nothing sent after the session ended');
+    assert.deepEqual(server.state.answers, {});
+    // The edits stay under the account's own key; the same account, logged in again, sends them.
+    assert.match(storage.getItem(KEY) ?? '', /before the session ended/);
+    const again = open();
+    await advance(0);
+    assert.deepEqual(server.state.answers, { '5.1': 'before the session ended', '5.2': 'typed after the end' });
+    assert.equal(again.snapshot().status, 'saved');
+  });
+
+  it("never sends one account's edits while another is signed in (issue 27: A's edit reached B's workbook)", async () => {
+    let signedIn = 7;
+    const queueOfA = open({ ownerSignedIn: () => signedIn === 7 });
+    queueOfA.edit('1.1', "A's answer");
+    // A's session ends and B logs in on the same browser before the debounce fires.
+    signedIn = 8;
+    await advance(500);
+    await queueOfA.flush();
+    await queueOfA.online();
+    await advance(60_000);
+    assert.equal(server.requests.length, 0, "A's queue sent nothing into B's account");
+    assert.equal(queueOfA.snapshot().status, 'ended');
+    // B's own queue, on B's key, knows nothing of A's edit.
+    const queueOfB = open({ storageKey: unsentEditsKey(8), ownerSignedIn: () => signedIn === 8 });
+    assert.deepEqual(queueOfB.snapshot().unsent, {});
+    queueOfB.edit('1.2', "B's answer");
+    await advance(500);
+    assert.deepEqual(server.requests.map((r) => r.answers), [{ '1.2': "B's answer" }]);
+    assert.match(storage.getItem(KEY) ?? '', /A's answer/, "A's edit is still kept for A");
   });
 
   it('shows a refused edit with the server’s reason and keeps it', async () => {

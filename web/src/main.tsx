@@ -6,6 +6,7 @@ import { createRoot } from 'react-dom/client';
 // From react-router/dom: it can flush a navigation synchronously (see AccountScreen).
 import { RouterProvider } from 'react-router/dom';
 import { ApiError } from './api/client';
+import { CACHE_KEY } from './app/forget';
 import { router } from './app/router';
 import './styles.css';
 
@@ -25,7 +26,7 @@ const queryClient = new QueryClient({
 // What a reload without a connection needs to open the workbook: who is signed in, the flow and
 // the last acknowledged workbook state. Unsent edits are kept apart, by the autosave queue.
 const PERSISTED = new Set(['me', 'flow', 'workbook']);
-const persister = createSyncStoragePersister({ storage: window.localStorage, key: 'mosaic:cache' });
+const persister = createSyncStoragePersister({ storage: window.localStorage, key: CACHE_KEY });
 const persistOptions = {
   persister,
   maxAge: 30 * 86_400_000,

@@ -6,6 +6,7 @@ import * as rateLimits from './0004_rate_limits.js';
 import * as chatActivityIndex from './0005_chat_activity_index.js';
 import * as legacyImport from './0006_legacy_import.js';
 import * as mailOutbox from './0007_mail_outbox.js';
+import * as loginDevices from './0008_login_devices.js';
 
 /**
  * Every migration, by name. Names sort in the order they apply; a new capability adds its
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0005_chat_activity_index': chatActivityIndex,
   '0006_legacy_import': legacyImport,
   '0007_mail_outbox': mailOutbox,
+  '0008_login_devices': loginDevices,
 };

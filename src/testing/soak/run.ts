@@ -51,6 +51,7 @@ export const SOAK_SERVER_ENV: Record<string, string | undefined> = {
   PURGE_INTERVAL_SECONDS: '0',
   // Its deliberate wrong passwords and parallel PDFs must not lock its people out.
   LOGIN_MAX_FAILURES: '10000',
+  LOGIN_MAX_FAILURES_PER_EMAIL: '100000',
   EXTRACTION_MAX_PER_USER: '1000',
 };
 

@@ -1,13 +1,15 @@
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { ApiError, api } from '../api/client';
 import { PASSWORD_RULES } from '../api/routes';
 import { ConfirmDialog } from '../app/ConfirmDialog';
+import { forgetPerson } from '../app/forget';
 import { messageOf } from '../app/format';
 import { ScreenHeading } from '../app/ScreenHeading';
 import { useMe, useSessionChanged } from '../app/session';
 import { EmailForm } from '../recovery/EmailForm';
+import { LogoutControls } from './LogoutControls';
 
 const wrongPassword = (error: unknown) =>
   error instanceof ApiError && (error.code === 'invalid_credentials' || error.status === 401)
@@ -18,15 +20,14 @@ export default function AccountScreen() {
   const me = useMe();
   const navigate = useNavigate();
   const sessionChanged = useSessionChanged();
+  const client = useQueryClient();
   const guest = me.data?.guest === true;
-  // Leave the gated screen first, or it would send the signed-out person to the log-in page.
-  // flushSync: a transition would let the signed-out state render on this screen first.
+  // The account is gone: everything of it on this browser goes too, unsent edits included.
   const leave = async () => {
     await navigate('/', { flushSync: true });
+    forgetPerson(client, me.data?.id ?? null, { keepUnsent: false });
     sessionChanged(null);
   };
-  const logout = useMutation({ mutationFn: api.logout, onSuccess: leave });
-  const logoutAll = useMutation({ mutationFn: api.logoutAll, onSuccess: leave });
 
   return (
     <section>
@@ -34,18 +35,7 @@ export default function AccountScreen() {
       <p>{guest ? 'You are using Mosaic as a guest.' : `Signed in as ${me.data?.email ?? ''}.`}</p>
       {!guest && <EmailForm email={me.data?.email ?? ''} verified={me.data?.emailVerified === true} />}
       {!guest && <PasswordForm email={me.data?.email ?? ''} />}
-      <section className="card" aria-labelledby="sessions-title">
-        <h2 id="sessions-title">Sessions</h2>
-        <div className="actions">
-          <button type="button" onClick={() => logout.mutate()} disabled={logout.isPending}>
-            Log out
-          </button>
-          <button type="button" onClick={() => logoutAll.mutate()} disabled={logoutAll.isPending}>
-            Log out everywhere
-          </button>
-        </div>
-        {(logout.isError || logoutAll.isError) && <p role="alert" className="error">{messageOf(logout.error ?? logoutAll.error)}</p>}
-      </section>
+      {me.data && <LogoutControls user={me.data} />}
       <section className="card" aria-labelledby="export-title">
         <h2 id="export-title">Your data</h2>
         <p>Everything Mosaic keeps about you, as one JSON file.</p>

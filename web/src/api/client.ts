@@ -47,6 +47,59 @@ export class ApiError extends Error {
   }
 }
 
+// The account this page believes is signed in. Every request but who-am-I names it in
+// X-Mosaic-User, and the server refuses the request (401 session_changed) when the browser's
+// cookie now belongs to someone else: one account's page never reads or writes another's data.
+let signedInUser: number | null = null;
+export const EXPECTED_USER_HEADER = 'x-mosaic-user';
+export function setSignedInUser(id: number | null): void {
+  signedInUser = id;
+}
+export const signedInUserId = (): number | null => signedInUser;
+function identityHeaders(route: ApiRoute): Record<string, string> {
+  return signedInUser !== null && route !== API.me ? { [EXPECTED_USER_HEADER]: String(signedInUser) } : {};
+}
+
+// Logging out works offline: the page forgets the person at once and leaves this mark (no
+// personal data in it); the session is ended on the server as soon as it can be reached. Until
+// then no request goes out with the old cookie: each first finishes the log out, or fails.
+export const LOGOUT_PENDING_KEY = 'mosaic:logout-pending';
+
+function storageGet(key: string): string | null {
+  try {
+    return window.localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+export const logoutPending = (): boolean => storageGet(LOGOUT_PENDING_KEY) !== null;
+
+export function markLogoutPending(): void {
+  try {
+    window.localStorage.setItem(LOGOUT_PENDING_KEY, '1');
+  } catch {
+    // Storage disabled: the log out below is still tried at once.
+  }
+}
+
+let finishing: Promise<boolean> | null = null;
+/** Ends the session on the server if a log out is pending; true when none is pending any more. */
+export function finishPendingLogout(): Promise<boolean> {
+  if (!logoutPending()) return Promise.resolve(true);
+  finishing ??= fetch(API.logout.path, { method: API.logout.method, credentials: 'same-origin', headers: { accept: 'application/json' } })
+    .then((response) => {
+      if (!response.ok) return false;
+      window.localStorage.removeItem(LOGOUT_PENDING_KEY);
+      return true;
+    })
+    .catch(() => false)
+    .finally(() => {
+      finishing = null;
+    });
+  return finishing;
+}
+
 type UnauthenticatedListener = (route: ApiRoute) => void;
 const unauthenticatedListeners = new Set<UnauthenticatedListener>();
 
@@ -90,6 +143,7 @@ interface CallOptions {
 }
 
 async function call<T>(route: ApiRoute, options: CallOptions = {}): Promise<T> {
+  if (route !== API.logout && !(await finishPendingLogout())) throw offlineError();
   let url = pathOf(route, options.params);
   const query = Object.entries(options.query ?? {}).filter((entry): entry is [string, string | number] => entry[1] !== undefined);
   if (query.length > 0) url += `?${new URLSearchParams(query.map(([k, v]) => [k, String(v)]))}`;
@@ -98,7 +152,11 @@ async function call<T>(route: ApiRoute, options: CallOptions = {}): Promise<T> {
     response = await fetch(url, {
       method: route.method,
       credentials: 'same-origin',
-      headers: options.body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      headers: {
+        accept: 'application/json',
+        ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...identityHeaders(route),
+      },
       ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
     });
   } catch {
@@ -117,6 +175,17 @@ async function call<T>(route: ApiRoute, options: CallOptions = {}): Promise<T> {
   return body as T;
 }
 
+/** What a guest logging in to an account does with the guest's work. */
+export type GuestWorkChoice = 'merge' | 'discard';
+/** What the guest has made, as the server counts it when it asks for that choice. */
+export interface GuestWork {
+  workbookRuns: number;
+  chatMessages: number;
+  files: number;
+  jobMatches: number;
+  resumes: number;
+}
+
 export interface Credentials {
   email: string;
   password: string;
@@ -126,7 +195,8 @@ export interface Credentials {
 export const api = {
   register: (credentials: Credentials) => call<{ user: User }>(API.register, { body: credentials }),
   guest: () => call<{ user: User }>(API.guest),
-  login: (credentials: Credentials) => call<{ user: User }>(API.login, { body: credentials }),
+  login: (credentials: Credentials & { guestWork?: GuestWorkChoice }) =>
+    call<{ user: User; guestWork: 'merged' | 'discarded' | null }>(API.login, { body: credentials }),
   logout: () => call<void>(API.logout),
   logoutAll: () => call<void>(API.logoutAll),
   me: () => call<{ user: User; mailEnabled: boolean }>(API.me),

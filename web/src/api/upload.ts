@@ -1,4 +1,4 @@
-import { toApiError, offlineError, type ApiError } from './client';
+import { EXPECTED_USER_HEADER, signedInUserId, toApiError, offlineError, type ApiError } from './client';
 import { API } from './routes';
 import type { PublicFile } from './types';
 
@@ -35,6 +35,8 @@ export function uploadFile(file: File, onProgress: (fraction: number) => void): 
     xhr.addEventListener('abort', () => reject(offlineError()));
     xhr.open(API.uploadFile.method, API.uploadFile.path);
     xhr.setRequestHeader('accept', 'application/json');
+    const user = signedInUserId();
+    if (user !== null) xhr.setRequestHeader(EXPECTED_USER_HEADER, String(user));
     const form = new FormData();
     form.append('file', file, file.name);
     xhr.send(form);

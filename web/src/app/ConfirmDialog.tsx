@@ -9,13 +9,15 @@ interface ConfirmDialogProps {
   onConfirm(): void;
   onCancel(): void;
   danger?: boolean;
+  /** Another choice, shown between Cancel and the confirming button. */
+  extra?: ReactNode;
 }
 
 /**
  * A modal <dialog> (showModal: focus is trapped and Escape cancels). When it closes the focus
  * returns to the control that opened it.
  */
-export function ConfirmDialog({ open, title, children, confirmLabel, cancelLabel = 'Cancel', onConfirm, onCancel, danger }: ConfirmDialogProps) {
+export function ConfirmDialog({ open, title, children, confirmLabel, cancelLabel = 'Cancel', onConfirm, onCancel, danger, extra }: ConfirmDialogProps) {
   const dialog = useDialog(open);
   const titleId = `dialog-${title.replace(/\W+/g, '-').toLowerCase()}`;
   return (
@@ -26,6 +28,7 @@ export function ConfirmDialog({ open, title, children, confirmLabel, cancelLabel
         <button type="button" onClick={onCancel}>
           {cancelLabel}
         </button>
+        {extra}
         <button type="button" className={danger ? 'danger' : 'primary'} onClick={onConfirm}>
           {confirmLabel}
         </button>

@@ -1,8 +1,10 @@
-import { useEffect, useRef } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
 import { Link, NavLink, Outlet, useLocation } from 'react-router';
 import { LegacyOffer } from '../legacy/LegacyOffer';
 import { VerifyBanner } from '../recovery/VerifyBanner';
-import { useMe, useSessionEnded, watchSessionEnd } from './session';
+import { discardUnsentEdits } from './forget';
+import { finishLogoutWhenOnline, useMe, useSessionEnded, watchSessionEnd, type EndedSession } from './session';
 
 const SCREENS = [
   { to: '/workbook', label: 'Workbook' },
@@ -18,9 +20,9 @@ export function Layout() {
   const user = me.data ?? null;
   const ended = useSessionEnded();
   const location = useLocation();
-  const hadSession = useRef(false);
-  hadSession.current = user !== null;
-  useEffect(() => watchSessionEnd(() => hadSession.current), []);
+  const client = useQueryClient();
+  useEffect(() => watchSessionEnd(client), [client]);
+  useEffect(() => finishLogoutWhenOnline(), []);
   const here = `${location.pathname}${location.search}`;
 
   return (
@@ -38,7 +40,8 @@ export function Layout() {
               me.isPending ? '' : <Link to="/login">Log in</Link>
             ) : user.guest ? (
               <>
-                Guest — <Link to="/register">create an account</Link> to keep your work everywhere
+                Guest — <Link to="/register">create an account</Link> to keep your work everywhere, or{' '}
+                <Link to="/login">log in</Link>
               </>
             ) : (
               user.email
@@ -57,19 +60,55 @@ export function Layout() {
           </nav>
         )}
       </header>
-      {ended && (
-        <div className="banner" role="alert">
-          <p>
-            Your session has ended. Your unsent edits are kept on this device.{' '}
-            <Link to={`/login?next=${encodeURIComponent(here)}`}>Log in again</Link> to continue where you were.
-          </p>
-        </div>
-      )}
+      {ended && <SessionEndedBanner ended={ended} next={here} />}
       {!ended && <VerifyBanner user={user} />}
       <main id="main">
         {user !== null && <LegacyOffer />}
         <Outlet />
       </main>
     </>
+  );
+}
+
+/**
+ * The session ended: nothing of the person is shown any more. Answers they typed and that were
+ * not sent are kept until they choose: kept, they are sent when the same account logs in here
+ * again (never into another account); discarded, they are deleted from this browser now.
+ */
+function SessionEndedBanner({ ended, next }: { ended: EndedSession; next: string }) {
+  const [choice, setChoice] = useState<'kept' | 'discarded' | null>(null);
+  const answers = ended.unsent === 1 ? '1 answer' : `${ended.unsent} answers`;
+  return (
+    <div className="banner" role="alert">
+      <p>
+        Your session has ended, so this page no longer shows your work.{' '}
+        <Link to={`/login?next=${encodeURIComponent(next)}`}>Log in again</Link> to continue where you were.
+      </p>
+      {ended.unsent > 0 && choice === null && (
+        <>
+          <p>
+            {answers} you typed could not be sent. Keep them on this browser (they are sent when you log in again here
+            to the same account; anyone using this browser could read them meanwhile), or discard them.
+          </p>
+          <div className="actions">
+            <button type="button" onClick={() => setChoice('kept')}>
+              Keep them until I log in again
+            </button>
+            <button
+              type="button"
+              className="danger"
+              onClick={() => {
+                discardUnsentEdits(ended.userId);
+                setChoice('discarded');
+              }}
+            >
+              Discard them
+            </button>
+          </div>
+        </>
+      )}
+      {choice === 'kept' && <p>Kept on this browser until you log in again.</p>}
+      {choice === 'discarded' && <p>Discarded: nothing of yours is left on this browser.</p>}
+    </div>
   );
 }

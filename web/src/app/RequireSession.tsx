@@ -8,8 +8,9 @@ export function RequireSession({ children }: { children: ReactNode }) {
   const ended = useSessionEnded();
   const location = useLocation();
   if (me.isPending) return <p role="status">Loading…</p>;
-  // After a 401 the screen stays as it was (with its unsent edits) under the session banner.
-  if (me.data === null && !ended) {
+  // After a 401 nothing of the person is shown: the session banner says why and offers to log in.
+  if (ended) return null;
+  if (me.data === null) {
     return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
   }
   if (me.isError && !me.data) return <p role="alert">The server cannot be reached. Try again in a moment.</p>;

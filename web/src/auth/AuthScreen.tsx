@@ -1,7 +1,10 @@
 import { useMutation } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { api } from '../api/client';
+import { useQueryClient } from '@tanstack/react-query';
+import { ApiError, api, type GuestWork, type GuestWorkChoice } from '../api/client';
+import { forgetPerson } from '../app/forget';
+import { GuestWorkDialog } from './GuestWorkDialog';
 import { PASSWORD_RULES } from '../api/routes';
 import { ScreenHeading } from '../app/ScreenHeading';
 import { useMe, useSessionChanged } from '../app/session';
@@ -23,12 +26,27 @@ export function AuthScreen({ mode }: { mode: 'login' | 'register' }) {
   const rulesId = useId();
   const errorId = useId();
   const guest = me.data?.guest === true;
+  const client = useQueryClient();
+  // Set when the server asks a guest what becomes of the guest's work (409).
+  const [guestWork, setGuestWork] = useState<GuestWork | null>(null);
 
   const submit = useMutation({
-    mutationFn: () => (mode === 'login' ? api.login({ email, password }) : api.register({ email, password })),
+    mutationFn: (choice: GuestWorkChoice | undefined) =>
+      mode === 'login' ? api.login({ email, password, ...(choice ? { guestWork: choice } : {}) }) : api.register({ email, password }),
     onSuccess: ({ user }) => {
+      setGuestWork(null);
+      // A guest who logged in to an account has ended (merged or discarded): nothing of the
+      // guest stays on this browser, unsent edits included.
+      if (me.data && me.data.id !== user.id) forgetPerson(client, me.data.id, { keepUnsent: false });
       sessionChanged(user);
       void navigate(next);
+    },
+    onError: (error) => {
+      if (error instanceof ApiError && error.code === 'guest_work_choice_required') {
+        setGuestWork(error.details.guestWork as GuestWork);
+      } else {
+        setGuestWork(null);
+      }
     },
   });
 
@@ -38,13 +56,19 @@ export function AuthScreen({ mode }: { mode: 'login' | 'register' }) {
     // The rule is shown before submitting; checking it here saves a round trip.
     const short = mode === 'register' && password.length < PASSWORD_RULES.minLength;
     setTooShort(short);
-    if (!short) submit.mutate();
+    if (!short) submit.mutate(undefined);
   };
 
   const title = mode === 'login' ? 'Log in' : 'Create account';
   return (
     <section className="narrow">
       <ScreenHeading>{title}</ScreenHeading>
+      {mode === 'login' && guest && (
+        <p className="note">
+          You are working as a guest. If you log in to an account, you choose whether to add your guest work to it or
+          to discard it.
+        </p>
+      )}
       {mode === 'register' && guest && (
         <p className="note">
           You are working as a guest. When you create your account, everything you have done so far — workbook answers,
@@ -85,7 +109,7 @@ export function AuthScreen({ mode }: { mode: 'login' | 'register' }) {
             The password needs at least {PASSWORD_RULES.minLength} characters.
           </p>
         )}
-        {submit.isError && !tooShort && (
+        {submit.isError && !tooShort && !guestWork && !(submit.error instanceof ApiError && submit.error.code === 'guest_work_choice_required') && (
           <p id={errorId} role="alert" className="error">
             {authErrorText(submit.error, mode)}
           </p>
@@ -99,6 +123,12 @@ export function AuthScreen({ mode }: { mode: 'login' | 'register' }) {
           </p>
         )}
       </form>
+      <GuestWorkDialog
+        work={guestWork}
+        busy={submit.isPending}
+        onChoose={(choice) => submit.mutate(choice)}
+        onCancel={() => setGuestWork(null)}
+      />
       <p>
         {mode === 'login' ? (
           <>

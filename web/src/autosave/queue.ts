@@ -7,6 +7,12 @@
  * per user, so a closed tab or a reload while offline loses nothing. A failed save is retried
  * with backoff; a conflict (another tab or device saved first) is never settled silently: the
  * queue stops and offers both versions of each answer the other side changed.
+ *
+ * The edits belong to one account. When that account's session ends (a 401), or before a send
+ * the page no longer has that account signed in, the queue stops for good: it never sends again,
+ * so the edits can never reach another account that logged in on the same browser. They stay in
+ * storage under the account's key (if the person chose to keep them) and a new queue of the same
+ * account, after it logs in again, sends them.
  */
 
 export type Answers = Record<string, string>;
@@ -31,12 +37,12 @@ export type SaveOutcome =
   | { kind: 'offline' }
   /** The server failed (5xx) or was unreachable for a moment: worth retrying. */
   | { kind: 'failed' }
-  /** The session ended (401): kept until the person logs in again. */
+  /** The session ended (401): the queue stops for good; the edits stay stored for the same account. */
   | { kind: 'unauthenticated' }
   /** The server refused the edit itself (e.g. an answer over the length limit). */
   | { kind: 'rejected'; message: string };
 
-export type SaveStatus = 'idle' | 'pending' | 'saving' | 'saved' | 'offline' | 'retrying' | 'conflict' | 'paused' | 'rejected';
+export type SaveStatus = 'idle' | 'pending' | 'saving' | 'saved' | 'offline' | 'retrying' | 'conflict' | 'ended' | 'rejected';
 
 /** The words shown for each status (the browser tests look for these exact texts). */
 export const STATUS_TEXT: Record<SaveStatus, string> = {
@@ -47,7 +53,7 @@ export const STATUS_TEXT: Record<SaveStatus, string> = {
   offline: 'Offline — your changes are kept on this device and will be sent when you are back',
   retrying: 'Could not save — retrying',
   conflict: 'Another tab or device saved this workbook too — choose which version to keep',
-  paused: 'Your session has ended — your changes are kept on this device until you log in',
+  ended: 'Your session has ended — nothing more is sent from this page',
   rejected: 'Could not save',
 };
 
@@ -82,6 +88,11 @@ export interface AutosaveOptions {
   /** One key per user: a shared browser never mixes two people's unsent edits. */
   storageKey: string;
   send(request: SaveRequest): Promise<SaveOutcome>;
+  /**
+   * Asked before every send: whether the account these edits belong to is still the one signed
+   * in on this page. When it says no, the queue stops for good without sending.
+   */
+  ownerSignedIn?(): boolean;
   debounceMs?: number;
   /** Waits between retries; the last one repeats. */
   backoffMs?: number[];
@@ -117,6 +128,7 @@ export class AutosaveQueue {
   private readonly storage: KeyValueStorage;
   private readonly storageKey: string;
   private readonly sendRequest: AutosaveOptions['send'];
+  private readonly ownerSignedIn: () => boolean;
   private readonly debounceMs: number;
   private readonly backoffMs: number[];
   private readonly timers: Timers;
@@ -142,6 +154,7 @@ export class AutosaveQueue {
     this.storage = options.storage;
     this.storageKey = options.storageKey;
     this.sendRequest = options.send;
+    this.ownerSignedIn = options.ownerSignedIn ?? (() => true);
     this.debounceMs = options.debounceMs ?? 800;
     this.backoffMs = options.backoffMs ?? DEFAULT_BACKOFF;
     this.timers = options.timers ?? {
@@ -165,8 +178,9 @@ export class AutosaveQueue {
     if (this.hasUnsent()) this.status = 'pending';
   }
 
-  /** Begins sending (edits restored from the device go at once); again after `close()`. */
+  /** Begins sending (edits restored from the device go at once); again after `close()`, never once ended. */
   start(): void {
+    if (this.status === 'ended') return;
     this.closed = false;
     if (this.hasUnsent() && this.status !== 'conflict') this.schedule(0);
   }
@@ -217,7 +231,7 @@ export class AutosaveQueue {
 
   private changed(): void {
     this.persist();
-    if (this.status === 'conflict' || this.status === 'paused') return this.notify();
+    if (this.status === 'conflict' || this.status === 'ended') return this.notify();
     if (!this.hasUnsent()) {
       if (!this.inFlight && this.status === 'pending') this.setStatus('saved');
       return this.notify();
@@ -230,10 +244,9 @@ export class AutosaveQueue {
     this.notify();
   }
 
-  /** Sends what is waiting now (page hidden, the connection is back, the person logged in again). */
+  /** Sends what is waiting now (page hidden, the connection is back). Never once the session ended. */
   flush(): Promise<void> {
-    if (this.status === 'conflict' || this.closed) return Promise.resolve();
-    if (this.status === 'paused') this.status = 'pending';
+    if (this.status === 'conflict' || this.status === 'ended' || this.closed) return Promise.resolve();
     this.clearTimer();
     return this.send();
   }
@@ -304,10 +317,15 @@ export class AutosaveQueue {
     if (this.inFlight) {
       // One save at a time; whatever was typed meanwhile goes right after it.
       await this.inFlight;
-      if (this.hasUnsent() && this.status !== 'conflict' && this.status !== 'paused') return this.send();
+      if (this.hasUnsent() && this.status !== 'conflict' && this.status !== 'ended') return this.send();
       return;
     }
-    if (!this.hasUnsent() || this.closed) return;
+    if (!this.hasUnsent() || this.closed || this.status === 'ended') return;
+    if (!this.ownerSignedIn()) {
+      this.end();
+      this.notify();
+      return;
+    }
     const sentAnswers = { ...this.unsent };
     const sentStep = this.unsentStep;
     const request: SaveRequest = { revision: this.editsRevision };
@@ -363,7 +381,7 @@ export class AutosaveQueue {
         this.retryLater();
         break;
       case 'unauthenticated':
-        this.setStatus('paused');
+        this.end();
         break;
       case 'rejected':
         this.error = outcome.message;
@@ -403,6 +421,13 @@ export class AutosaveQueue {
     this.conflict = { entries, current };
     this.persist();
     this.setStatus('conflict');
+  }
+
+  /** Stops for good: the account's session ended here; the stored edits are left for it. */
+  private end(): void {
+    this.clearTimer();
+    this.closed = true;
+    this.setStatus('ended');
   }
 
   private retryLater(): void {
@@ -468,6 +493,13 @@ function readStored(storage: KeyValueStorage, key: string): StoredEdits | null {
   } catch {
     return null;
   }
+}
+
+/** How many answers (and step moves) are kept unsent under `key`: 0 when none or unreadable. */
+export function storedEditCount(storage: KeyValueStorage, key: string): number {
+  const stored = readStored(storage, key);
+  if (!stored) return 0;
+  return Object.keys(stored.answers).length + (stored.currentStep === undefined ? 0 : 1);
 }
 
 /** The storage key of a user's unsent workbook edits. */

@@ -1,6 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, useSyncExternalStore } from 'react';
-import { ApiError, api } from '../api/client';
+import { ApiError, api, signedInUserId } from '../api/client';
 import type { WorkbookState } from '../api/types';
 import { AutosaveQueue, unsentEditsKey, type SaveOutcome, type SaveRequest } from '../autosave/queue';
 
@@ -37,6 +37,8 @@ export function useAutosave(userId: number, initial: WorkbookState) {
       new AutosaveQueue(initial, {
         storage: window.localStorage,
         storageKey: unsentEditsKey(userId),
+        // Checked before every send: these edits go only to the account they were typed in.
+        ownerSignedIn: () => signedInUserId() === userId,
         send: async (request) => {
           const outcome = await saveThroughApi(request);
           if (outcome.kind === 'saved') client.setQueryData(WORKBOOK_KEY, outcome.state);
