@@ -1,6 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
-import { proxyList } from './http/client-address.js';
+import { proxyList, type TrustProxySetting } from './http/client-address.js';
 
 /** Raised for configuration that cannot work; the CLI prints its message on one line and exits 2. */
 export class ConfigError extends Error {
@@ -98,7 +98,7 @@ export interface Config {
   dataDir: string;
   sessionTtlDays: number;
   /** Fastify's `trustProxy`: whether (and which) X-Forwarded-For hops to believe. */
-  trustProxy: boolean | number | string[];
+  trustProxy: TrustProxySetting;
   /** Failed logins allowed per client address (and per known browser) within the window. */
   loginMaxFailures: number;
   /** Failed logins allowed per email from all addresses together (known browsers apart) within the window. */

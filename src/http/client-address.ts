@@ -1,6 +1,5 @@
 import { BlockList, isIP } from 'node:net';
 import type { FastifyRequest } from 'fastify';
-import type { Config } from '../config.js';
 
 /** Longest textual IP address: a full IPv6 address with an embedded IPv4 tail (45 characters). */
 const MAX_ADDRESS_LENGTH = 45;
@@ -17,13 +16,16 @@ export function validAddress(address: string | undefined): string | null {
   return unmapped(address);
 }
 
+/** `TRUST_PROXY` as read: trust every hop, a hop count, or the listed addresses and CIDR ranges. */
+export type TrustProxySetting = boolean | number | string[];
+
 /**
  * Which hops of `X-Forwarded-For` to believe, as Fastify's `trustProxy` function
  * `(address, hop) => boolean`: hop 0 is the connection's peer, hop 1 the last address the
  * nearest proxy appended, and so on. Fastify itself treats a hop count as "trust nobody" (it
  * cannot check the peer), so Mosaic passes this function instead of the raw setting.
  */
-export function proxyTrust(setting: Config['trustProxy']): false | ((address: string, hop: number) => boolean) {
+export function proxyTrust(setting: TrustProxySetting): false | ((address: string, hop: number) => boolean) {
   if (setting === false || setting === 0) return false;
   if (setting === true) return () => true;
   if (typeof setting === 'number') return (_address, hop) => hop < setting;
