@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../testing/databases.js';
 import { openDatabase } from '../db/connection.js';
 import { ProxyClient, startHaproxy, type Haproxy } from '../testing/haproxy.js';
-import { lostWrites, registerPeople, runMixedLoad } from '../testing/mixed-load.js';
+import { assertNothingFailedOrLost, registerPeople, runMixedLoad } from '../testing/mixed-load.js';
 import { freePort } from '../testing/ports.js';
 import { RATE_LIMITS_RAISED } from '../testing/rate-limits.js';
 import { HttpClient, startServerProcess, type ServerProcess } from '../testing/server-process.js';
@@ -170,14 +170,7 @@ if (BACKENDS.includes('postgres')) {
       for (const client of clients) client.close();
 
       t.diagnostic(`${result.requests} requests during the roll; ${result.acknowledged.chatMessageIds.length} chat messages, ${result.acknowledged.files.length} uploads acknowledged`);
-      assert.deepEqual(result.failures, [], `${result.failures.length} of ${result.requests} requests failed`);
-      assert.ok(result.acknowledged.chatMessageIds.length > 0 && result.acknowledged.files.length > 0 && result.acknowledged.workbooks.size > 0);
-      const direct = openDatabase(database.config);
-      try {
-        assert.deepEqual(await lostWrites(direct.db, result.acknowledged), []);
-      } finally {
-        await direct.close();
-      }
+      await assertNothingFailedOrLost(database.config, result);
     });
   });
 }

@@ -1,5 +1,8 @@
+import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import type { DatabaseConfig } from '../config.js';
+import { openDatabase } from '../db/connection.js';
 import type { DB } from '../db/schema.js';
 
 // A mixed load of what people do (logins, workbook saves, chat, uploads, downloads), run by
@@ -137,4 +140,19 @@ export async function lostWrites(db: Kysely<DB>, acknowledged: Acknowledged): Pr
     }
   }
   return lost;
+}
+
+/**
+ * What a load through a pooler or across a roll must show: no request failed, some of each
+ * kind of write was acknowledged, and every acknowledged write is found by a direct connection.
+ */
+export async function assertNothingFailedOrLost(database: DatabaseConfig, result: MixedLoadResult): Promise<void> {
+  assert.deepEqual(result.failures, [], `${result.failures.length} of ${result.requests} requests failed`);
+  assert.ok(result.acknowledged.chatMessageIds.length > 0 && result.acknowledged.files.length > 0 && result.acknowledged.workbooks.size > 0);
+  const direct = openDatabase(database);
+  try {
+    assert.deepEqual(await lostWrites(direct.db, result.acknowledged), []);
+  } finally {
+    await direct.close();
+  }
 }
