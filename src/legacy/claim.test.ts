@@ -144,7 +144,7 @@ for (const backend of BACKENDS) {
       const s = await status(t.ctx.db);
       assert.deepEqual(s.sessions, { unclaimed: 1, claimed: 2, removed: 0 });
       assert.deepEqual(s.unclaimedItems, [{ kind: 'chat', count: 1 }]);
-      assert.equal(s.accounts, 4);
+      assert.equal(s.accounts, 5);
       const soon = await purgeExpired(t.ctx, new Date(Date.now() + 364 * 86_400_000));
       assert.equal(soon.unclaimedLegacyWork, 0);
       const later = await purgeExpired(t.ctx, new Date(Date.now() + 366 * 86_400_000));

@@ -38,6 +38,8 @@ for (const backend of BACKENDS) {
       before(async () => {
         fixture = damagedLegacyData(sourceKind);
         source = await writeLegacySource(sourceKind, fixture.rows);
+        // Someone registered on Mosaic with an address a legacy account also had.
+        await t.client().register('dan@example.org', 'dan registered on mosaic');
       });
       after(async () => {
         await source?.drop();
@@ -49,7 +51,7 @@ for (const backend of BACKENDS) {
         const dry = await runImport(source.location, fixture.uploads, t.ctx.db, true);
         assert.equal(dry.dryRun, true);
         assert.deepEqual(await tableCounts(t.ctx.db), before);
-        assert.equal(dry.counts.users.imported, 4);
+        assert.equal(dry.counts.users.imported, 5);
         assert.equal(dry.counts.wimd_outputs.imported, sourceKind === 'sqlite' ? 6 : 5);
         assert.ok(dry.problems.length > 10);
       });
@@ -57,13 +59,14 @@ for (const backend of BACKENDS) {
       it('imports accounts and work, and reports every row not imported as it was', async () => {
         report = await runImport(source.location, fixture.uploads, t.ctx.db);
         const c = report.counts;
-        assert.deepEqual(c.users, { read: 5, imported: 4, alreadyPresent: 0, notImported: 1 });
+        assert.deepEqual(c.users, { read: 6, imported: 5, alreadyPresent: 0, notImported: 1 });
         assert.deepEqual(c.sessions, { read: 4, imported: 2, alreadyPresent: 0, notImported: 2 });
         assert.deepEqual(c.wimd_outputs, { read: sourceKind === 'sqlite' ? 7 : 6, imported: sourceKind === 'sqlite' ? 6 : 5, alreadyPresent: 0, notImported: 1 });
         assert.deepEqual(c.job_matches, { read: 3, imported: 3, alreadyPresent: 0, notImported: 0 });
         assert.deepEqual(c.resume_versions, { read: 2, imported: 2, alreadyPresent: 0, notImported: 0 });
         assert.deepEqual(c.file_uploads, { read: 8, imported: 4, alreadyPresent: 0, notImported: 4 });
-        assert.equal(c.duplicateEmails, 1);
+        assert.equal(c.duplicateEmails, 2);
+        assert.match(problemFor(report, 'users', 'u-dan'), /dan@example\.org already belongs to a Mosaic account; this account gets dan\+legacy-[0-9a-f]{12}@example\.org/);
         assert.equal(c.problems, report.problems.length);
 
         // Accounts: an address that is not one, an unparseable hash, a case-variant duplicate, NULL times.
@@ -166,6 +169,18 @@ for (const backend of BACKENDS) {
         // The address's owner still logs in with hers, into her own account.
         const ownerLogin = await t.client().post('/api/auth/login', { email: 'ann@example.org', password: PASSWORDS.ann });
         assert.equal(ownerLogin.body.user.id, owner.id);
+      });
+
+      it('an address a Mosaic account already held: both log in with their own password, each into their own account', async () => {
+        const mosaic = await t.client().post('/api/auth/login', { email: 'dan@example.org', password: 'dan registered on mosaic' });
+        assert.equal(mosaic.status, 200);
+        assert.equal(mosaic.body.user.email, 'dan@example.org');
+        const legacy = await t.client().post('/api/auth/login', { email: 'Dan@Example.org', password: PASSWORDS.dan });
+        assert.equal(legacy.status, 200, JSON.stringify(legacy.body));
+        assert.match(legacy.body.user.email, /^dan\+legacy-[0-9a-f]{12}@example\.org$/);
+        assert.notEqual(legacy.body.user.id, mosaic.body.user.id);
+        const neither = await t.client().post('/api/auth/login', { email: 'dan@example.org', password: 'neither of them' });
+        assert.equal(neither.status, 401);
       });
 
       it('a password change clears the legacy hash for good', async () => {

@@ -69,7 +69,7 @@ export async function importLegacy(options: ImportOptions): Promise<ImportResult
   for await (const rows of batches(source, 'users', batchRows)) for (const row of rows) owners.consider(row);
   for await (const rows of batches(source, 'users', batchRows)) {
     const accounts = rows.map(mapAccount);
-    const done = db ? await store.importedAccounts(db, accounts.map((a) => a.legacyId)) : new Set<string>();
+    const done = db ? await store.importedAccounts(db, accounts.map((a) => a.legacyId)) : new Map<string, string | null>();
     const emails = [...new Set(accounts.flatMap((a) => (a.email && !done.has(a.legacyId) ? [a.email] : [])))];
     const taken = db ? await store.takenEmails(db, emails) : new Set<string>();
     const fresh: store.NewAccount[] = [];
@@ -82,7 +82,11 @@ export async function importLegacy(options: ImportOptions): Promise<ImportResult
         report.problem('users', account.legacyId, problems);
         continue;
       }
-      const owner = owners.owns(account.email, account.legacyId) && !(taken.has(account.email) && !done.has(account.legacyId));
+      // Already imported: the address it was given says which way the rule went then.
+      const given = done.get(account.legacyId);
+      const owner = done.has(account.legacyId)
+        ? given === account.email || (given === null && owners.owns(account.email, account.legacyId))
+        : owners.owns(account.email, account.legacyId) && !taken.has(account.email);
       const address = owner ? account.email : duplicateAddress(account.email, account.legacyId);
       if (!owner) {
         report.duplicateEmails++;

@@ -13,10 +13,16 @@ export async function hasLegacyTables(db: Kysely<DB>): Promise<boolean> {
   return tables.some((t) => t.name === 'legacy_items');
 }
 
-export async function importedAccounts(db: Kysely<DB>, legacyIds: string[]): Promise<Set<string>> {
-  if (legacyIds.length === 0) return new Set();
-  const rows = await db.selectFrom('legacy_accounts').select('legacy_id').where('legacy_id', 'in', legacyIds).execute();
-  return new Set(rows.map((r) => r.legacy_id));
+/** The legacy accounts already imported, with the address each got (null once the account was deleted). */
+export async function importedAccounts(db: Kysely<DB>, legacyIds: string[]): Promise<Map<string, string | null>> {
+  if (legacyIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('legacy_accounts')
+    .leftJoin('users', 'users.id', 'legacy_accounts.user_id')
+    .select(['legacy_accounts.legacy_id', 'users.email'])
+    .where('legacy_accounts.legacy_id', 'in', legacyIds)
+    .execute();
+  return new Map(rows.map((r) => [r.legacy_id, r.email]));
 }
 
 export async function takenEmails(db: Kysely<DB>, emails: string[]): Promise<Set<string>> {

@@ -130,7 +130,7 @@ export const SESSIONS = {
   orphan: 'ffffffffffffffffffffffffffffffff',
 };
 
-export const PASSWORDS = { ann: 'ann remembers this', annUpper: 'the other ann', cara: 'cara password 3' };
+export const PASSWORDS = { ann: 'ann remembers this', annUpper: 'the other ann', cara: 'cara password 3', dan: 'dan from before' };
 
 /**
  * The predecessor's data with every kind of damage LEGACY.md lists, and the uploads folder its
@@ -157,6 +157,7 @@ export function damagedLegacyData(kind: SourceKind): { rows: LegacyRows; uploads
       { id: 'u-ann-upper', email: 'Ann@Example.org', password_hash: legacyPasswordHash(PASSWORDS.annUpper), created_at: '2022-11-01 08:00:00', last_login: '2023-06-01 10:00:00', subscription_tier: null },
       { id: 'u-bob', email: 'bob@example.org', password_hash: 'not-a-hash', created_at: '2023-02-01 00:00:00', last_login: null, subscription_tier: null },
       { id: 'u-cara', email: 'Cara@Example.org', password_hash: legacyPasswordHash(PASSWORDS.cara), created_at: null, last_login: null, subscription_tier: null },
+      { id: 'u-dan', email: 'Dan@Example.org', password_hash: legacyPasswordHash(PASSWORDS.dan), created_at: '2023-03-01 00:00:00', last_login: '2023-04-01 00:00:00', subscription_tier: null },
       { id: 'u-nomail', email: 'not an address', password_hash: legacyPasswordHash('whatever1'), created_at: '2023-02-01 00:00:00', last_login: null, subscription_tier: null },
     ],
     sessions: [
