@@ -16,31 +16,9 @@ import { openDatabase } from '../src/db/connection.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { copyDatabase } from '../src/datacopy/copy.js';
 import { processMemoryMb } from './proc.js';
+import { ADMIN_URL, adminQuery, scratchDatabase } from './scratch-databases.js';
 
-const admin = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const sizes = (process.env.BENCH_ROWS ?? '250000,1000000').split(',').map((n) => Number(n.trim()));
-
-function databaseUrl(name: string): string {
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function adminQuery(text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
-
-async function scratchDatabase(name: string): Promise<string> {
-  await adminQuery(`drop database if exists ${name} with (force)`);
-  await adminQuery(`create database ${name}`);
-  return databaseUrl(name);
-}
 
 const WORDS = 'career change coach values skills interview design teaching data empathy plan next step résumé 🎯'.split(' ');
 
@@ -188,7 +166,7 @@ if (process.argv[2] === 'generate') {
 }
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mosaic-bench-copy-'));
-console.log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), Node ${process.version}, PostgreSQL at ${new URL(admin).host}`);
+console.log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), Node ${process.version}, PostgreSQL at ${new URL(ADMIN_URL).host}`);
 try {
   for (const size of sizes) {
     const file = path.join(dir, `bench-${size}.db`);

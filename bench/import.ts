@@ -11,34 +11,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { generatedLegacyData, writeLegacySource } from '../src/testing/legacy-fixtures.js';
 import { processMemoryMb } from './proc.js';
+import { ADMIN_URL, adminQuery, scratchDatabase } from './scratch-databases.js';
 
-const admin = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const people = Number(process.env.BENCH_PEOPLE ?? 10_000);
 const exchanges = Number(process.env.BENCH_EXCHANGES ?? 10);
 const BIN = fileURLToPath(new URL('../bin/mosaic.js', import.meta.url));
 const TARGET_SECONDS = 60;
 const TARGET_RSS_MB = 300;
-
-async function adminQuery(text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
-
-async function scratchDatabase(name: string): Promise<string> {
-  await adminQuery(`drop database if exists ${name} with (force)`);
-  await adminQuery(`create database ${name}`);
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
 
 interface Measured {
   wallSeconds: number;
@@ -65,7 +46,7 @@ async function measured(args: string[], env: Record<string, string>): Promise<Me
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mosaic-bench-import-'));
-console.log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), Node ${process.version}, PostgreSQL at ${new URL(admin).host}`);
+console.log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), Node ${process.version}, PostgreSQL at ${new URL(ADMIN_URL).host}`);
 try {
   const uploads = path.join(dir, 'uploads');
   fs.mkdirSync(uploads);
