@@ -63,14 +63,15 @@ for (const backend of BACKENDS) {
         assert.equal(read.body.answers['1.1'], 'before the failed deploy');
         const next = await client.put('/api/ps101', { revision: read.body.revision, answers: { '1.2': 'after it' } });
         assert.equal(next.status, 200);
-        const health = await client.get('/health');
-        assert.equal(health.status, 200);
-        assert.equal(health.body.database.pendingMigrations, 0);
+        // Readiness reads the schema (liveness never asks the database).
+        const ready = await client.get('/health/ready');
+        assert.equal(ready.status, 200);
+        assert.equal(ready.body.database.pendingMigrations, 0);
 
         // And a fresh start of the previous release on the same database works.
         const restarted = await startServer(config);
         try {
-          const response = await fetch(`${restarted.url}/health`);
+          const response = await fetch(`${restarted.url}/health/ready`);
           assert.equal(response.status, 200);
         } finally {
           await restarted.close();
