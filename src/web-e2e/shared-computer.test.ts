@@ -294,7 +294,13 @@ describeInBrowser('the web app in Chromium: a shared computer is left clean', {}
       const email = uniqueEmail('discard');
       await page.goto(app.baseUrl + '/');
       await registerInBrowser(page, email);
+      // Both screens are opened once while online, so their code and data are on the page
+      // before the connection goes (on a loaded machine the service worker may not have
+      // cached the Account screen's chunk yet).
+      await navigate(page, SCREENS.account);
+      await page.getByRole('button', { name: 'Log out', exact: true }).waitFor();
       await navigate(page, SCREENS.workbook);
+      await promptBox(page, '1.1').waitFor();
       await app.context.setOffline(true);
       await promptBox(page, '1.1').fill('Typed and never sent.');
       await seeSaveState(page, OFFLINE_MESSAGE);
