@@ -31,7 +31,8 @@ import { freePort } from '../src/testing/ports.js';
 import { RATE_LIMITS_RAISED } from '../src/testing/rate-limits.js';
 import { databaseEnv, HttpClient, startServerProcess } from '../src/testing/server-process.js';
 import { topFunctions } from './callgrind-functions.js';
-import { format, PRODUCTION_RUN_ENV } from './lib.js';
+import { PRODUCTION_RUN_ENV } from './backends.js';
+import { format } from './report.js';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 5000);
 const WARM_UP = 3000;

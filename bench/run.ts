@@ -6,23 +6,11 @@
 // tune it; PostgreSQL comes from TEST_DATABASE_URL (default: the local server).
 import os from 'node:os';
 import type { Backend } from '../src/db/connection.js';
-import {
-  CONNECTION_LEVELS,
-  DURATION_SECONDS,
-  format,
-  LOAD_CPU,
-  loadDownload,
-  loadRoute,
-  measureReplay,
-  pinProcess,
-  printRows,
-  withBackend,
-  withEmptyServer,
-  writeResults,
-  type BenchBackend,
-  type Measurement,
-  type Row,
-} from './lib.js';
+import { withBackend, withEmptyServer, type BenchBackend } from './backends.js';
+import { LOAD_CPU, pinProcess } from './cpu.js';
+import { loadDownload, loadRoute, measureReplay } from './load.js';
+import { CONNECTION_LEVELS, DURATION_SECONDS, type Measurement } from './settings.js';
+import { format, printRows, writeResults, type Row } from './report.js';
 import { processMemoryMb } from './proc.js';
 import { benchAuthMe, benchLoginTiming } from './scenarios/auth-me.js';
 import { benchChatPage } from './scenarios/chat-page.js';

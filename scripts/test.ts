@@ -61,6 +61,8 @@ if (backends.includes('postgres') && !process.env.TEST_DATABASE_URL) {
   process.env.TEST_DATABASE_URL = embedded.url;
 }
 
+// Server processes the tests start check every answer against its schema too (http/response-shapes.ts).
+process.env.CHECK_RESPONSE_SHAPES ??= '1';
 const concurrency = Number(process.env.TEST_CONCURRENCY ?? Math.max(2, os.availableParallelism()));
 const child = spawn(
   process.execPath,

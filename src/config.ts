@@ -132,6 +132,8 @@ export interface Config {
   migrateOnStart: boolean;
   /** Bearer token for GET /metrics (METRICS_TOKEN); null leaves /metrics off (404). */
   metricsToken: string | null;
+  /** CHECK_RESPONSE_SHAPES=1 (tests): every JSON answer must match its schema exactly (http/response-shapes.ts). */
+  checkResponseShapes: boolean;
   http: HttpLimits;
   mail: MailConfig;
 }
@@ -426,6 +428,7 @@ export function loadConfig(env: Env = process.env): Config {
     http: httpLimits(env, trustProxy !== false),
     pressure: pressureConfig(env),
     metricsToken: metricsToken(env),
+    checkResponseShapes: env.CHECK_RESPONSE_SHAPES === '1',
     shutdown: {
       // Long enough for a balancer checking every 2 s to fail the check twice and stop routing.
       drainMs: integer(env, 'SHUTDOWN_DRAIN_SECONDS', 5, 0, 600) * 1000,

@@ -22,6 +22,7 @@ import { registerCompression } from './http/compression.js';
 import { registerOpenApi } from './http/openapi.js';
 import { registerOriginCheck } from './http/origin-check.js';
 import { registerLoadShedding } from './http/pressure.js';
+import { checkResponseShapes } from './http/response-shapes.js';
 import { registerRequestIdHeader, requestIdGenerator } from './http/request-id.js';
 import { trackRoutes } from './http/route-table.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
@@ -92,6 +93,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   }
 
   registerErrorHandlers(app, routes, appPageForClientRoutes);
+  if (ctx.config.checkResponseShapes) checkResponseShapes(app);
   // Before any hook that may answer (load shedding, the Origin check), so every answer has them.
   registerSecurityHeaders(app, ctx.config.production);
   registerRequestIdHeader(app);

@@ -2,7 +2,9 @@ import { hashSessionToken } from '../../src/auth/sessions.js';
 import { performance } from 'node:perf_hooks';
 import { HttpClient } from '../../src/testing/server-process.js';
 import type BetterSqlite3 from 'better-sqlite3';
-import { atEachLevel, format, loadDriver, loadRoute, type BenchBackend, type Driver, type Row } from '../lib.js';
+import { type BenchBackend, type Driver } from '../backends.js';
+import { loadDriver, loadRoute } from '../load.js';
+import { atEachLevel, format, type Row } from '../report.js';
 
 // The query behind every authenticated request: the session by token hash, joined to its user.
 const LOOKUP_SQL = {

@@ -1,4 +1,6 @@
-import { atEachLevel, loadDriver, loadRoute, type BenchBackend, type Row } from '../lib.js';
+import { type BenchBackend } from '../backends.js';
+import { loadDriver, loadRoute } from '../load.js';
+import { atEachLevel, type Row } from '../report.js';
 import { readTarget, sessionLookupFor } from './auth-me.js';
 
 // The statement Kysely compiles from src/chat/store.ts's listMessages for a first page (the

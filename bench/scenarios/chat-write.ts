@@ -1,7 +1,9 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { activityDays } from '../../src/coach/metrics.js';
 import { addSeconds, nowIso } from '../../src/db/values.js';
-import { atEachLevel, inPgTransaction, loadRoute, writeCeilings, type BenchBackend, type Row } from '../lib.js';
+import { inPgTransaction, type BenchBackend } from '../backends.js';
+import { loadRoute, writeCeilings } from '../load.js';
+import { atEachLevel, type Row } from '../report.js';
 import { sessionLookupFor, writeTarget } from './auth-me.js';
 
 const CONTENT = 'I want to apply for two data analyst roles by Friday and ask a former colleague for advice.';

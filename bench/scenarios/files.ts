@@ -3,20 +3,10 @@ import { nowIso } from '../../src/db/values.js';
 import { releaseBuffer } from '../../src/http/release-after-send.js';
 import { multipartBody } from '../../src/testing/fixtures.js';
 import { buildPdf } from '../pdf.js';
-import {
-  CONNECTIONS,
-  DURATION_SECONDS,
-  format,
-  inPgTransaction,
-  loadDownload,
-  loadDriver,
-  loadRoute,
-  withEmptyServer,
-  writeCeilings,
-  type BenchBackend,
-  type Measurement,
-  type Row,
-} from '../lib.js';
+import { inPgTransaction, withEmptyServer, type BenchBackend } from '../backends.js';
+import { loadDownload, loadDriver, loadRoute, writeCeilings } from '../load.js';
+import { CONNECTIONS, DURATION_SECONDS, type Measurement } from '../settings.js';
+import { format, type Row } from '../report.js';
 import { processCpuMs, processMemoryMb, resetPeakMemory } from '../proc.js';
 
 const PDF = buildPdf(1024 * 1024);

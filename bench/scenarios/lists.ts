@@ -1,5 +1,7 @@
 import { multipartBody } from '../../src/testing/fixtures.js';
-import { atEachLevel, loadDriver, loadRoute, type BenchBackend, type Row } from '../lib.js';
+import { type BenchBackend } from '../backends.js';
+import { loadDriver, loadRoute } from '../load.js';
+import { atEachLevel, type Row } from '../report.js';
 import { readTarget, sessionLookupFor } from './auth-me.js';
 
 const LISTS = [

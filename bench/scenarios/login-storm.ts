@@ -1,5 +1,9 @@
 import { spawn } from 'node:child_process';
-import { DURATION_SECONDS, format, loadAtRate, loadRoute, pinProcess, SERVER_CPU, type BenchBackend, type Measurement, type Row } from '../lib.js';
+import { type BenchBackend } from '../backends.js';
+import { pinProcess, SERVER_CPU } from '../cpu.js';
+import { loadAtRate, loadRoute } from '../load.js';
+import { DURATION_SECONDS, type Measurement } from '../settings.js';
+import { format, type Row } from '../report.js';
 
 const PASSWORD = 'bench password 123';
 

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { format, type BenchBackend } from '../lib.js';
+import { type BenchBackend } from '../backends.js';
+import { format } from '../report.js';
 
 const RUNS = Number(process.env.BENCH_REFRESH_RUNS ?? 30);
 

@@ -1,6 +1,9 @@
 import { nowIso } from '../../src/db/values.js';
 import { sessionLookupFor, writeTarget } from './auth-me.js';
-import { atEachLevel, CONNECTION_LEVELS, loadRoute, writeCeilings, type BenchBackend, type Row } from '../lib.js';
+import { type BenchBackend } from '../backends.js';
+import { loadRoute, writeCeilings } from '../load.js';
+import { CONNECTION_LEVELS } from '../settings.js';
+import { atEachLevel, type Row } from '../report.js';
 
 const ANSWER = 'I want work where I can see the difference I make. '.repeat(40).slice(0, 2048);
 

@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { Id, NullableString, Timestamp } from '../http/response-schemas.js';
 
 export const PublicUser = Type.Object({
@@ -8,6 +8,7 @@ export const PublicUser = Type.Object({
   emailVerified: Type.Boolean({ description: 'whether the email was confirmed through a mailed link (false for a guest)' }),
   createdAt: Timestamp,
 });
+export type PublicUser = Static<typeof PublicUser>;
 
 export const UserResponse = Type.Object({ user: PublicUser });
 

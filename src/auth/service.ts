@@ -11,15 +11,10 @@ import { isLegacyHash, verifyStoredPassword } from './legacy-hash.js';
 import { deviceTokenFor, knownDevice, rememberDevice } from './devices.js';
 import { createSession, revokeUserSessions } from './sessions.js';
 import * as store from './store.js';
+import type { PublicUser } from './responses.js';
 import { deleteAccountTokens } from './account-tokens.js';
 
-export interface PublicUser {
-  id: number;
-  email: string | null;
-  guest: boolean;
-  emailVerified: boolean;
-  createdAt: string;
-}
+export type { PublicUser };
 
 export function toPublicUser(user: { id: number; email: string | null; email_verified_at: string | null; created_at: string }): PublicUser {
   return {

@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import fs from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
-import { openSqlite } from '../db/connection.js';
+import { openSqlite } from '../db/sqlite/dialect.js';
 import { approximateBytes, quoteIdentifier as q, type BatchLimits, type SourceReader, type TableSink, type TargetWriter } from './endpoints.js';
 import {
   booleanValue,

@@ -1,18 +1,13 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
-import {
-  Kysely,
-  SqliteAdapter,
-  SqliteDialect,
-  sql,
-  type DialectAdapter,
-} from 'kysely';
+import { Kysely, sql } from 'kysely';
 import type pg from 'pg';
 import { maskDatabaseUrl, poolerSettings, type DatabaseConfig } from '../config.js';
-import { MosaicPostgresDialect } from './migration-lock.js';
+import { MosaicPostgresDialect } from './postgres/dialect.js';
+import { MosaicSqliteDialect, openSqlite } from './sqlite/dialect.js';
 import type { DB } from './schema.js';
-import { allowImmediateReads, cachingSqliteDatabase, namedStatementPool, STATEMENT_CACHE_SIZE } from './prepared.js';
+import { allowImmediateReads, STATEMENT_CACHE_SIZE } from './prepared.js';
+import { namedStatementPool } from './postgres/statements.js';
+import { cachingSqliteDatabase } from './sqlite/statements.js';
 import { SqliteFileGuard } from './unavailable.js';
 
 export type Backend = DatabaseConfig['backend'];
@@ -47,32 +42,6 @@ export function checkDatabaseFile(db: Kysely<DB>): void {
   sqliteGuards.get(db)?.check();
 }
 
-export function openSqlite(file: string, synchronous: 'full' | 'normal' = 'full'): BetterSqlite3.Database {
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const database = new BetterSqlite3(file);
-  database.pragma('journal_mode = WAL');
-  database.pragma('foreign_keys = ON');
-  database.pragma('busy_timeout = 5000');
-  // FULL: a committed transaction survives a power loss, not only a process crash.
-  database.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
-  return database;
-}
-
-// SQLite does run DDL inside transactions; Kysely's adapter just does not claim it. Claiming
-// it makes the migrator wrap each run in one transaction, so a failed migration leaves no
-// half-built schema behind.
-class TransactionalSqliteAdapter extends SqliteAdapter {
-  override get supportsTransactionalDdl(): boolean {
-    return true;
-  }
-}
-
-class MosaicSqliteDialect extends SqliteDialect {
-  override createAdapter(): DialectAdapter {
-    return new TransactionalSqliteAdapter();
-  }
-}
-
 type PostgresConfig = Extract<DatabaseConfig, { backend: 'postgres' }>;
 
 /**
@@ -94,7 +63,7 @@ export function openDatabase(config: DatabaseConfig): Database {
     // pool on the first query.
     const transactionPooler = config.pooler === 'transaction';
     const openPool = async () => {
-      const { createPgPool } = await import('./postgres.js');
+      const { createPgPool } = await import('./postgres/pool.js');
       // Behind a transaction pooler the timeout cannot be a startup parameter (PgBouncer refuses
       // it): the pool below sets it per transaction instead.
       const pool = createPgPool(config.url, config.poolMax, transactionPooler ? 0 : config.statementTimeoutMs, config.connectTimeoutMs);

@@ -1,5 +1,5 @@
 import { Migrator, PostgresAdapter, sql, type Kysely, type Migration, type MigrationResult, type MigrationResultSet } from 'kysely';
-import { takeMigrationLock } from './migration-lock.js';
+import { takeMigrationLock } from './postgres/migration-lock.js';
 import { migrations as productionMigrations } from './migrations/index.js';
 
 /** Migrations by name; the production list unless a caller (a test) passes another. */

@@ -7,8 +7,9 @@ import { BACKENDS } from '../testing/databases.js';
 import { countQueriesThroughKysely } from '../testing/kysely-queries.js';
 import { useMigratedDatabase } from '../testing/migrated-database.js';
 import type { Database } from './connection.js';
-import type { BinaryCopyRow } from './binary-copy.js';
-import { cachingSqliteDatabase, compiledOnce } from './prepared.js';
+import type { BinaryCopyRow } from './postgres/binary-copy.js';
+import { compiledOnce } from './prepared.js';
+import { cachingSqliteDatabase } from './sqlite/statements.js';
 
 describe('SQLite statement cache', () => {
   it('prepares each SQL text once and evicts the least recently used beyond its capacity', () => {

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { BinaryCopyRow } from '../db/binary-copy.js';
+import type { BinaryCopyRow } from '../db/postgres/binary-copy.js';
 import { isPostgres } from '../db/migrations/columns.js';
 import { compiledOnce } from '../db/prepared.js';
 import type { DB, FilesTable } from '../db/schema.js';

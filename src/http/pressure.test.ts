@@ -91,6 +91,39 @@ describe('the queueing-delay monitor', () => {
       monitor.stop();
     }
   });
+
+  it('with an idle loop but requests spending seconds in the server (a database queue), limits requests in flight the same way', async () => {
+    const monitor = new PressureMonitor({ maxQueueMs: 200, maxHeapUsedMb: 0, maxRssMb: 0 });
+    monitor.start();
+    const held: (() => void)[] = [];
+    try {
+      // ~100 requests a second complete while 300 wait: each spends ~3 s in the server, the loop idle.
+      for (let i = 0; i < 300; i++) held.push(monitor.begin());
+      const end = performance.now() + PRESSURE_WINDOW_MS * 9;
+      while (performance.now() < end) {
+        held.shift()?.();
+        held.push(monitor.begin());
+        await sleep(10);
+      }
+      const sample = monitor.sample;
+      assert.ok(sample.eventLoopUtilization < 0.5, `the loop is idle (${sample.eventLoopUtilization})`);
+      assert.ok(sample.inFlightLimit !== null && sample.inFlightLimit < 100, `limit ${sample.inFlightLimit} with ${sample.inFlight} in flight`);
+      assert.equal(monitor.admits(), false, '300 in flight at ~100 a second would wait 3 s');
+
+      // The queue drains and requests are quick again: the limit is lifted.
+      while (held.length > 0) held.pop()?.();
+      const quick = performance.now() + PRESSURE_WINDOW_MS * 6;
+      while (performance.now() < quick) {
+        monitor.begin()();
+        await sleep(10);
+      }
+      assert.equal(monitor.sample.inFlightLimit, null);
+      assert.equal(monitor.admits(), true);
+    } finally {
+      for (const done of held) done();
+      monitor.stop();
+    }
+  });
 });
 
 for (const backend of BACKENDS) {

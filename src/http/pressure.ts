@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { PressureConfig } from '../config.js';
 import { publishUnavailable } from '../metrics/events.js';
 import { sendError } from './error-body.js';
+import { RECENT_MS, RecentCompletions } from './recent-completions.js';
 
 const RETRY_AFTER_SECONDS = 2;
 const MB = 1024 * 1024;
@@ -19,27 +20,24 @@ const RESOLUTION_MS = 10;
  */
 export const SUSTAINED_WINDOWS = 2;
 
-/** Route config that lets a route through even under pressure (health checks, metrics). */
-export const alwaysAdmitted = { admittedUnderPressure: true };
+export { alwaysAdmitted, waitsOutside } from './route-config.js';
 /**
- * Route config for requests that spend most of their time waiting outside this process (the
- * coach's API, an upload's body arriving): they are not work queued for the loop, so they are
- * left out of the in-flight count the admission limit reads.
+ * Below this many requests in flight nothing is shed by the in-flight limit, whatever the
+ * measured rate says: enough to keep a database pool busy. Bursts of fast requests (a page's
+ * requests from many tabs, the bench's 50 connections of who-am-I) are let in by the measured
+ * limit itself, which for them is in the thousands.
  */
-export const waitsOutside = { waitsOutside: true };
-/**
- * Below this many requests in flight nothing is shed by the in-flight limit: a burst of a few
- * dozen (a page's requests from many tabs, the bench's 20 and 50 connections) is always let in.
- */
-export const MIN_IN_FLIGHT = 32;
+export const MIN_IN_FLIGHT = 8;
 /** The loop counts as saturated (its completions measure what it can serve) from this busy share. */
 const SATURATED = 0.9;
+/** Fewer recent completions than this say nothing about the typical time in the server. */
+const MIN_COMPLETIONS = 8;
 
 export interface PressureSample {
   underPressure: boolean;
   /** The p99 of the event-loop delay over the last window: how long a new request waited to be read. */
   queueDelayP99Ms: number;
-  /** Requests in flight beyond which new ones are shed, or null while the loop is not saturated. */
+  /** Requests in flight beyond which new ones are shed, or null while the server is not saturated. */
   inFlightLimit: number | null;
   inFlight: number;
   /** Share of the last window the loop was busy: reported, never a reason to shed. */
@@ -67,7 +65,8 @@ export class PressureMonitor {
   #saturatedWindows = 0;
   #lastUtilization = performance.eventLoopUtilization();
   #inFlight = 0;
-  #completed = 0;
+  #startedAt = 0;
+  readonly #recent = new RecentCompletions();
   #inFlightLimit = Number.POSITIVE_INFINITY;
   #sample: PressureSample = { underPressure: false, queueDelayP99Ms: 0, inFlightLimit: null, inFlight: 0, eventLoopUtilization: 0, heapUsedBytes: 0, rssBytes: 0 };
 
@@ -83,10 +82,10 @@ export class PressureMonitor {
   /**
    * Whether one more request may start: refused while the loop is late (above), or while the
    * requests already in flight would keep a new one waiting longer than the target. By
-   * Little's law that wait is in-flight / completions per second, measured only while the loop
+   * Little's law that wait is in-flight / completions per second, measured only while the server
    * is saturated (then completions are what it can serve): at 50 connections of who-am-I the
-   * limit is in the thousands; under a flood of heavy requests it keeps the admitted ones to
-   * what finishes within the target, with the loop still fully used.
+   * limit is in the thousands; under a flood of heavy requests it keeps the admitted ones to what
+   * finishes within the target, with the loop or the database still fully used.
    */
   admits(): boolean {
     return !this.#sample.underPressure && this.#inFlight < this.#inFlightLimit;
@@ -95,12 +94,13 @@ export class PressureMonitor {
   /** Counts a request in flight until `done` is called (once). */
   begin(): () => void {
     this.#inFlight++;
+    const startedAt = performance.now();
     let open = true;
     return () => {
       if (!open) return;
       open = false;
       this.#inFlight--;
-      this.#completed++;
+      this.#recent.record(startedAt, performance.now());
     };
   }
 
@@ -117,6 +117,8 @@ export class PressureMonitor {
     this.#histogram.reset();
     this.#histogram.enable();
     this.#lastTick = performance.now();
+    this.#startedAt = this.#lastTick;
+    this.#recent.clear();
     this.#lastUtilization = performance.eventLoopUtilization();
     this.#timer = setInterval(() => this.#judge(), PRESSURE_WINDOW_MS);
     this.#timer.unref();
@@ -139,12 +141,17 @@ export class PressureMonitor {
     this.#lastTick = now;
     const utilization = performance.eventLoopUtilization(this.#lastUtilization).utilization;
     this.#lastUtilization = performance.eventLoopUtilization();
-    const perSecond = (this.#completed * 1000) / Math.max(1, elapsed);
-    this.#completed = 0;
     const { maxQueueMs, maxHeapUsedMb, maxRssMb } = this.#config;
-    // Only a loop saturated for a while measures what it can serve by its completions; an idle
-    // server's say only how little it was asked, and one busy window (a long task) is a pause.
-    this.#saturatedWindows = utilization >= SATURATED ? this.#saturatedWindows + 1 : 0;
+    const recent = this.#recent.summary(now);
+    const perSecond = (recent.count * 1000) / Math.max(PRESSURE_WINDOW_MS, Math.min(RECENT_MS, now - this.#startedAt));
+    // Only a server saturated for a while measures what it can serve by its completions: its loop
+    // busy, or its typical request spending longer than the target inside it. The second is how
+    // a queue shows when the loop is not what is short: requests waiting for the database's
+    // connections, or for a CPU the database shares, while the loop idles (seconds of waiting on
+    // PostgreSQL with nothing shed). An idle server's completions say only how little it was
+    // asked, and one busy or slow window (a long task) is a pause.
+    const queued = recent.count >= MIN_COMPLETIONS && recent.medianMs > maxQueueMs;
+    this.#saturatedWindows = utilization >= SATURATED || queued ? this.#saturatedWindows + 1 : 0;
     this.#inFlightLimit =
       maxQueueMs > 0 && this.#saturatedWindows >= SUSTAINED_WINDOWS && perSecond > 0
         ? Math.max(MIN_IN_FLIGHT, Math.ceil((perSecond * maxQueueMs) / 1000))
@@ -172,18 +179,12 @@ declare module 'fastify' {
   interface FastifyInstance {
     pressure: PressureMonitor;
   }
-  interface FastifyContextConfig {
-    /** Never shed (health checks, metrics). */
-    admittedUnderPressure?: boolean;
-    /** Left out of the in-flight count: its time is spent waiting outside this process. */
-    waitsOutside?: boolean;
-  }
 }
 
 /**
  * Sheds load only when it cannot be served in time: while the p99 of the event-loop delay has
  * been above `PRESSURE_MAX_QUEUE_MS` in two 500 ms windows in a row, while the requests in
- * flight on a saturated loop would keep a new one waiting longer than that (`admits`), or
+ * flight on a saturated server would keep a new one waiting longer than that (`admits`), or
  * while memory is past a limit, if one is set,
  * new requests get 503 `overloaded` at once (a few microseconds each), so those already
  * admitted finish. Health checks and metrics are always admitted.
@@ -218,7 +219,7 @@ export const PressureReport = Type.Object({
   eventLoopDelayMs: Type.Number({ description: 'p99 of the event-loop delay over the last 500 ms: the queueing delay a new request pays' }),
   eventLoopUtilization: Type.Number(),
   inFlight: Type.Integer({ description: 'requests counted in flight now' }),
-  inFlightLimit: Type.Union([Type.Integer(), Type.Null()], { description: 'in flight beyond which new requests are shed; null while the loop is not saturated' }),
+  inFlightLimit: Type.Union([Type.Integer(), Type.Null()], { description: 'in flight beyond which new requests are shed; null while the server is not saturated' }),
   heapUsedBytes: Type.Integer(),
   rssBytes: Type.Integer(),
 });

@@ -2,6 +2,7 @@
  * Unclaimed legacy work as it waits in `legacy_items.data`: already in Mosaic's shapes, so a
  * claim only copies it into the person's tables.
  */
+import type { WorkCounts } from './responses.js';
 
 export type ItemKind = 'ps101' | 'chat' | 'job_match' | 'resume' | 'file';
 
@@ -50,14 +51,7 @@ export interface FileItem {
 
 export type ItemData = Ps101Item | ChatItem | JobMatchItem | ResumeItem | FileItem;
 
-/** What a claim brought, or a preview found: one count per kind. */
-export interface WorkCounts {
-  workbookResponses: number;
-  chatExchanges: number;
-  jobMatches: number;
-  resumes: number;
-  files: number;
-}
+export type { WorkCounts };
 
 export const emptyCounts = (): WorkCounts => ({ workbookResponses: 0, chatExchanges: 0, jobMatches: 0, resumes: 0, files: 0 });
 

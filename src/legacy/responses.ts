@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 
 export const LegacyWork = Type.Object({
   workbookResponses: Type.Integer({ minimum: 0 }),
@@ -7,6 +7,8 @@ export const LegacyWork = Type.Object({
   resumes: Type.Integer({ minimum: 0 }),
   files: Type.Integer({ minimum: 0 }),
 });
+/** What a claim brought, or a preview found: one count per kind. */
+export type WorkCounts = Static<typeof LegacyWork>;
 
 export const LegacyPreview = Type.Object({ found: LegacyWork });
 export const LegacyClaim = Type.Object({ claimed: LegacyWork });

@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import { sendError } from '../http/error-body.js';
-import { alwaysAdmitted } from '../http/pressure.js';
+import { alwaysAdmitted } from '../http/route-config.js';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 

@@ -3,24 +3,9 @@
  * under `"<step>.<prompt>"` (both 1-based), so a prompt's key must never change meaning: reword
  * freely, but a new or removed prompt means a new `version`.
  */
-export interface Ps101Prompt {
-  /** `"<step>.<prompt>"`, 1-based, e.g. `"3.2"`. */
-  key: string;
-  text: string;
-}
+import type { Ps101Flow, Ps101Prompt, Ps101Step } from './responses.js';
 
-export interface Ps101Step {
-  number: number;
-  title: string;
-  /** One sentence on why this step matters, shown above its prompts. */
-  intro: string;
-  prompts: Ps101Prompt[];
-}
-
-export interface Ps101Flow {
-  version: number;
-  steps: Ps101Step[];
-}
+export type { Ps101Flow, Ps101Prompt, Ps101Step };
 
 const STEPS: { title: string; intro: string; prompts: string[] }[] = [
   {

@@ -7,35 +7,12 @@ import { AppError, invalidInput, notFound, unauthenticated } from '../errors.js'
 import { excerpt } from '../http/text.js';
 import { isPromptKey, PS101_FLOW, STEP_COUNT } from './flow.js';
 import * as store from './store.js';
+import type { Answers, RunSummary, WorkbookState } from './responses.js';
 
 export const ANSWER_MAX_CHARS = 20_000;
 export const MAX_ANSWERS = 200;
 
-export type Answers = Record<string, string>;
-
-/** The live workbook as the API shows it. A user who never started gets revision 0 and no run. */
-export interface WorkbookState {
-  runId: number | null;
-  flowVersion: number;
-  currentStep: number;
-  answers: Answers;
-  completedAt: string | null;
-  revision: number;
-  startedAt: string | null;
-  updatedAt: string | null;
-}
-
-export interface RunSummary {
-  id: number;
-  flowVersion: number;
-  currentStep: number;
-  answeredCount: number;
-  completedAt: string | null;
-  startedAt: string;
-  updatedAt: string;
-  /** Null for the live run. */
-  archivedAt: string | null;
-}
+export type { Answers, RunSummary, WorkbookState };
 
 export interface WorkbookUpdate {
   /** The revision the client last saw; the write happens only if it is still current. */

@@ -47,7 +47,7 @@ export function testConfig(database: TestDatabase, overrides: Partial<Config> = 
   // would be counted as the server's queueing delay. Server processes (server-process.ts) and
   // the bench run with the production defaults, shedding included.
   const config = loadConfig({ LOG_LEVEL: 'silent', PRESSURE_MAX_QUEUE_MS: '0' });
-  return { ...config, dataDir: database.dataDir, database: database.config, rateLimits: UNLIMITED, ...overrides };
+  return { ...config, dataDir: database.dataDir, database: database.config, rateLimits: UNLIMITED, checkResponseShapes: true, ...overrides };
 }
 
 export interface TestAppOptions {

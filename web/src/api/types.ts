@@ -1,15 +1,16 @@
 // The API's shapes, taken from the server's own types (type-only imports: nothing of the
 // server reaches the bundle), so a change on the server breaks the web app's type-check.
-export type { PublicUser as User } from '../../../src/auth/service.js';
-export type { Ps101Flow, Ps101Step, Ps101Prompt } from '../../../src/ps101/flow.js';
-export type { Answers, RunSummary, WorkbookState, WorkbookUpdate } from '../../../src/ps101/service.js';
+export type { PublicUser as User } from '../../../src/auth/responses.js';
+export type { Ps101Flow, Ps101Step, Ps101Prompt } from '../../../src/ps101/responses.js';
+export type { Answers, RunSummary, WorkbookState } from '../../../src/ps101/responses.js';
+export type { WorkbookUpdate } from '../../../src/ps101/service.js';
 export type { ChatExchange, ChatMessage, MetricsPoint } from '../../../src/chat/service.js';
 export type { CoachMetrics } from '../../../src/coach/metrics.js';
 export type { PublicFile } from '../../../src/files/service.js';
 export type { MatchStatus, PublicJobMatch, RefreshReason, StatusChange } from '../../../src/jobs/service.js';
 export type { NewResume, PublicResume, ResumeSummary, StoredFeedback } from '../../../src/resumes/service.js';
 
-import type { RunSummary, Answers } from '../../../src/ps101/service.js';
+import type { RunSummary, Answers } from '../../../src/ps101/responses.js';
 import type { PublicJobMatch, StatusChange } from '../../../src/jobs/service.js';
 import type { ChatMessage, MetricsPoint } from '../../../src/chat/service.js';
 
@@ -24,4 +25,4 @@ export interface MetricsHistory {
   history: MetricsPoint[];
 }
 
-export type { WorkCounts as LegacyWork } from '../../../src/legacy/items.js';
+export type { WorkCounts as LegacyWork } from '../../../src/legacy/responses.js';

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
-import { BACKENDS, createTestDatabase, type TestDatabase } from '../testing/databases.js';
-import { runMosaic } from '../testing/mosaic-cli.js';
-import { freePort } from '../testing/ports.js';
-import { startServerProcess } from '../testing/server-process.js';
+import { BACKENDS, createTestDatabase, type TestDatabase } from '../../testing/databases.js';
+import { runMosaic } from '../../testing/mosaic-cli.js';
+import { freePort } from '../../testing/ports.js';
+import { startServerProcess } from '../../testing/server-process.js';
 import { MIGRATION_LOCK_ID } from './migration-lock.js';
 
 /** Holds the migration lock in an open transaction (as a migrating instance would) until released. */

@@ -5,10 +5,10 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
-import { BACKENDS, type TestDatabase } from '../testing/databases.js';
-import { bootThrowawayPostgres, type ThrowawayPostgres } from '../testing/embedded-postgres.js';
-import { RATE_LIMITS_RAISED } from '../testing/rate-limits.js';
-import { startServerProcess, type ServerProcess } from '../testing/server-process.js';
+import { BACKENDS, type TestDatabase } from '../../testing/databases.js';
+import { bootThrowawayPostgres, type ThrowawayPostgres } from '../../testing/embedded-postgres.js';
+import { RATE_LIMITS_RAISED } from '../../testing/rate-limits.js';
+import { startServerProcess, type ServerProcess } from '../../testing/server-process.js';
 
 // The server's pool gives up on a connection after this long, so every request during an
 // outage must be answered well within REQUEST_BOUND_MS (a hang would exceed it).

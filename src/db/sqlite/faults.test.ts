@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { describe, it } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
-import { createTestApp } from '../testing/app.js';
-import { BACKENDS } from '../testing/databases.js';
-import { LogCapture } from '../testing/logs.js';
+import { createTestApp } from '../../testing/app.js';
+import { BACKENDS } from '../../testing/databases.js';
+import { LogCapture } from '../../testing/logs.js';
 
 if (BACKENDS.includes('sqlite')) {
   describe('SQLite faults', () => {

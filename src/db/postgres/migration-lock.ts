@@ -1,4 +1,4 @@
-import { PostgresAdapter, PostgresDialect, sql, type DialectAdapter, type Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 
 /** The advisory lock key every Mosaic migration run takes (Kysely's own, so older builds agree). */
 export const MIGRATION_LOCK_ID = BigInt('3853314791062309107');
@@ -27,26 +27,5 @@ export async function takeMigrationLock(trx: Kysely<any>, timeoutMs: number): Pr
       `could not get the migration lock within ${Math.round(timeoutMs / 1000)} s: another process is migrating this database ` +
         '(or holds the lock); MIGRATION_LOCK_TIMEOUT_SECONDS sets the wait',
     );
-  }
-}
-
-/**
- * Kysely's PostgreSQL adapter takes a session-level lock and frees it with a second statement;
- * Mosaic's migration run (src/db/migrate.ts) already holds the transaction-level lock when the
- * migrator asks, so here asking takes it again (advisory locks are re-entrant within a
- * session) and releasing is left to the transaction's end.
- */
-class TransactionLockAdapter extends PostgresAdapter {
-  override async acquireMigrationLock(db: Kysely<any>): Promise<void> {
-    await sql`select pg_advisory_xact_lock(${sql.lit(MIGRATION_LOCK_ID)})`.execute(db);
-  }
-
-  override async releaseMigrationLock(): Promise<void> {}
-}
-
-/** Kysely's PostgreSQL dialect with transaction-scoped migration locks. */
-export class MosaicPostgresDialect extends PostgresDialect {
-  override createAdapter(): DialectAdapter {
-    return new TransactionLockAdapter();
   }
 }

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type pg from 'pg';
-import { BACKENDS, createTestDatabase, type TestDatabase } from '../testing/databases.js';
-import { createPgPool, isoFromTimestamptz } from './postgres.js';
+import { BACKENDS, createTestDatabase, type TestDatabase } from '../../testing/databases.js';
+import { createPgPool, isoFromTimestamptz } from './pool.js';
 
 describe('timestamptz text to ISO', () => {
   it('rearranges UTC values as text and agrees with Date for every shape', () => {
