@@ -11,9 +11,19 @@ export const PublicUser = Type.Object({
 export type PublicUser = Static<typeof PublicUser>;
 
 export const UserResponse = Type.Object({ user: PublicUser });
+export type UserResponse = Static<typeof UserResponse>;
+
+export const LoginResponse = Type.Object({
+  user: PublicUser,
+  guestWork: Type.Union([Type.Literal('merged'), Type.Literal('discarded'), Type.Null()], {
+    description: "what became of the guest's work, when a guest logged in",
+  }),
+});
+export type LoginResponse = Static<typeof LoginResponse>;
 
 /** Who-am-I also says whether this Mosaic sends mail (address verification and changes need it). */
 export const MeResponse = Type.Object({
   user: PublicUser,
   mailEnabled: Type.Boolean({ description: 'whether this server sends mail (SMTP_URL is set)' }),
 });
+export type MeResponse = Static<typeof MeResponse>;

@@ -5,7 +5,7 @@ import { clearSessionCookie, loadSession, requireUser, setDeviceCookie, setSessi
 import { DEVICE_COOKIE, deviceToken } from './devices.js';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './passwords.js';
 import { changePassword, createGuest, loginUser, registerUser, toPublicUser, type ClientInfo, type SessionIssued } from './service.js';
-import { MeResponse, PublicUser, UserResponse } from './responses.js';
+import { LoginResponse, MeResponse, UserResponse } from './responses.js';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import { choiceRequired, guestWork, hasWork, settleGuestWork } from '../account/guest-merge.js';
@@ -32,12 +32,6 @@ const LoginCredentials = Type.Object(
   },
   { additionalProperties: false },
 );
-const LoginResponse = Type.Object({
-  user: PublicUser,
-  guestWork: Type.Union([Type.Literal('merged'), Type.Literal('discarded'), Type.Null()], {
-    description: "what became of the guest's work, when a guest logged in",
-  }),
-});
 const PasswordChange = Type.Object(
   { currentPassword: Type.String({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH }), newPassword: NewPassword },
   { additionalProperties: false },

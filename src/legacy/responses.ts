@@ -12,3 +12,5 @@ export type WorkCounts = Static<typeof LegacyWork>;
 
 export const LegacyPreview = Type.Object({ found: LegacyWork });
 export const LegacyClaim = Type.Object({ claimed: LegacyWork });
+export type LegacyPreview = Static<typeof LegacyPreview>;
+export type LegacyClaim = Static<typeof LegacyClaim>;

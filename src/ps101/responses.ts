@@ -44,4 +44,8 @@ export type RunSummary = Static<typeof RunSummary>;
 
 export const RunList = Type.Object({ runs: Type.Array(RunSummary) });
 export const RunDetail = Type.Object({ run: Type.Object({ ...runSummaryFields, answers: StringMap }) });
+export type RunList = Static<typeof RunList>;
+export type RunDetail = Static<typeof RunDetail>;
+/** A past (or the live) run with its answers. */
+export type WorkbookRun = RunDetail['run'];
 export type Answers = Static<typeof StringMap>;

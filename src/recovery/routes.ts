@@ -8,14 +8,13 @@ import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../auth/passwords.js';
 import { limitPerAddress } from '../limits/hooks.js';
 import { confirmEmailChange, requestEmailChange } from './email-change.js';
 import { confirmPasswordReset, requestPasswordReset } from './password-reset.js';
+import { EmailChangePending, EmailResult, RecoveryMessage, ResetConfirmed } from './responses.js';
 import { TOKEN_PATTERN } from './tokens.js';
 import { resendVerification, verifyEmail } from './verification.js';
 
 const Email = Type.String({ minLength: 1, maxLength: 320 });
 const Token = Type.String({ pattern: TOKEN_PATTERN, description: 'the token from the mailed link' });
 const TokenBody = Type.Object({ token: Token }, { additionalProperties: false });
-const Message = Type.Object({ message: Type.String() });
-const EmailResult = Type.Object({ email: Type.String() });
 
 /** What every password-reset request is told, whether or not a mail was sent. */
 export const RESET_REQUESTED =
@@ -34,7 +33,7 @@ export async function recoveryRoutes(parent: FastifyInstance): Promise<void> {
   app.post(
     '/password-reset',
     {
-      schema: { body: Type.Object({ email: Email }, { additionalProperties: false }), response: { 202: Message } },
+      schema: { body: Type.Object({ email: Email }, { additionalProperties: false }), response: { 202: RecoveryMessage } },
       preHandler: limitPerAddress('passwordResets'),
     },
     async (request, reply) => {
@@ -51,7 +50,7 @@ export async function recoveryRoutes(parent: FastifyInstance): Promise<void> {
           { token: Token, newPassword: Type.String({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH }) },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ email: Type.String(), loggedIn: Type.Boolean() }) },
+        response: { 200: ResetConfirmed },
       },
       preHandler: loadSession,
     },
@@ -77,7 +76,7 @@ export async function recoveryRoutes(parent: FastifyInstance): Promise<void> {
     confirmEmailChange(db, app.mail, request.body.token, request.id),
   );
 
-  app.post('/verify-email/resend', { schema: { response: { 202: Message } } }, async (request, reply) => {
+  app.post('/verify-email/resend', { schema: { response: { 202: RecoveryMessage } } }, async (request, reply) => {
     await resendVerification(db, app.mail, requireUser(request).userId, request.id);
     return reply.code(202).send({ message: 'A new confirmation link is on its way.' });
   });
@@ -87,7 +86,7 @@ export async function recoveryRoutes(parent: FastifyInstance): Promise<void> {
     {
       schema: {
         body: Type.Object({ newEmail: Email, currentPassword: Type.String({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH }) }, { additionalProperties: false }),
-        response: { 202: Type.Object({ pendingEmail: Type.String() }) },
+        response: { 202: EmailChangePending },
       },
     },
     async (request, reply) => {

@@ -2,7 +2,14 @@ import { API, pathOf, type ApiRoute } from './routes';
 import type {
   Answers,
   ChatExchange,
-  LegacyWork,
+  EmailChangePending,
+  EmailResult,
+  GuestWork,
+  GuestWorkChoice,
+  LegacyClaim,
+  LegacyPreview,
+  LoginResponse,
+  MeResponse,
   MatchStatus,
   MatchWithHistory,
   MessagePage,
@@ -12,12 +19,15 @@ import type {
   PublicFile,
   PublicJobMatch,
   PublicResume,
+  RecoveryMessage,
   RefreshReason,
+  ResetConfirmed,
   ResumeSummary,
   StoredFeedback,
+  RunDetail,
+  RunList,
   User,
-  WorkbookRun,
-  RunSummary,
+  UserResponse,
   WorkbookState,
   WorkbookUpdate,
 } from './types';
@@ -175,16 +185,7 @@ async function call<T>(route: ApiRoute, options: CallOptions = {}): Promise<T> {
   return body as T;
 }
 
-/** What a guest logging in to an account does with the guest's work. */
-export type GuestWorkChoice = 'merge' | 'discard';
-/** What the guest has made, as the server counts it when it asks for that choice. */
-export interface GuestWork {
-  workbookRuns: number;
-  chatMessages: number;
-  files: number;
-  jobMatches: number;
-  resumes: number;
-}
+export type { GuestWork, GuestWorkChoice };
 
 export interface Credentials {
   email: string;
@@ -193,28 +194,26 @@ export interface Credentials {
 
 /** The typed API: one function per route in API (routes.ts). */
 export const api = {
-  register: (credentials: Credentials) => call<{ user: User }>(API.register, { body: credentials }),
-  guest: () => call<{ user: User }>(API.guest),
-  login: (credentials: Credentials & { guestWork?: GuestWorkChoice }) =>
-    call<{ user: User; guestWork: 'merged' | 'discarded' | null }>(API.login, { body: credentials }),
+  register: (credentials: Credentials) => call<UserResponse>(API.register, { body: credentials }),
+  guest: () => call<UserResponse>(API.guest),
+  login: (credentials: Credentials & { guestWork?: GuestWorkChoice }) => call<LoginResponse>(API.login, { body: credentials }),
   logout: () => call<void>(API.logout),
   logoutAll: () => call<void>(API.logoutAll),
-  me: () => call<{ user: User; mailEnabled: boolean }>(API.me),
+  me: () => call<MeResponse>(API.me),
   changePassword: (body: { currentPassword: string; newPassword: string }) => call<void>(API.changePassword, { body }),
-  requestPasswordReset: (email: string) => call<{ message: string }>(API.requestPasswordReset, { body: { email } }),
-  confirmPasswordReset: (body: { token: string; newPassword: string }) =>
-    call<{ email: string; loggedIn: boolean }>(API.confirmPasswordReset, { body }),
-  verifyEmail: (token: string) => call<{ email: string }>(API.verifyEmail, { body: { token } }),
-  resendVerification: () => call<{ message: string }>(API.resendVerification),
-  changeEmail: (body: { newEmail: string; currentPassword: string }) => call<{ pendingEmail: string }>(API.changeEmail, { body }),
-  confirmEmailChange: (token: string) => call<{ email: string }>(API.confirmEmailChange, { body: { token } }),
+  requestPasswordReset: (email: string) => call<RecoveryMessage>(API.requestPasswordReset, { body: { email } }),
+  confirmPasswordReset: (body: { token: string; newPassword: string }) => call<ResetConfirmed>(API.confirmPasswordReset, { body }),
+  verifyEmail: (token: string) => call<EmailResult>(API.verifyEmail, { body: { token } }),
+  resendVerification: () => call<RecoveryMessage>(API.resendVerification),
+  changeEmail: (body: { newEmail: string; currentPassword: string }) => call<EmailChangePending>(API.changeEmail, { body }),
+  confirmEmailChange: (token: string) => call<EmailResult>(API.confirmEmailChange, { body: { token } }),
 
   flow: () => call<Ps101Flow>(API.flow),
   workbook: () => call<WorkbookState>(API.workbook),
   saveWorkbook: (update: WorkbookUpdate) => call<WorkbookState>(API.saveWorkbook, { body: update }),
   restartWorkbook: () => call<WorkbookState>(API.restartWorkbook),
-  workbookRuns: () => call<{ runs: RunSummary[] }>(API.workbookRuns),
-  workbookRun: (id: number) => call<{ run: WorkbookRun }>(API.workbookRun, { params: { id } }),
+  workbookRuns: () => call<RunList>(API.workbookRuns),
+  workbookRun: (id: number) => call<RunDetail>(API.workbookRun, { params: { id } }),
 
   sendMessage: (content: string) => call<ChatExchange>(API.sendMessage, { body: { content } }),
   messages: (before?: string, limit?: number) => call<MessagePage>(API.messages, { query: { before, limit } }),
@@ -240,8 +239,8 @@ export const api = {
   deleteAccount: (password: string | undefined) =>
     call<void>(API.deleteAccount, { body: password === undefined ? {} : { password } }),
 
-  legacyPreview: (sessionId: string) => call<{ found: LegacyWork }>(API.legacyPreview, { body: { sessionId } }),
-  legacyClaim: (sessionId: string) => call<{ claimed: LegacyWork }>(API.legacyClaim, { body: { sessionId } }),
+  legacyPreview: (sessionId: string) => call<LegacyPreview>(API.legacyPreview, { body: { sessionId } }),
+  legacyClaim: (sessionId: string) => call<LegacyClaim>(API.legacyClaim, { body: { sessionId } }),
 };
 
 export type { Answers };

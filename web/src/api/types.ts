@@ -1,8 +1,10 @@
 // The API's shapes, taken from the server's own types (type-only imports: nothing of the
 // server reaches the bundle), so a change on the server breaks the web app's type-check.
-export type { PublicUser as User } from '../../../src/auth/responses.js';
+export type { PublicUser as User, LoginResponse, MeResponse, UserResponse } from '../../../src/auth/responses.js';
+export type { EmailChangePending, EmailResult, RecoveryMessage, ResetConfirmed } from '../../../src/recovery/responses.js';
+export type { GuestWork, GuestWorkChoice } from '../../../src/account/guest-merge.js';
 export type { Ps101Flow, Ps101Step, Ps101Prompt } from '../../../src/ps101/responses.js';
-export type { Answers, RunSummary, WorkbookState } from '../../../src/ps101/responses.js';
+export type { Answers, RunDetail, RunList, RunSummary, WorkbookRun, WorkbookState } from '../../../src/ps101/responses.js';
 export type { WorkbookUpdate } from '../../../src/ps101/service.js';
 export type { ChatExchange, ChatMessage, MetricsPoint } from '../../../src/chat/service.js';
 export type { CoachMetrics } from '../../../src/coach/metrics.js';
@@ -10,11 +12,9 @@ export type { PublicFile } from '../../../src/files/service.js';
 export type { MatchStatus, PublicJobMatch, RefreshReason, StatusChange } from '../../../src/jobs/service.js';
 export type { NewResume, PublicResume, ResumeSummary, StoredFeedback } from '../../../src/resumes/service.js';
 
-import type { RunSummary, Answers } from '../../../src/ps101/responses.js';
 import type { PublicJobMatch, StatusChange } from '../../../src/jobs/service.js';
 import type { ChatMessage, MetricsPoint } from '../../../src/chat/service.js';
 
-export type WorkbookRun = RunSummary & { answers: Answers };
 export type MatchWithHistory = PublicJobMatch & { history: StatusChange[] };
 export interface MessagePage {
   messages: ChatMessage[];
@@ -25,4 +25,4 @@ export interface MetricsHistory {
   history: MetricsPoint[];
 }
 
-export type { WorkCounts as LegacyWork } from '../../../src/legacy/responses.js';
+export type { WorkCounts as LegacyWork, LegacyClaim, LegacyPreview } from '../../../src/legacy/responses.js';
