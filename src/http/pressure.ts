@@ -23,11 +23,11 @@ export const SUSTAINED_WINDOWS = 2;
 export { alwaysAdmitted, waitsOutside } from './route-config.js';
 /**
  * Below this many requests in flight nothing is shed by the in-flight limit, whatever the
- * measured rate says: enough to keep a database pool busy. Bursts of fast requests (a page's
- * requests from many tabs, the bench's 50 connections of who-am-I) are let in by the measured
- * limit itself, which for them is in the thousands.
+ * measured rate says: a burst of a few dozen (a page's requests from many tabs, the bench's 20
+ * and 50 connections, a slow machine serving a modest load) is always let in. Above it the
+ * limit keeps a flood of heavy requests to about what completes within the target.
  */
-export const MIN_IN_FLIGHT = 8;
+export const MIN_IN_FLIGHT = 32;
 /** The loop counts as saturated (its completions measure what it can serve) from this busy share. */
 const SATURATED = 0.9;
 /** Fewer recent completions than this say nothing about the typical time in the server. */
