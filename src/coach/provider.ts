@@ -8,6 +8,8 @@ export interface CoachContext {
   };
   /** Recent messages, oldest first, ending with the person's new message. */
   history: { role: 'user' | 'coach'; content: string }[];
+  /** A reply not to give again: the one being regenerated. */
+  avoid?: string;
 }
 
 export interface CoachReply {
