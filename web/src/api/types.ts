@@ -3,7 +3,7 @@
 export type { PublicUser as User } from '../../../src/auth/service.js';
 export type { Ps101Flow, Ps101Step, Ps101Prompt } from '../../../src/ps101/flow.js';
 export type { Answers, RunSummary, WorkbookState, WorkbookUpdate } from '../../../src/ps101/service.js';
-export type { ChatExchange, ChatMessage, MetricsPoint } from '../../../src/chat/service.js';
+export type { ChatExchange, ChatMessage, ChatStreamEvent, MessagePage, MetricsHistory, MetricsPoint } from '../../../src/chat/responses.js';
 export type { CoachMetrics } from '../../../src/coach/metrics.js';
 export type { PublicFile } from '../../../src/files/service.js';
 export type { MatchStatus, PublicJobMatch, RefreshReason, StatusChange } from '../../../src/jobs/service.js';
@@ -11,17 +11,8 @@ export type { NewResume, PublicResume, ResumeSummary, StoredFeedback } from '../
 
 import type { RunSummary, Answers } from '../../../src/ps101/service.js';
 import type { PublicJobMatch, StatusChange } from '../../../src/jobs/service.js';
-import type { ChatMessage, MetricsPoint } from '../../../src/chat/service.js';
 
 export type WorkbookRun = RunSummary & { answers: Answers };
 export type MatchWithHistory = PublicJobMatch & { history: StatusChange[] };
-export interface MessagePage {
-  messages: ChatMessage[];
-  nextCursor: string | null;
-}
-export interface MetricsHistory {
-  latest: MetricsPoint | null;
-  history: MetricsPoint[];
-}
 
 export type { WorkCounts as LegacyWork } from '../../../src/legacy/items.js';
