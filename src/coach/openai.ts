@@ -96,14 +96,18 @@ export class OpenAiCoach implements CoachProvider {
       // The client ends the loop quietly when the stream is cut (the caller left, the model's
       // connection dropped): only a finish reason tells a complete reply from part of one.
       let finished = false;
+      let begun = false;
       for await (const chunk of stream) {
         if (chunk.choices[0]?.finish_reason) finished = true;
         const text = chunk.choices[0]?.delta?.content ?? '';
         if (!text) continue;
         // Leading whitespace is held back so the parts add up to the trimmed reply.
-        const part = content === '' ? text.trimStart() : text;
+        const part = begun ? text : text.trimStart();
         content += text;
-        if (part) options.onDelta?.(part);
+        if (part) {
+          begun = true;
+          options.onDelta?.(part);
+        }
       }
       if (!finished || options.signal?.aborted) throw new Error('the coach model’s stream ended before the reply was complete');
     } else {

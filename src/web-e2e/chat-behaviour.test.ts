@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
-import type { AppBrowser } from '../testing/browser/app-page.js';
-import { PASSWORD, SCREENS, fillCredentials, navigate, see, submitRegistration, uniqueEmail, until } from '../testing/browser/mosaic-ui.js';
+import { PHONE, type AppBrowser } from '../testing/browser/app-page.js';
+import { PASSWORD, SCREENS, fillCredentials, navigate, see, startAsGuest, submitRegistration, uniqueEmail, until } from '../testing/browser/mosaic-ui.js';
 import { describeInBrowser, keepingFailures } from '../testing/browser/suite.js';
 import { startFakeChatCompletions, type FakeChatCompletions } from '../testing/fake-chat-completions.js';
 
@@ -155,5 +155,36 @@ describeInBrowser(
       await see(page, 'A calmer second answer.');
       await box().fill('');
     }));
+
+    it('a server killed mid-reply leaves the message visible and unanswered; asking again answers it once', (t) => keepingFailures(app, t, async () => {
+      const { page } = app;
+      fake.answers.push({ reply: 'word '.repeat(60).trim(), chunkDelayMs: 300 });
+      await box().fill('Will this survive a crash?');
+      await box().press('Enter');
+      await until('the reply has begun', async () => (await page.locator('.bubble.coach[aria-busy="true"]').textContent().catch(() => ''))?.includes('word') ?? false);
+      await suite.killAndRestart();
+      await page.reload();
+      await see(page, 'Your last message has no reply yet.', 30_000);
+      await see(page, 'Will this survive a crash?');
+      fake.answers.push({ reply: 'It did, and here is the answer.' });
+      await page.getByRole('button', { name: 'Ask again' }).click();
+      await see(page, 'It did, and here is the answer.');
+      const kept = await stored();
+      assert.equal(kept.filter((m) => m.content === 'Will this survive a crash?').length, 1, 'the message once');
+      assert.deepEqual([kept.at(-1)?.role, kept.at(-1)?.content], ['coach', 'It did, and here is the answer.']);
+      assert.equal(kept.filter((m) => m.content.startsWith('word')).length, 0, 'no partial reply');
+    }));
+
+    it('reads and works at 375 px, axe clean', (t) =>
+      suite.withApp(t, async (phone) => {
+        await phone.page.goto(phone.baseUrl + '/');
+        await startAsGuest(phone.page);
+        await navigate(phone.page, SCREENS.chat);
+        fake.answers.push({ reply: 'A reply with a long link https://example.org/a/very/long/path/that/should/wrap/nicely/on/a/phone and **bold**.' });
+        await phone.page.getByRole('textbox', { name: 'Message to the coach' }).fill('hello from a phone');
+        await phone.page.getByRole('textbox', { name: 'Message to the coach' }).press('Enter');
+        await see(phone.page, 'A reply with a long link');
+        await phone.checkScreen('chat-phone');
+      }, PHONE));
   },
 );
