@@ -68,7 +68,7 @@ const changed = () =>
  * Stores the person's message, on its own and at once: from then on it is theirs whatever
  * happens to the reply (a coach that fails, a closed tab, a SIGKILL). A message that is the
  * newest in the conversation and has no reply is the visible "unanswered" state, which
- * `replyTo` answers without storing the message again.
+ * `answerable` and `answer` answer without storing the message again (POST …/messages/:id/reply).
  */
 export async function storeMessage(db: Kysely<DB>, userId: number, content: string): Promise<ChatMessage> {
   checkContent(content);
@@ -111,19 +111,6 @@ export async function answerable(db: Kysely<DB>, userId: number, messageId: numb
   }
   const [reply] = await store.messagesAfter(db, userId, messageId, 1);
   return { message: toMessage(row), previousReply: reply?.content ?? null };
-}
-
-/** Answers (or answers again) the person's newest message: see `answerable` and `answer`. */
-export async function replyTo(
-  db: Kysely<DB>,
-  coach: CoachProvider,
-  userId: number,
-  messageId: number,
-  options: AnswerOptions = {},
-): Promise<ChatExchange> {
-  const { message, previousReply } = await answerable(db, userId, messageId);
-  options.listener?.onMessage?.(message);
-  return answer(db, coach, userId, message, options, previousReply);
 }
 
 /**

@@ -13,6 +13,9 @@ import { useDraft } from './draft';
 import { Gauges, TrendPlot } from './Gauges';
 import { Markdown } from './Markdown';
 
+/** Whether the main pointer is a finger (phones, tablets): there Enter writes a new line. */
+const touchFirst = () => typeof window.matchMedia === 'function' && window.matchMedia('(pointer: coarse)').matches;
+
 /** What went wrong with the last exchange, in the person's terms. */
 function problemText(problem: ExchangeProblem): string {
   const connection = connectionProblem(problem.error);
@@ -101,8 +104,9 @@ export default function ChatScreen() {
   };
   // Enter sends and Shift+Enter starts a new line, as in the chats people know; never while an
   // input method is composing a character (Enter then confirms the character).
+  // On a touch screen Enter stays a new line, as in the chat apps there: Send is at hand.
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
-    if (event.key !== 'Enter' || event.shiftKey || event.nativeEvent.isComposing || event.keyCode === 229) return;
+    if (event.key !== 'Enter' || event.shiftKey || event.nativeEvent.isComposing || event.keyCode === 229 || touchFirst()) return;
     event.preventDefault();
     void send();
   };
@@ -198,7 +202,7 @@ export default function ChatScreen() {
             onKeyDown={onKeyDown}
           />
           <p id="chat-keys" className="hint">
-            Enter sends; Shift+Enter starts a new line.
+            {touchFirst() ? 'Send with the button below.' : 'Enter sends; Shift+Enter starts a new line.'}
           </p>
           <button type="submit" className="primary" disabled={replying !== null || draft.trim() === ''}>
             Send
