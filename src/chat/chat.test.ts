@@ -45,6 +45,18 @@ class GatedCoach implements CoachProvider {
   }
 }
 
+/** The events of a server-sent event stream, each with its parsed data. */
+function parseEvents(text: string): { event: string; data: any }[] {
+  return text
+    .split('\n\n')
+    .filter((block) => block.trim() !== '')
+    .map((block) => {
+      const event = /^event: (.*)$/m.exec(block)?.[1] ?? 'message';
+      const data = /^data: (.*)$/m.exec(block)?.[1] ?? '';
+      return { event, data: JSON.parse(data) };
+    });
+}
+
 async function pageAll(client: TestClient, limit: number, during?: () => Promise<unknown>) {
   const seen: number[] = [];
   let cursor: string | null = null;
@@ -138,15 +150,16 @@ for (const backend of BACKENDS) {
       assert.equal((await client.get('/api/chat/messages')).body.messages.length, 3);
     });
 
-    it('stores the message with its reply in one transaction: nothing while the coach thinks, nothing if the account goes meanwhile', async () => {
+    it('stores the message at once and the reply whole when it is ready; nothing outlives an account deleted meanwhile', async () => {
       const gate = new GatedCoach();
       const gated = await createTestApp(backend, {}, { coach: gate });
       try {
         const client = await gated.registeredClient();
         const sent = client.post('/api/chat/messages', { content: 'First question' });
         await gate.asked();
-        assert.deepEqual((await client.get('/api/chat/messages')).body.messages, [], 'no message stored before the reply is ready');
-        assert.deepEqual(gate.contexts[0]!.history, [{ role: 'user', content: 'First question' }], 'the coach still sees this message');
+        const waiting = (await client.get('/api/chat/messages')).body.messages;
+        assert.deepEqual(waiting.map((m: { role: string; content: string }) => [m.role, m.content]), [['user', 'First question']], 'the message is the person’s at once, unanswered');
+        assert.deepEqual(gate.contexts[0]!.history, [{ role: 'user', content: 'First question' }]);
         gate.release();
         const exchange = (await sent).body;
         assert.deepEqual((await client.get('/api/chat/messages')).body.messages, [exchange.reply, exchange.message]);
@@ -163,6 +176,63 @@ for (const backend of BACKENDS) {
       } finally {
         await gated.close();
       }
+    });
+
+    it('asks again for an unanswered message without storing it twice, and regenerates the last reply in place', async () => {
+      const client = await t.registeredClient();
+      flaky.down = true;
+      let failed;
+      try {
+        failed = await client.post('/api/chat/messages', { content: 'Are you there?' });
+        assert.equal(failed.status, 503);
+        // Asking again while the coach is still down changes nothing.
+        const again = await client.post(`/api/chat/messages/${failed.body.error.messageId}/reply`);
+        assert.equal(again.status, 503);
+      } finally {
+        flaky.down = false;
+      }
+      const messageId = failed.body.error.messageId as number;
+      const answered = await client.post(`/api/chat/messages/${messageId}/reply`);
+      assert.equal(answered.status, 201);
+      assert.equal(answered.body.message.id, messageId);
+      assert.equal(answered.body.reply.content, 'echo: Are you there?');
+      const afterAnswer = (await client.get('/api/chat/messages')).body.messages;
+      assert.deepEqual(afterAnswer.map((m: { role: string }) => m.role), ['coach', 'user'], 'the message once, its reply once');
+
+      const regenerated = await client.post(`/api/chat/messages/${messageId}/reply`);
+      assert.equal(regenerated.status, 201);
+      const afterRegenerate = (await client.get('/api/chat/messages')).body.messages;
+      assert.deepEqual(afterRegenerate, [regenerated.body.reply, answered.body.message], 'the new reply replaces the old one');
+      assert.notEqual(regenerated.body.reply.id, answered.body.reply.id);
+      const metrics = (await client.get('/api/chat/metrics')).body.history;
+      assert.deepEqual(metrics.map((m: { messageId: number }) => m.messageId), [regenerated.body.reply.id], 'one score per reply');
+
+      // Only the person's newest message can be answered again; replies and others' messages are not theirs to ask.
+      await client.post('/api/chat/messages', { content: 'Next one' });
+      const older = await client.post(`/api/chat/messages/${messageId}/reply`);
+      assert.deepEqual([older.status, older.body.error.code], [409, 'not_latest']);
+      assert.equal((await client.post(`/api/chat/messages/${regenerated.body.reply.id}/reply`)).status, 404);
+      const other = await t.registeredClient();
+      assert.equal((await other.post(`/api/chat/messages/${messageId}/reply`)).status, 404);
+      assert.equal((await other.post('/api/chat/messages/abc/reply')).status, 404);
+      assert.equal((await t.client().post(`/api/chat/messages/${messageId}/reply`)).status, 401);
+    });
+
+    it('streams a reply as server-sent events: the message, the parts, then the stored exchange', async () => {
+      const client = await t.registeredClient();
+      const response = await client.post('/api/chat/messages', { content: 'Stream please' }, { accept: 'text/event-stream' });
+      assert.equal(response.status, 201);
+      assert.match(String(response.headers['content-type']), /^text\/event-stream/);
+      assert.equal(response.headers['content-encoding'], undefined);
+      const events = parseEvents(response.body);
+      assert.deepEqual(events.map((e) => e.event), ['message', 'delta', 'done']);
+      assert.equal(events[0]!.data.content, 'Stream please');
+      assert.equal(events[1]!.data.text, 'echo: Stream please');
+      const done = events[2]!.data;
+      assert.deepEqual((await client.get('/api/chat/messages')).body.messages, [done.reply, done.message]);
+      // A refusal before the stream starts is an ordinary JSON error.
+      const empty = await client.post('/api/chat/messages', { content: ' ' }, { accept: 'text/event-stream' });
+      assert.deepEqual([empty.status, empty.body.error.code], [400, 'empty_message']);
     });
 
     it('pages newest to oldest completely and without duplicates while new messages arrive', async () => {
@@ -238,6 +308,78 @@ for (const backend of BACKENDS) {
     after(async () => {
       for (const app of apps) await app.close();
       await fake.close();
+    });
+
+    async function streamingApp() {
+      const coach = loadConfig({ COACH_API_URL: fake.url, COACH_API_KEY: 'k', COACH_MODEL: 'fake-model' }).coach;
+      const t = await createTestApp(backend, { coach });
+      apps.push(t);
+      return t;
+    }
+    const roles = async (client: TestClient) =>
+      (await client.get('/api/chat/messages')).body.messages.map((m: { role: string; content: string }) => `${m.role}: ${m.content}`);
+
+    it('streams the model’s reply part by part, in order, and stores it once, whole', async () => {
+      const t = await streamingApp();
+      const client = await t.registeredClient();
+      const reply = 'What would a first small step towards nursing look like?';
+      fake.answers.push({ reply });
+      const response = await client.post('/api/chat/messages', { content: 'I want to be a nurse.' }, { accept: 'text/event-stream' });
+      const events = parseEvents(response.body);
+      const deltas = events.filter((e) => e.event === 'delta').map((e) => e.data.text as string);
+      assert.equal(deltas.length, reply.split(' ').length, 'one part per word the model sent');
+      assert.equal(deltas.join(''), reply);
+      assert.deepEqual([events[0]!.event, events.at(-1)!.event], ['message', 'done']);
+      assert.equal(events.at(-1)!.data.reply.content, reply);
+      assert.equal(fake.requests.at(-1)!.body.stream, true, 'the page listens, so the model streams');
+      assert.deepEqual(await roles(client), [`coach: ${reply}`, 'user: I want to be a nurse.']);
+    });
+
+    it('stores nothing of a reply whose stream dies, and answers it when asked again without a second copy of the message', async () => {
+      const t = await streamingApp();
+      const client = await t.registeredClient();
+      fake.answers.push({ reply: 'This reply will never be finished by the model', dropAfterChunks: 3 });
+      const response = await client.post('/api/chat/messages', { content: 'Help me plan.' }, { accept: 'text/event-stream' });
+      const events = parseEvents(response.body);
+      const last = events.at(-1)!;
+      assert.equal(last.event, 'error');
+      assert.equal(last.data.error.code, 'coach_unavailable');
+      assert.ok(events.some((e) => e.event === 'delta'), 'some parts had arrived');
+      assert.deepEqual(await roles(client), ['user: Help me plan.'], 'no partial reply stored');
+
+      fake.answers.push({ reply: 'Let us plan it together.' });
+      const again = await client.post(`/api/chat/messages/${last.data.error.messageId}/reply`, undefined, { accept: 'text/event-stream' });
+      assert.equal(parseEvents(again.body).at(-1)!.event, 'done');
+      assert.deepEqual(await roles(client), ['coach: Let us plan it together.', 'user: Help me plan.']);
+
+      fake.answers.push({ reply: 'Here is another way to see it.' });
+      const regenerated = await client.post(`/api/chat/messages/${last.data.error.messageId}/reply`, undefined, { accept: 'text/event-stream' });
+      assert.equal(parseEvents(regenerated.body).at(-1)!.data.reply.content, 'Here is another way to see it.');
+      assert.deepEqual(await roles(client), ['coach: Here is another way to see it.', 'user: Help me plan.']);
+    });
+
+    it('stops the model and stores no reply when the person’s connection closes mid-stream', async () => {
+      const t = await streamingApp();
+      const client = await t.registeredClient();
+      const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
+      fake.abandoned = 0;
+      fake.answers.push({ reply: 'word '.repeat(200).trim(), chunkDelayMs: 20 });
+      const leave = new AbortController();
+      const response = await fetch(`${address}/api/chat/messages`, {
+        method: 'POST',
+        signal: leave.signal,
+        headers: { accept: 'text/event-stream', 'content-type': 'application/json', cookie: [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+        body: JSON.stringify({ content: 'Going to close the tab' }),
+      });
+      assert.equal(response.status, 201);
+      const reader = response.body!.getReader();
+      let seen = '';
+      while (!seen.includes('event: delta')) seen += new TextDecoder().decode((await reader.read()).value);
+      leave.abort();
+      for (let i = 0; i < 200 && fake.abandoned === 0; i++) await new Promise((resolve) => setTimeout(resolve, 25));
+      assert.equal(fake.abandoned, 1, 'the model’s stream was abandoned');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.deepEqual(await roles(client), ['user: Going to close the tab'], 'the message stays, unanswered; no partial reply');
     });
 
     for (const stream of [false, true]) {

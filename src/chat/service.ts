@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import { activityDays, computeMetrics, type CoachMetrics } from '../coach/metrics.js';
+import { activityDays, computeMetrics } from '../coach/metrics.js';
+import type { ChatExchange, ChatMessage, MetricsPoint, MessagePage, MetricsHistory } from './responses.js';
 import type { CoachProvider } from '../coach/provider.js';
 import type { DB } from '../db/schema.js';
 import { nowIso } from '../db/values.js';
@@ -21,29 +22,25 @@ export const CONVERSATION_MAX_MESSAGES = 5_000;
 /** How many recent messages the coach sees. */
 const CONTEXT_MESSAGES = 20;
 
-export interface ChatMessage {
-  id: number;
-  role: 'user' | 'coach';
-  content: string;
-  /** Which coach wrote a reply ("offline" or a model); null for the person's messages. */
-  provider: string | null;
-  createdAt: string;
-}
-
-export interface MetricsPoint extends CoachMetrics {
-  /** The coach reply these metrics came with. */
-  messageId: number;
-  createdAt: string;
-}
-
-export interface ChatExchange {
-  message: ChatMessage;
-  reply: ChatMessage;
-  metrics: CoachMetrics;
-}
+export type { ChatExchange, ChatMessage, MetricsPoint } from './responses.js';
 
 interface Logger {
   warn(details: object, message: string): void;
+}
+
+/** What a caller streaming the reply hears, as it happens. */
+export interface ReplyListener {
+  /** The person's message, stored (before the coach is asked). */
+  onMessage?(message: ChatMessage): void;
+  /** The next part of the reply, in order; together they are the reply's content. */
+  onDelta?(text: string): void;
+}
+
+export interface AnswerOptions {
+  log?: Logger | undefined;
+  /** Aborted when the person is gone (their connection closed): the coach is stopped, nothing is stored. */
+  signal?: AbortSignal | undefined;
+  listener?: ReplyListener | undefined;
 }
 
 function toMessage(row: store.MessageRow): ChatMessage {
@@ -64,58 +61,110 @@ function checkContent(content: string): void {
   }
 }
 
+const changed = () =>
+  new AppError(409, 'conversation_changed', 'The conversation changed meanwhile (a new message or a cleared chat): reload it to see where it is.');
+
 /**
- * Asks the coach first, then stores the person's message, the reply and its metrics in one
- * transaction: an exchange is all there or not at all, whatever stops the process meanwhile
- * (a SIGKILL while the coach thinks leaves nothing). The coach sees the stored history plus
- * this message. A coach failure stores the message alone (so it is not lost, and the person
- * can ask again) and answers 503 coach_unavailable with its id: the one case of a message
- * without a reply.
+ * Stores the person's message, on its own and at once: from then on it is theirs whatever
+ * happens to the reply (a coach that fails, a closed tab, a SIGKILL). A message that is the
+ * newest in the conversation and has no reply is the visible "unanswered" state, which
+ * `answerable` and `answer` answer without storing the message again (POST …/messages/:id/reply).
  */
-export async function sendMessage(
-  db: Kysely<DB>,
-  coach: CoachProvider,
-  userId: number,
-  content: string,
-  log?: Logger,
-): Promise<ChatExchange> {
+export async function storeMessage(db: Kysely<DB>, userId: number, content: string): Promise<ChatMessage> {
   checkContent(content);
-  // Checked before the coach is asked: a refused message costs no reply. Two sends at once may
+  // Checked before anything is stored; room is kept for the reply. Two sends at once may
   // pass together; the bound then holds within a few messages.
   if (await store.hasAtLeastMessages(db, userId, CONVERSATION_MAX_MESSAGES - 1)) {
     throw new AppError(413, 'conversation_full', `This conversation holds ${CONVERSATION_MAX_MESSAGES.toLocaleString('en')} messages, its limit: download your data to keep a copy, then clear the conversation to go on.`, {
       maxMessages: CONVERSATION_MAX_MESSAGES,
     });
   }
-  const receivedAt = nowIso();
+  const row = { user_id: userId, role: 'user' as const, content, provider: null, created_at: nowIso() };
+  // The account may be deleted while the message is on its way (401, not a 500).
+  return toMessage(await onMissingReference(store.insertMessage(db, row), unauthenticated));
+}
+
+/** Stores the person's message, then the coach's reply to it (see `storeMessage` and `answer`). */
+export async function sendMessage(
+  db: Kysely<DB>,
+  coach: CoachProvider,
+  userId: number,
+  content: string,
+  log?: Logger,
+  options: Omit<AnswerOptions, 'log'> = {},
+): Promise<ChatExchange> {
+  const message = await storeMessage(db, userId, content);
+  options.listener?.onMessage?.(message);
+  return answer(db, coach, userId, message, { ...options, log });
+}
+
+/**
+ * The person's message `messageId`, to be answered (again): it must be theirs (else 404), and
+ * the newest message they wrote (409 `not_latest` otherwise). A reply it already has is what
+ * `answer` replaces; the coach is told not to give the same one again.
+ */
+export async function answerable(db: Kysely<DB>, userId: number, messageId: number): Promise<{ message: ChatMessage; previousReply: string | null }> {
+  const row = await store.findMessage(db, userId, messageId);
+  if (!row || row.role !== 'user') throw new AppError(404, 'not_found', 'No such message of yours.');
+  if (await store.hasUserMessageAfter(db, userId, messageId)) {
+    throw new AppError(409, 'not_latest', 'Only your newest message can be answered again.');
+  }
+  const [reply] = await store.messagesAfter(db, userId, messageId, 1);
+  return { message: toMessage(row), previousReply: reply?.content ?? null };
+}
+
+/**
+ * Asks the coach to answer the stored message, passing on its reply as it comes, then stores
+ * the complete reply with its metrics in one transaction, replacing any earlier reply to the
+ * message: a reply is written once, whole, or not at all. A coach that fails answers 503
+ * `coach_unavailable` with the message's id (it stays, unanswered); a caller gone before the
+ * reply is complete stops the coach and stores nothing. If the person wrote again meanwhile,
+ * or cleared the conversation, the reply is not stored (409 `conversation_changed`).
+ */
+export async function answer(
+  db: Kysely<DB>,
+  coach: CoachProvider,
+  userId: number,
+  message: ChatMessage,
+  options: AnswerOptions = {},
+  previousReply: string | null = null,
+): Promise<ChatExchange> {
   const workbook = await getWorkbook(db, userId);
-  const recent = await store.listMessages(db, userId, { limit: CONTEXT_MESSAGES - 1 });
+  // The message and what came before it; an earlier reply to it is left out (it is replaced).
+  const recent = await store.listMessages(db, userId, { beforeId: message.id + 1, limit: CONTEXT_MESSAGES });
   const context = {
-    workbook: {
-      currentStep: workbook.currentStep,
-      answers: workbook.answers,
-      completed: workbook.completedAt !== null,
-    },
-    history: [...recent.reverse().map((m) => ({ role: m.role, content: m.content })), { role: 'user' as const, content }],
+    workbook: { currentStep: workbook.currentStep, answers: workbook.answers, completed: workbook.completedAt !== null },
+    history: recent.reverse().map((m) => ({ role: m.role, content: m.content })),
+    ...(previousReply === null ? {} : { avoid: previousReply }),
   };
-  const userMessage = { user_id: userId, role: 'user' as const, content, provider: null, created_at: receivedAt };
-  let answer;
+  let streamed = false;
+  const onDelta = options.listener?.onDelta;
+  let answered;
   try {
-    answer = await coach.reply(context);
+    answered = await coach.reply(context, {
+      signal: options.signal,
+      onDelta: onDelta && ((text: string) => {
+        streamed = true;
+        onDelta(text);
+      }),
+    });
   } catch (error) {
-    log?.warn({ err: error, coach: coach.name }, 'coach failed to reply');
-    // The account may be deleted while the message is on its way (401, not a 500).
-    const message = await onMissingReference(store.insertMessage(db, userMessage), unauthenticated);
-    throw new AppError(503, 'coach_unavailable', 'The coach cannot answer right now; your message is saved.', {
+    if (options.signal?.aborted) throw new AppError(499, 'client_gone', 'The person left before the reply was complete.');
+    options.log?.warn({ err: error, coach: coach.name }, 'coach failed to reply');
+    throw new AppError(503, 'coach_unavailable', 'The coach cannot answer right now; your message is saved and you can ask again.', {
       messageId: message.id,
     });
   }
+  // A coach that answers in one piece (the offline one) still reaches a streaming page.
+  if (!streamed) onDelta?.(answered.content);
   const now = new Date();
   const stored = db.transaction().execute(async (trx) => {
-    const message = await store.insertMessage(trx, userMessage);
-    // Counted after the message is in, so today counts as a day the person wrote.
+    if (!(await store.findMessage(trx, userId, message.id, { lock: true }))) throw changed();
+    if (await store.hasUserMessageAfter(trx, userId, message.id)) throw changed();
+    await store.deleteRepliesAfter(trx, userId, message.id);
+    // Counted with the message in, so today counts as a day the person wrote.
     const metrics = computeMetrics({
-      message: content,
+      message: message.content,
       activeDays: await store.countActiveDays(trx, userId, activityDays(now)),
       workbook: {
         currentStep: workbook.currentStep,
@@ -127,15 +176,21 @@ export async function sendMessage(
     const reply = await store.insertMessage(trx, {
       user_id: userId,
       role: 'coach',
-      content: answer.content,
-      provider: answer.provider,
+      content: answered.content,
+      provider: answered.provider,
       created_at: nowIso(now),
     });
     await store.insertMetrics(trx, { user_id: userId, message_id: reply.id, ...metrics, created_at: reply.created_at });
-    return { message, reply, metrics };
+    return { reply, metrics };
   });
-  const { message, reply, metrics } = await onMissingReference(stored, unauthenticated);
-  return { message: toMessage(message), reply: toMessage(reply), metrics };
+  try {
+    const { reply, metrics } = await onMissingReference(stored, unauthenticated);
+    return { message, reply: toMessage(reply), metrics };
+  } catch (error) {
+    // The account went while the coach thought (its messages with it): 401, as for any write.
+    if (error instanceof AppError && error.code === 'conversation_changed' && !(await store.userExists(db, userId))) throw unauthenticated();
+    throw error;
+  }
 }
 
 /** Clears the person's conversation with the coach, by their choice; answers how many messages went. */
@@ -151,7 +206,7 @@ export async function listMessages(
   db: Kysely<DB>,
   userId: number,
   page: { before?: string | undefined; limit?: number | undefined },
-): Promise<{ messages: ChatMessage[]; nextCursor: string | null }> {
+): Promise<MessagePage> {
   const limit = page.limit ?? DEFAULT_PAGE_SIZE;
   const beforeId = page.before === undefined ? undefined : decodeCursor(page.before);
   // One more than asked tells whether an older page exists, without a count.
@@ -168,7 +223,7 @@ export async function getMetrics(
   db: Kysely<DB>,
   userId: number,
   limit = METRICS_HISTORY,
-): Promise<{ latest: MetricsPoint | null; history: MetricsPoint[] }> {
+): Promise<MetricsHistory> {
   const history = (await store.listMetrics(db, userId, limit)).map(toPoint);
   return { latest: history[0] ?? null, history };
 }

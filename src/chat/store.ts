@@ -3,6 +3,7 @@ import type { ActivityDay } from '../coach/metrics.js';
 import type { ChatMessagesTable, CoachMetricsTable, DB } from '../db/schema.js';
 import { compiledOnce } from '../db/prepared.js';
 import { readBool } from '../db/values.js';
+import { isPostgres } from '../db/migrations/columns.js';
 
 export type MessageRow = Selectable<ChatMessagesTable>;
 export type MetricsRow = Selectable<CoachMetricsTable>;
@@ -43,6 +44,37 @@ export function listMessages(
   page: { beforeId?: number | undefined; limit: number },
 ): Promise<MessageRow[]> {
   return page.beforeId === undefined ? newestPage(db, userId, page.limit) : olderPage(db, userId, page.beforeId, page.limit);
+}
+
+/**
+ * The user's message, locked until the transaction ends on PostgreSQL, so two replies to it at
+ * once are stored one after the other (each sees the other's). SQLite needs no lock: a write
+ * transaction there already excludes every other writer.
+ */
+export function findMessage(db: Kysely<DB>, userId: number, id: number, options: { lock?: boolean } = {}): Promise<MessageRow | undefined> {
+  let query = db.selectFrom('chat_messages').selectAll().where('user_id', '=', userId).where('id', '=', id);
+  if (options.lock && isPostgres(db)) query = query.forUpdate();
+  return query.executeTakeFirst();
+}
+
+/** The user's first `limit` messages after `id`, oldest first. */
+export function messagesAfter(db: Kysely<DB>, userId: number, id: number, limit: number): Promise<MessageRow[]> {
+  return db.selectFrom('chat_messages').selectAll().where('user_id', '=', userId).where('id', '>', id).orderBy('id').limit(limit).execute();
+}
+
+/** Whether the user wrote a message after message `id`: one index seek. */
+export async function hasUserMessageAfter(db: Kysely<DB>, userId: number, id: number): Promise<boolean> {
+  const row = await db.selectFrom('chat_messages').select('id').where('user_id', '=', userId).where('id', '>', id).where('role', '=', 'user').limit(1).executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function userExists(db: Kysely<DB>, userId: number): Promise<boolean> {
+  return (await db.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst()) !== undefined;
+}
+
+/** Deletes the coach's replies after message `id` (their metrics go with them, by cascade). */
+export async function deleteRepliesAfter(db: Kysely<DB>, userId: number, id: number): Promise<void> {
+  await db.deleteFrom('chat_messages').where('user_id', '=', userId).where('role', '=', 'coach').where('id', '>', id).execute();
 }
 
 /** Whether the user has at least `count` messages: one index walk of at most `count` entries. */

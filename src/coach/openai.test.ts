@@ -69,6 +69,28 @@ describe('OpenAI-compatible coach against a local fake', () => {
     });
   }
 
+  it('passes the parts on in order as they arrive, and they add up to the reply', async () => {
+    fake.answers.push({ reply: '  Three small words.' });
+    const parts: string[] = [];
+    const reply = await coach(false).reply(context, { onDelta: (text) => parts.push(text) });
+    assert.equal(fake.requests[0]!.body.stream, true, 'a listener makes the request a streamed one');
+    assert.deepEqual(parts, ['Three ', 'small ', 'words.']);
+    assert.equal(reply.content, 'Three small words.');
+  });
+
+  it('treats a stream cut before its end as a failure, not a short reply', async () => {
+    fake.answers.push({ reply: 'This will be cut off after two words', dropAfterChunks: 2 });
+    // Cut mid-chunk the client reports the cut itself; cut between events, the missing finish does.
+    await assert.rejects(coach(true).reply(context, { onDelta: () => {} }));
+  });
+
+  it('stops when the caller leaves', async () => {
+    fake.answers.push({ reply: 'word '.repeat(100), chunkDelayMs: 10 });
+    const leave = new AbortController();
+    const started = coach(true).reply(context, { signal: leave.signal, onDelta: () => leave.abort() });
+    await assert.rejects(started);
+  });
+
   it('treats an empty reply as a failure', async () => {
     fake.answers.push({ reply: '   ' });
     await assert.rejects(coach(false).reply(context), /empty reply/);

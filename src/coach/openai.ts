@@ -1,7 +1,7 @@
 import type OpenAI from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { PS101_FLOW, promptText, stepOf } from '../ps101/flow.js';
-import type { CoachContext, CoachProvider, CoachReply } from './provider.js';
+import type { CoachContext, CoachProvider, CoachReply, ReplyOptions } from './provider.js';
 import { excerpt } from '../http/text.js';
 
 export interface OpenAiCoachOptions {
@@ -9,7 +9,10 @@ export interface OpenAiCoachOptions {
   apiUrl: string;
   apiKey: string;
   model: string;
-  /** Ask for a streamed answer (server-sent events) and assemble it. */
+  /**
+   * Ask for a streamed answer (server-sent events) even when nobody listens to the parts. A
+   * caller that listens (the chat page) always gets the reply streamed.
+   */
   stream: boolean;
   timeoutMs: number;
   maxRetries: number;
@@ -80,21 +83,38 @@ export class OpenAiCoach implements CoachProvider {
     return this.#client;
   }
 
-  async reply(context: CoachContext): Promise<CoachReply> {
+  async reply(context: CoachContext, options: ReplyOptions = {}): Promise<CoachReply> {
     const messages = chatMessages(context);
     const client = await this.#openClient();
     let content = '';
-    if (this.options.stream) {
+    if (this.options.stream || options.onDelta) {
       // The client's timeout ends when the headers arrive; a stream that stalls afterwards is
-      // cut off by this deadline covering every attempt.
-      const signal = AbortSignal.timeout(this.options.timeoutMs * (this.options.maxRetries + 1));
-      const stream = await client.chat.completions.create(
-        { model: this.options.model, messages, stream: true },
-        { signal },
-      );
-      for await (const chunk of stream) content += chunk.choices[0]?.delta?.content ?? '';
+      // cut off by this deadline covering every attempt. The caller's signal stops it at once.
+      const deadline = AbortSignal.timeout(this.options.timeoutMs * (this.options.maxRetries + 1));
+      const signal = options.signal ? AbortSignal.any([deadline, options.signal]) : deadline;
+      const stream = await client.chat.completions.create({ model: this.options.model, messages, stream: true }, { signal });
+      // The client ends the loop quietly when the stream is cut (the caller left, the model's
+      // connection dropped): only a finish reason tells a complete reply from part of one.
+      let finished = false;
+      let begun = false;
+      for await (const chunk of stream) {
+        if (chunk.choices[0]?.finish_reason) finished = true;
+        const text = chunk.choices[0]?.delta?.content ?? '';
+        if (!text) continue;
+        // Leading whitespace is held back so the parts add up to the trimmed reply.
+        const part = begun ? text : text.trimStart();
+        content += text;
+        if (part) {
+          begun = true;
+          options.onDelta?.(part);
+        }
+      }
+      if (!finished || options.signal?.aborted) throw new Error('the coach model’s stream ended before the reply was complete');
     } else {
-      const completion = await client.chat.completions.create({ model: this.options.model, messages });
+      const completion = await client.chat.completions.create(
+        { model: this.options.model, messages },
+        options.signal ? { signal: options.signal } : {},
+      );
       content = completion.choices[0]?.message?.content ?? '';
     }
     content = content.trim();

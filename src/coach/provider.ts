@@ -8,6 +8,8 @@ export interface CoachContext {
   };
   /** Recent messages, oldest first, ending with the person's new message. */
   history: { role: 'user' | 'coach'; content: string }[];
+  /** A reply not to give again: the one being regenerated. */
+  avoid?: string;
 }
 
 export interface CoachReply {
@@ -16,11 +18,18 @@ export interface CoachReply {
   provider: string;
 }
 
+export interface ReplyOptions {
+  /** Stops the coach (the person left); it then throws. */
+  signal?: AbortSignal | undefined;
+  /** Parts of the reply as the coach writes them, in order; a coach may also answer in one piece without calling it. */
+  onDelta?: ((text: string) => void) | undefined;
+}
+
 /**
  * A coach that answers one message. Implementations throw when they cannot answer; the chat
  * service turns that into 503 coach_unavailable and keeps the person's message.
  */
 export interface CoachProvider {
   readonly name: string;
-  reply(context: CoachContext): Promise<CoachReply>;
+  reply(context: CoachContext, options?: ReplyOptions): Promise<CoachReply>;
 }

@@ -1,8 +1,12 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** How the fake answers one request: a reply's text, or an HTTP failure. */
-export type FakeAnswer = { reply: string } | { status: number };
+/**
+ * How the fake answers one request: a reply's text, or an HTTP failure. A streamed reply goes
+ * out one word per event, `chunkDelayMs` apart; with `dropAfterChunks` the connection is cut
+ * after that many words (an upstream that dies mid-stream).
+ */
+export type FakeAnswer = { reply: string; chunkDelayMs?: number; dropAfterChunks?: number } | { status: number };
 
 export interface FakeChatCompletions {
   /** Base URL to give the client, ending in /v1. */
@@ -12,6 +16,8 @@ export interface FakeChatCompletions {
   /** Answers for the next requests, used in order; when empty, `fallback` answers. */
   answers: FakeAnswer[];
   fallback: FakeAnswer;
+  /** Streams whose client hung up before the last event (a caller that stopped listening). */
+  abandoned: number;
   close(): Promise<void>;
 }
 
@@ -36,12 +42,33 @@ function chunk(model: string, delta: object, finishReason: string | null) {
   };
 }
 
+/** Writes the events (the first is the role, not a word); true when the client hung up first. */
+async function streamEvents(response: http.ServerResponse, events: object[], delayMs: number, dropAfterWords?: number): Promise<boolean> {
+  let closed = false;
+  response.on('close', () => (closed = !response.writableFinished));
+  for (const [index, event] of events.entries()) {
+    if (closed) return true;
+    if (dropAfterWords !== undefined && index > dropAfterWords) {
+      // Let what was written reach the client first: a cut before the headers would be a
+      // failed request (which the client retries), not a stream that dies.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      response.destroy();
+      return false;
+    }
+    response.write(`data: ${JSON.stringify(event)}\n\n`);
+    if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+  }
+  if (closed) return true;
+  response.end('data: [DONE]\n\n');
+  return false;
+}
+
 /**
  * A local stand-in for an OpenAI-compatible API: POST /v1/chat/completions answers JSON, or
  * server-sent events when the request asks for `stream: true`, so tests never leave the machine.
  */
 export async function startFakeChatCompletions(): Promise<FakeChatCompletions> {
-  const fake = { requests: [], answers: [], fallback: { reply: 'Fake coach reply.' } } as unknown as FakeChatCompletions;
+  const fake = { requests: [], answers: [], fallback: { reply: 'Fake coach reply.' }, abandoned: 0 } as unknown as FakeChatCompletions;
   const server = http.createServer((request, response) => {
     let raw = '';
     request.on('data', (part) => (raw += part));
@@ -71,8 +98,9 @@ export async function startFakeChatCompletions(): Promise<FakeChatCompletions> {
         ...words.map((word) => chunk(body.model, { content: word }, null)),
         chunk(body.model, {}, 'stop'),
       ];
-      for (const event of events) response.write(`data: ${JSON.stringify(event)}\n\n`);
-      response.end('data: [DONE]\n\n');
+      void streamEvents(response, events, answer.chunkDelayMs ?? 0, answer.dropAfterChunks).then((abandoned) => {
+        if (abandoned) fake.abandoned++;
+      });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -77,7 +77,7 @@ async function journey(app: AppBrowser): Promise<JourneyWork> {
   await page.getByRole('textbox', { name: /message/i }).fill(work.chatMessage);
   await page.getByRole('button', { name: /^Send/ }).click();
   await see(page, work.chatMessage);
-  await see(page, /I hear you/);
+  await see(page, /A small next step/);
   await app.checkScreen('chat');
 
   await page.getByRole('banner').getByRole('link', { name: 'create an account' }).click();
@@ -169,7 +169,7 @@ async function everythingIsThere(app: AppBrowser, work: JourneyWork): Promise<vo
   await see(page, stepHeading(2));
   await navigate(page, SCREENS.chat);
   await see(page, work.chatMessage);
-  await see(page, /I hear you/);
+  await see(page, /A small next step/);
   await navigate(page, SCREENS.files);
   await see(page, work.fileName);
   await navigate(page, SCREENS.resumes);

@@ -1,7 +1,6 @@
 import { API, pathOf, type ApiRoute } from './routes';
 import type {
   Answers,
-  ChatExchange,
   EmailChangePending,
   EmailResult,
   GuestWork,
@@ -12,8 +11,6 @@ import type {
   MeResponse,
   MatchStatus,
   MatchWithHistory,
-  MessagePage,
-  MetricsHistory,
   NewResume,
   Ps101Flow,
   PublicFile,
@@ -146,43 +143,61 @@ export const offlineError = () =>
     message: 'The server cannot be reached.',
   });
 
-interface CallOptions {
+export interface CallOptions {
   params?: Record<string, string | number>;
   query?: Record<string, string | number | undefined>;
   body?: unknown;
 }
 
-async function call<T>(route: ApiRoute, options: CallOptions = {}): Promise<T> {
+/** Sends the request as the signed-in page; throws `offlineError()` when it never reaches the server. */
+async function send(route: ApiRoute, options: CallOptions, accept: string, signal?: AbortSignal): Promise<Response> {
   if (route !== API.logout && !(await finishPendingLogout())) throw offlineError();
   let url = pathOf(route, options.params);
   const query = Object.entries(options.query ?? {}).filter((entry): entry is [string, string | number] => entry[1] !== undefined);
   if (query.length > 0) url += `?${new URLSearchParams(query.map(([k, v]) => [k, String(v)]))}`;
-  let response: Response;
   try {
-    response = await fetch(url, {
+    return await fetch(url, {
       method: route.method,
       credentials: 'same-origin',
       headers: {
-        accept: 'application/json',
+        accept,
         ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
         ...identityHeaders(route),
       },
       ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+      ...(signal ? { signal } : {}),
     });
   } catch {
     throw offlineError();
   }
+}
+
+async function readBody(response: Response): Promise<unknown> {
   const text = await response.text().catch(() => '');
-  let body: unknown = undefined;
-  if (text) {
-    try {
-      body = JSON.parse(text) as unknown;
-    } catch {
-      body = undefined;
-    }
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
   }
+}
+
+/** The request primitive: one JSON answer, or an ApiError. Features build their fetchers on it. */
+export async function call<T>(route: ApiRoute, options: CallOptions = {}): Promise<T> {
+  const response = await send(route, options, 'application/json');
+  const body = await readBody(response);
   if (!response.ok) throw toApiError(route, response.status, body, response.headers.get('retry-after'));
   return body as T;
+}
+
+/**
+ * Like `call`, for an answer read as it arrives (server-sent events): the response, once its
+ * status says the stream has started; a refusal before that is an ApiError, as for `call`.
+ */
+export async function callStreaming(route: ApiRoute, options: CallOptions = {}, signal?: AbortSignal): Promise<Response> {
+  const response = await send(route, options, 'text/event-stream', signal);
+  if (!response.ok) throw toApiError(route, response.status, await readBody(response), response.headers.get('retry-after'));
+  return response;
 }
 
 export type { GuestWork, GuestWorkChoice };
@@ -214,10 +229,6 @@ export const api = {
   restartWorkbook: () => call<WorkbookState>(API.restartWorkbook),
   workbookRuns: () => call<RunList>(API.workbookRuns),
   workbookRun: (id: number) => call<RunDetail>(API.workbookRun, { params: { id } }),
-
-  sendMessage: (content: string) => call<ChatExchange>(API.sendMessage, { body: { content } }),
-  messages: (before?: string, limit?: number) => call<MessagePage>(API.messages, { query: { before, limit } }),
-  metrics: () => call<MetricsHistory>(API.metrics),
 
   files: () => call<{ files: PublicFile[] }>(API.files),
   fileContentUrl: (id: number) => pathOf(API.fileContent, { id }),

@@ -23,6 +23,7 @@ export const API = {
   workbookRuns: { method: 'GET', path: '/api/ps101/runs' },
   workbookRun: { method: 'GET', path: '/api/ps101/runs/:id' },
   sendMessage: { method: 'POST', path: '/api/chat/messages' },
+  replyToMessage: { method: 'POST', path: '/api/chat/messages/:id/reply' },
   messages: { method: 'GET', path: '/api/chat/messages' },
   metrics: { method: 'GET', path: '/api/chat/metrics' },
   uploadFile: { method: 'POST', path: '/api/files' },

@@ -6,23 +6,14 @@ export type { GuestWork, GuestWorkChoice } from '../../../src/account/guest-merg
 export type { Ps101Flow, Ps101Step, Ps101Prompt } from '../../../src/ps101/responses.js';
 export type { Answers, RunDetail, RunList, RunSummary, WorkbookRun, WorkbookState } from '../../../src/ps101/responses.js';
 export type { WorkbookUpdate } from '../../../src/ps101/service.js';
-export type { ChatExchange, ChatMessage, MetricsPoint } from '../../../src/chat/service.js';
+export type { ChatExchange, ChatMessage, ChatStreamEvent, MessagePage, MetricsHistory, MetricsPoint } from '../../../src/chat/responses.js';
 export type { CoachMetrics } from '../../../src/coach/metrics.js';
 export type { PublicFile } from '../../../src/files/service.js';
 export type { MatchStatus, PublicJobMatch, RefreshReason, StatusChange } from '../../../src/jobs/service.js';
 export type { NewResume, PublicResume, ResumeSummary, StoredFeedback } from '../../../src/resumes/service.js';
 
 import type { PublicJobMatch, StatusChange } from '../../../src/jobs/service.js';
-import type { ChatMessage, MetricsPoint } from '../../../src/chat/service.js';
 
 export type MatchWithHistory = PublicJobMatch & { history: StatusChange[] };
-export interface MessagePage {
-  messages: ChatMessage[];
-  nextCursor: string | null;
-}
-export interface MetricsHistory {
-  latest: MetricsPoint | null;
-  history: MetricsPoint[];
-}
 
 export type { WorkCounts as LegacyWork, LegacyClaim, LegacyPreview } from '../../../src/legacy/responses.js';

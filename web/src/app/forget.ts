@@ -1,6 +1,7 @@
 import type { QueryClient } from '@tanstack/react-query';
 import { setSignedInUser } from '../api/client';
 import { storedEditCount, unsentEditsKey } from '../autosave/queue';
+import { discardChatDraft } from '../chat/draft';
 
 // What this browser keeps of a person, and how it forgets it (issue 27: a shared computer is
 // left clean). Kept: the query cache and its persisted copy in localStorage (CACHE_KEY), the
@@ -63,5 +64,8 @@ export function forgetPerson(client: QueryClient, userId: number | null, options
     // Storage disabled: nothing was persisted.
   }
   if (userId !== null && !options.keepUnsent) discardUnsentEdits(userId);
+  // A half-written chat message is not among the unsent edits the person is asked about
+  // keeping: it goes whatever they choose.
+  if (userId !== null) discardChatDraft(userId);
   void removeApiCaches();
 }
