@@ -3,8 +3,6 @@ import type {
   Answers,
   ChatExchange,
   LegacyWork,
-  MatchStatus,
-  MatchWithHistory,
   MessagePage,
   MetricsHistory,
   NewResume,
@@ -12,7 +10,6 @@ import type {
   PublicFile,
   PublicJobMatch,
   PublicResume,
-  RefreshReason,
   ResumeSummary,
   StoredFeedback,
   User,
@@ -142,7 +139,7 @@ interface CallOptions {
   body?: unknown;
 }
 
-async function call<T>(route: ApiRoute, options: CallOptions = {}): Promise<T> {
+export async function call<T>(route: ApiRoute, options: CallOptions = {}): Promise<T> {
   if (route !== API.logout && !(await finishPendingLogout())) throw offlineError();
   let url = pathOf(route, options.params);
   const query = Object.entries(options.query ?? {}).filter((entry): entry is [string, string | number] => entry[1] !== undefined);
@@ -184,6 +181,7 @@ export interface GuestWork {
   files: number;
   jobMatches: number;
   resumes: number;
+  trackedJobs: number;
 }
 
 export interface Credentials {
@@ -224,11 +222,9 @@ export const api = {
   fileContentUrl: (id: number) => pathOf(API.fileContent, { id }),
   deleteFile: (id: number) => call<void>(API.deleteFile, { params: { id } }),
 
-  refreshMatches: () => call<{ matches: PublicJobMatch[]; reason: RefreshReason }>(API.refreshMatches),
+  // The jobs feature's calls live in web/src/matches/data.ts. This one stays only until the
+  // résumés screen uses that file's useMatches(); remove it then.
   matches: () => call<{ matches: PublicJobMatch[] }>(API.matches),
-  match: (id: number) => call<{ match: MatchWithHistory }>(API.match, { params: { id } }),
-  trackMatch: (id: number, body: { status: MatchStatus; notes?: string | null }) =>
-    call<{ match: MatchWithHistory }>(API.trackMatch, { params: { id }, body }),
 
   createResume: (body: NewResume) => call<{ resume: PublicResume }>(API.createResume, { body }),
   resumes: () => call<{ resumes: ResumeSummary[] }>(API.resumes),

@@ -6,15 +6,26 @@ export type { Answers, RunSummary, WorkbookState, WorkbookUpdate } from '../../.
 export type { ChatExchange, ChatMessage, MetricsPoint } from '../../../src/chat/service.js';
 export type { CoachMetrics } from '../../../src/coach/metrics.js';
 export type { PublicFile } from '../../../src/files/service.js';
-export type { MatchStatus, PublicJobMatch, RefreshReason, StatusChange } from '../../../src/jobs/service.js';
+export type {
+  JobStatus,
+  JobStatusChange,
+  MatchStatus,
+  MatchWithHistory,
+  PublicJobMatch,
+  Refresh,
+  RefreshReason,
+  StatusChange,
+  TrackedJob,
+  TrackedJobDetail,
+  TrackedJobList,
+  TrackedJobWithHistory,
+} from '../../../src/jobs/responses.js';
 export type { NewResume, PublicResume, ResumeSummary, StoredFeedback } from '../../../src/resumes/service.js';
 
 import type { RunSummary, Answers } from '../../../src/ps101/service.js';
-import type { PublicJobMatch, StatusChange } from '../../../src/jobs/service.js';
 import type { ChatMessage, MetricsPoint } from '../../../src/chat/service.js';
 
 export type WorkbookRun = RunSummary & { answers: Answers };
-export type MatchWithHistory = PublicJobMatch & { history: StatusChange[] };
 export interface MessagePage {
   messages: ChatMessage[];
   nextCursor: string | null;
