@@ -225,7 +225,7 @@ function JobList({ jobs, today, onMove }: { jobs: TrackedJob[]; today: string; o
           </select>
         </div>
         <div>
-          <label htmlFor="job-search">Search</label>
+          <label htmlFor="job-search">Search jobs</label>
           <input id="job-search" type="search" value={text} onChange={(event) => setText(event.target.value)} />
         </div>
         <label className="inline">
