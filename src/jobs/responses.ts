@@ -60,7 +60,7 @@ export const TrackedJob = Type.Object({
   status: BoardStatus,
   statusChangedAt: Timestamp,
   roleId: NullableString({ description: 'the catalogue role it was added from' }),
-  version: Type.Integer({ minimum: 1, description: 'send it back with an edit; a stale one answers 409' }),
+  version: Type.Integer({ minimum: 1, description: 'counts edits (not moves); send it back with an edit, a stale one answers 409' }),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });

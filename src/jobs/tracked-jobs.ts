@@ -195,8 +195,10 @@ export async function editJob(
 
 /**
  * Moves the job to another column, recording the move in its history in the same transaction.
- * No version is needed: a move states where the job is now, whatever else changed, and every
- * move is kept in the history. Moving to the status it already has changes nothing.
+ * No version is needed, and a move does not change it: the version guards the fields an edit
+ * writes, which a move never touches, so an edit form opened before a move (in this tab or
+ * another) still saves. Every move is kept in the history; moving to the status the job
+ * already has changes nothing.
  */
 export async function moveJob(db: Kysely<DB>, userId: number, jobId: number, status: JobStatus): Promise<TrackedJobWithHistory> {
   await db.transaction().execute(async (trx) => {
@@ -205,7 +207,7 @@ export async function moveJob(db: Kysely<DB>, userId: number, jobId: number, sta
     if (row.status === status) return;
     if ((await store.countEvents(trx, userId)) >= JOB_HISTORY_MAX_PER_USER) throw historyFull();
     const now = nowIso();
-    await store.updateJob(trx, row.id, { status, status_changed_at: now, version: row.version + 1, updated_at: now });
+    await store.updateJob(trx, row.id, { status, status_changed_at: now, updated_at: now });
     await store.insertEvent(trx, { tracked_job_id: row.id, from_status: row.status, to_status: status, created_at: now });
   });
   return getJob(db, userId, jobId);
