@@ -6,6 +6,7 @@ import type { DB } from '../db/schema.js';
 import { nowIso, readJson } from '../db/values.js';
 import { toPublicFile } from '../files/service.js';
 import { toPublicMatch, toStatusChange } from '../jobs/service.js';
+import { toJobStatusChange, toTrackedJob } from '../jobs/tracked-jobs.js';
 import { toStoredFeedback } from '../resumes/service.js';
 import { unauthenticated } from '../errors.js';
 import * as store from './store.js';
@@ -150,6 +151,12 @@ async function writeDocument(
   await out.array('jobMatches', PAGE_ROWS.small, (page) => store.listJobMatches(db, userId, page), async (rows) => {
     const events = rows.length ? groupBy(await store.listJobMatchEvents(db, rows.map((r) => r.id)), (e) => e.job_match_id) : new Map();
     return rows.map((row) => ({ ...toPublicMatch(row), history: (events.get(row.id) ?? []).map(toStatusChange) }));
+  });
+  // The person's own jobs (the board, issue 24 item 3), each with its status history.
+  await out.write(',');
+  await out.array('trackedJobs', PAGE_ROWS.small, (page) => store.listTrackedJobs(db, userId, page), async (rows) => {
+    const events = rows.length ? groupBy(await store.listTrackedJobEvents(db, rows.map((r) => r.id)), (e) => e.tracked_job_id) : new Map();
+    return rows.map((row) => ({ ...toTrackedJob(row), history: (events.get(row.id) ?? []).map(toJobStatusChange) }));
   });
   await out.write(',');
   await out.array('resumes', PAGE_ROWS.large, (page) => store.listResumes(db, userId, page), async (rows) => {

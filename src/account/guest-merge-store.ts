@@ -19,7 +19,7 @@ export async function lockAccount(db: Kysely<DB>, userId: number): Promise<void>
 }
 
 export async function countWork(db: Kysely<DB>, userId: number) {
-  const count = async (table: 'chat_messages' | 'files' | 'job_matches' | 'resumes') => {
+  const count = async (table: 'chat_messages' | 'files' | 'job_matches' | 'resumes' | 'tracked_jobs') => {
     const row = await db.selectFrom(table).select((eb) => eb.fn.countAll<number | string>().as('n')).where('user_id', '=', userId).executeTakeFirstOrThrow();
     return Number(row.n);
   };
@@ -30,6 +30,7 @@ export async function countWork(db: Kysely<DB>, userId: number) {
     files: await count('files'),
     jobMatches: await count('job_matches'),
     resumes: await count('resumes'),
+    trackedJobs: await count('tracked_jobs'),
   };
 }
 
@@ -54,9 +55,9 @@ export async function deleteRun(db: Kysely<DB>, runId: number): Promise<void> {
   await db.deleteFrom('ps101_runs').where('id', '=', runId).execute();
 }
 
-/** Moves every row of the user-owned tables that need no rule: chat, its metrics, files, résumés. */
+/** Moves every row of the user-owned tables that need no rule: chat, its metrics, files, résumés, own jobs (their history follows by id). */
 export async function moveOwnedRows(db: Kysely<DB>, from: number, to: number): Promise<void> {
-  for (const table of ['chat_messages', 'coach_metrics', 'files', 'resumes'] as const) {
+  for (const table of ['chat_messages', 'coach_metrics', 'files', 'resumes', 'tracked_jobs'] as const) {
     await db.updateTable(table).set({ user_id: to }).where('user_id', '=', from).execute();
   }
 }

@@ -42,7 +42,7 @@ for (const backend of BACKENDS) {
       const asked = await guest.post('/api/auth/login', { email, password: 'not even the password' });
       assert.equal(asked.status, 409);
       assert.equal(asked.body.error.code, 'guest_work_choice_required');
-      assert.deepEqual(asked.body.error.guestWork, { workbookRuns: 1, chatMessages: 2, files: 1, jobMatches: 0, resumes: 1 });
+      assert.deepEqual(asked.body.error.guestWork, { workbookRuns: 1, chatMessages: 2, files: 1, jobMatches: 0, resumes: 1, trackedJobs: 0 });
       const checks = await t.ctx.db.selectFrom('rate_limits').select('hits').where('bucket', '=', `password-checks-email:${email}`).executeTakeFirst();
       assert.equal(checks?.hits ?? 0, 0, 'no password was checked');
       assert.equal((await guest.get('/api/auth/me')).body.user.id, guestId, 'still the guest');

@@ -14,7 +14,8 @@ import * as store from './guest-merge-store.js';
 // - workbook: the guest's live run becomes the account's live run when the account's has no
 //   answers (as one more revision of it); otherwise it is added as a past run, archived now.
 //   The guest's past runs become the account's past runs.
-// - chat (with its coach metrics), files and résumés (with their feedback) move to the account.
+// - chat (with its coach metrics), files, résumés (with their feedback) and the guest's own
+//   jobs (with their history; the account may then hold more than the per-user cap) move to the account.
 // - job matches move; for a role both have, the account's row stays, taking the guest's status
 //   and notes where it has none (notes both wrote are joined), with the guest's history and the
 //   résumés made for it.

@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import { Exchange } from '../chat/responses.js';
 import { Id, NullableString, NullableTimestamp, Timestamp } from '../http/response-schemas.js';
 import { PublicFile } from '../files/responses.js';
-import { MatchDetail } from '../jobs/responses.js';
+import { MatchDetail, TrackedJobWithHistory } from '../jobs/responses.js';
 import { Resume } from '../resumes/responses.js';
 
 /** `GET /api/me/export`: everything the person owns. */
@@ -49,6 +49,8 @@ export const AccountExport = Type.Object({
     ),
   }),
   jobMatches: Type.Array(MatchDetail.properties.match),
+  /** The person's own jobs on the board, with their status history. */
+  trackedJobs: Type.Array(TrackedJobWithHistory),
   resumes: Type.Array(Resume),
   files: Type.Array(
     Type.Object({

@@ -52,6 +52,15 @@ export function listJobMatchEvents(db: Kysely<DB>, matchIds: number[]) {
   return db.selectFrom('job_match_events').selectAll().where('job_match_id', 'in', matchIds).orderBy('id').execute();
 }
 
+// The person's own jobs (issue 24 item 3), read as migration 0010 defines them.
+export function listTrackedJobs(db: Kysely<DB>, userId: number, page: Page) {
+  return db.selectFrom('tracked_jobs').selectAll().where('user_id', '=', userId).where('id', '>', page.after).orderBy('id').limit(page.limit).execute();
+}
+
+export function listTrackedJobEvents(db: Kysely<DB>, jobIds: number[]) {
+  return db.selectFrom('tracked_job_events').selectAll().where('tracked_job_id', 'in', jobIds).orderBy('id').execute();
+}
+
 export function listResumes(db: Kysely<DB>, userId: number, page: Page) {
   return db.selectFrom('resumes').selectAll().where('user_id', '=', userId).where('id', '>', page.after).orderBy('id').limit(page.limit).execute();
 }

@@ -122,6 +122,8 @@ export interface JobMatchesTable {
   matched_skills: string;
   /** JSON text: string[]. */
   matched_values: string;
+  /** JSON text: string[], the person's words behind the match (migration 0010; null before it). */
+  matched_words: string | null;
   current: boolean | number;
   status: string | null;
   notes: string | null;
@@ -135,6 +137,36 @@ export interface JobMatchEventsTable {
   from_status: string | null;
   to_status: string;
   notes: string | null;
+  created_at: string;
+}
+
+/** The person's own jobs on the board (migration 0010). */
+export interface TrackedJobsTable {
+  id: Generated<number>;
+  user_id: number;
+  title: string;
+  company: string | null;
+  url: string | null;
+  location: string | null;
+  salary: string | null;
+  /** A calendar date, `YYYY-MM-DD`. */
+  deadline: string | null;
+  contact: string | null;
+  notes: string | null;
+  status: string;
+  /** The catalogue role the job was added from, if any. */
+  role_id: string | null;
+  version: number;
+  status_changed_at: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface TrackedJobEventsTable {
+  id: Generated<number>;
+  tracked_job_id: number;
+  from_status: string | null;
+  to_status: string;
   created_at: string;
 }
 
@@ -239,6 +271,8 @@ export interface DB {
   file_contents: FileContentsTable;
   job_matches: JobMatchesTable;
   job_match_events: JobMatchEventsTable;
+  tracked_jobs: TrackedJobsTable;
+  tracked_job_events: TrackedJobEventsTable;
   resumes: ResumesTable;
   resume_feedback: ResumeFeedbackTable;
   legacy_accounts: LegacyAccountsTable;

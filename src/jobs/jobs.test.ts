@@ -5,7 +5,7 @@ import { BACKENDS } from '../testing/databases.js';
 import { seedChatMessage, seedTextFile, seedWorkbookRun, setLiveAnswers, uploadFile } from '../testing/person-data.js';
 import { HEALTH_BOUND_MS, measureResponsiveness } from '../testing/responsiveness.js';
 import { CATALOGUE } from './catalogue.js';
-import { missingSkills, profileOf, rankRoles, TOP_MATCHES } from './matching.js';
+import { explainMatch, missingSkills, profileOf, rankRoles, TOP_MATCHES } from './matching.js';
 import { stem, tokenize } from './text.js';
 
 describe('job catalogue and matching', () => {
@@ -33,6 +33,42 @@ describe('job catalogue and matching', () => {
     assert.deepEqual(first[0]!.matchedValues, ['building things']);
     assert.ok(first.every((r, i) => i === 0 || first[i - 1]!.score >= r.score));
     assert.deepEqual(first.map((r) => r.rank), first.map((_, i) => i + 1));
+  });
+
+  it("ranks UX Designer first for someone who writes 'UX research' again and again, and says why in their words", () => {
+    // The person from issue 24: UX Designer came 9th, below roles matching words said once.
+    const text = [
+      'What I enjoy most is UX research. I ran UX research for our team: interviews with customers, usability sessions.',
+      'My best day was a week of UX research interviews; I want UX research to be my job.',
+      'I am good at listening, writing reports and teaching colleagues. I value autonomy and curiosity.',
+      'Again: UX research. Planning UX research studies and presenting what we learned.',
+    ];
+    const ranked = rankRoles(profileOf(text));
+    assert.equal(ranked[0]!.role.title, 'UX Designer', ranked.map((r) => r.role.title).join(', '));
+    assert.deepEqual(ranked[0]!.matchedWords.slice(0, 2).sort(), ['research', 'ux']);
+    assert.equal(explainMatch(ranked[0]!.matchedWords, ranked[0]!.matchedValues), `Matches your words: ${ranked[0]!.matchedWords.join(', ')}`);
+    // Saying a word once more counts: with "UX" only once, the same text ranks UX Designer lower.
+    const once = rankRoles(profileOf([text.join(' ').replace(/UX /g, '').concat(' UX')]));
+    assert.ok(once.findIndex((r) => r.role.id === 'ux-designer') > 0);
+  });
+
+  it('explains a score in words, naming values apart', () => {
+    assert.equal(explainMatch(['research', 'interviews'], ['autonomy']), 'Matches your words: research, interviews; your value: autonomy');
+    assert.equal(explainMatch(['sql'], []), 'Matches your word: sql');
+    assert.equal(explainMatch([], ['curiosity', 'accuracy']), 'Matches your values: curiosity, accuracy');
+  });
+
+  it('tokenizes in time linear in the text: ten times the text takes about ten times as long', () => {
+    const sample = 'UX research, interviews and usability testing with customers; ' + 'x'.repeat(50) + ' ';
+    const time = (text: string) => {
+      const start = performance.now();
+      for (let i = 0; i < 3; i++) rankRoles(profileOf([text]));
+      return performance.now() - start;
+    };
+    time(sample.repeat(100));
+    const small = time(sample.repeat(2_000));
+    const large = time(sample.repeat(20_000));
+    assert.ok(large < small * 25, `${small.toFixed(1)} ms → ${large.toFixed(1)} ms`);
   });
 
   it('returns nothing for empty text and lists the skills a text lacks', () => {

@@ -6,12 +6,13 @@ import { onMissingReference } from '../db/errors.js';
 import { AppError, notFound, unauthenticated } from '../errors.js';
 import { listFileTextHeads } from '../files/service.js';
 import { findRole } from './catalogue.js';
-import { rankRoles, type TermProfile } from './matching.js';
-import { addTermCounts } from './text.js';
+import { explainMatch, rankRoles } from './matching.js';
+import type { MatchWithHistory, PublicJobMatch, Refresh, RefreshReason, StatusChange } from './responses.js';
+import type { MatchStatus } from './statuses.js';
+import { addToProfile, emptyProfile } from './text.js';
 import * as store from './store.js';
 
-export const MATCH_STATUSES = ['saved', 'applied', 'interviewing', 'offer', 'rejected', 'archived'] as const;
-export type MatchStatus = (typeof MATCH_STATUSES)[number];
+export { MATCH_STATUSES, type MatchStatus } from './statuses.js';
 
 /** Only the person's most recent chat messages feed matching, so a long history stays cheap. */
 const CHAT_MESSAGES_FOR_MATCHING = 1000;
@@ -37,32 +38,10 @@ export function withinBudget(texts: Iterable<string>, budget: number): string[] 
   return kept;
 }
 
-export interface PublicJobMatch {
-  id: number;
-  roleId: string;
-  title: string;
-  field: string;
-  score: number;
-  /** Position in the latest refresh; null once the role dropped out of the top results. */
-  rank: number | null;
-  current: boolean;
-  matchedSkills: string[];
-  matchedValues: string[];
-  entryPaths: string[];
-  status: MatchStatus | null;
-  notes: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface StatusChange {
-  fromStatus: MatchStatus | null;
-  toStatus: MatchStatus;
-  notes: string | null;
-  createdAt: string;
-}
-
 export function toPublicMatch(row: store.JobMatchRow): PublicJobMatch {
+  const matchedValues = readJson<string[]>(row.matched_values);
+  // Rows ranked before the person's words were kept name the matched skills instead.
+  const matchedWords = row.matched_words === null ? readJson<string[]>(row.matched_skills) : readJson<string[]>(row.matched_words);
   return {
     id: row.id,
     roleId: row.role_id,
@@ -72,7 +51,9 @@ export function toPublicMatch(row: store.JobMatchRow): PublicJobMatch {
     rank: row.rank,
     current: readBool(row.current),
     matchedSkills: readJson<string[]>(row.matched_skills),
-    matchedValues: readJson<string[]>(row.matched_values),
+    matchedValues,
+    matchedWords,
+    explanation: explainMatch(matchedWords, matchedValues),
     entryPaths: findRole(row.role_id)?.entryPaths ?? [],
     status: row.status as MatchStatus | null,
     notes: row.notes,
@@ -89,8 +70,6 @@ export function toStatusChange(row: store.JobMatchEventRow): StatusChange {
     createdAt: row.created_at,
   };
 }
-
-export type RefreshReason = 'no_input' | 'no_match' | null;
 
 /** Everything the person has told Mosaic, as text: workbook answers, own chat messages, file text. */
 export async function matchingInput(db: Kysely<DB>, userId: number): Promise<string[]> {
@@ -113,11 +92,11 @@ export async function matchingInput(db: Kysely<DB>, userId: number): Promise<str
 export async function refreshMatches(
   db: Kysely<DB>,
   userId: number,
-): Promise<{ matches: PublicJobMatch[]; reason: RefreshReason }> {
+): Promise<Refresh> {
   // One text at a time (each at most 20,000 characters), letting other requests run between.
-  const profile: TermProfile = new Map();
+  const profile = emptyProfile();
   for (const text of await matchingInput(db, userId)) {
-    addTermCounts(profile, text);
+    addToProfile(profile, text);
     await setImmediate();
   }
   const ranked = rankRoles(profile);
@@ -135,6 +114,7 @@ export async function refreshMatches(
           rank: entry.rank,
           matchedSkills: entry.matchedSkills,
           matchedValues: entry.matchedValues,
+          matchedWords: entry.matchedWords,
         },
         now,
       );
@@ -142,7 +122,7 @@ export async function refreshMatches(
     await store.retireUnranked(trx, userId, ranked.map((entry) => entry.role.id), now);
   });
   await onMissingReference(stored, unauthenticated);
-  const reason: RefreshReason = profile.size === 0 ? 'no_input' : ranked.length === 0 ? 'no_match' : null;
+  const reason: RefreshReason = profile.counts.size === 0 ? 'no_input' : ranked.length === 0 ? 'no_match' : null;
   return { matches: await listMatches(db, userId), reason };
 }
 
@@ -154,7 +134,7 @@ export async function getMatch(
   db: Kysely<DB>,
   userId: number,
   matchId: number,
-): Promise<PublicJobMatch & { history: StatusChange[] }> {
+): Promise<MatchWithHistory> {
   const row = await store.findMatch(db, userId, matchId);
   if (!row) throw notFound('job match');
   const history = (await store.listEvents(db, [row.id])).map(toStatusChange);
@@ -185,7 +165,7 @@ export async function trackMatch(
   userId: number,
   matchId: number,
   change: { status: MatchStatus; notes?: string | null | undefined },
-): Promise<PublicJobMatch & { history: StatusChange[] }> {
+): Promise<MatchWithHistory> {
   await db.transaction().execute(async (trx) => {
     const row = await store.findMatchForUpdate(trx, userId, matchId);
     if (!row) throw notFound('job match');

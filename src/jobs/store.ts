@@ -73,6 +73,7 @@ export interface RankedMatch {
   rank: number;
   matchedSkills: string[];
   matchedValues: string[];
+  matchedWords: string[];
 }
 
 /** Inserts or refreshes one ranked role; status, notes and history of a tracked role are untouched. */
@@ -84,6 +85,7 @@ export async function upsertRankedMatch(db: Kysely<DB>, userId: number, match: R
     rank: match.rank,
     matched_skills: JSON.stringify(match.matchedSkills),
     matched_values: JSON.stringify(match.matchedValues),
+    matched_words: JSON.stringify(match.matchedWords),
     current: true,
     updated_at: now,
   };

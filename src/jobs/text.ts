@@ -32,26 +32,46 @@ export function stem(word: string): string {
   return w;
 }
 
-/** Lower-cased, accent-free words (letters, digits, `+`, `#`), stopwords dropped, stemmed. */
-export function tokenize(text: string): string[] {
+/** Lower-cased, accent-free words (letters, digits, `+`, `#`), stopwords dropped, not stemmed. */
+function wordsOf(text: string): string[] {
   const words = text
     .toLowerCase()
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .match(/[a-z0-9][a-z0-9+#]*/g);
-  if (!words) return [];
-  return words.filter((word) => !STOPWORDS.has(word)).map(stem);
+  return words ? words.filter((word) => !STOPWORDS.has(word)) : [];
 }
 
-/** Adds how often each stem occurs in the text to the counts. */
-export function addTermCounts(counts: Map<string, number>, text: string): Map<string, number> {
-  for (const term of tokenize(text)) counts.set(term, (counts.get(term) ?? 0) + 1);
-  return counts;
+/** Lower-cased, accent-free words (letters, digits, `+`, `#`), stopwords dropped, stemmed. */
+export function tokenize(text: string): string[] {
+  return wordsOf(text).map(stem);
 }
 
-/** How often each stem occurs in the texts. */
-export function termCounts(texts: Iterable<string>): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const text of texts) addTermCounts(counts, text);
-  return counts;
+/**
+ * What the person wrote, as stem counts, with a word they used for each stem, so a match can
+ * be explained in their own words ("interviews", not the stem "interview").
+ */
+export interface TermProfile {
+  counts: Map<string, number>;
+  /** stem → the person's word for it (the first one seen). */
+  words: Map<string, string>;
+}
+
+export const emptyProfile = (): TermProfile => ({ counts: new Map(), words: new Map() });
+
+/** Adds the text's words to the profile: one pass over the text, constant work per word. */
+export function addToProfile(profile: TermProfile, text: string): TermProfile {
+  for (const word of wordsOf(text)) {
+    const term = stem(word);
+    profile.counts.set(term, (profile.counts.get(term) ?? 0) + 1);
+    if (!profile.words.has(term)) profile.words.set(term, word);
+  }
+  return profile;
+}
+
+/** The profile of the texts. */
+export function profileOf(texts: Iterable<string>): TermProfile {
+  const profile = emptyProfile();
+  for (const text of texts) addToProfile(profile, text);
+  return profile;
 }

@@ -73,13 +73,22 @@ export const FIXTURES: { [T in keyof DB]: Record<string, unknown>[] } = {
     { file_id: 3, content: randomBytes(1_048_576) },
   ],
   job_matches: [
-    { id: 1, user_id: 1, role_id: 'ux-designer', title: 'UX Designer', field: 'Design', score: 0.1 + 0.2, rank: 1, matched_skills: '["empathy","Figma","ü"]', matched_values: '[]', current: true, status: 'applied', notes: 'Call back Tuesday\n— ✅', created_at: ts(), updated_at: ts() },
+    { id: 1, user_id: 1, role_id: 'ux-designer', title: 'UX Designer', field: 'Design', score: 0.1 + 0.2, rank: 1, matched_skills: '["empathy","Figma","ü"]', matched_values: '[]', matched_words: '["ux","research","interviews"]', current: true, status: 'applied', notes: 'Call back Tuesday\n— ✅', created_at: ts(), updated_at: ts() },
     { id: 2, user_id: 1, role_id: 'data-analyst', title: 'Data Analyst', field: 'Data', score: 1e-300, rank: null, matched_skills: '[]', matched_values: '["curiosity"]', current: false, status: null, notes: null, created_at: ts(), updated_at: ts() },
     { id: 4, user_id: 7, role_id: 'teacher', title: 'Teacher', field: 'Education', score: 123456.789, rank: 3, matched_skills: '[ "patience" ]', matched_values: '["service"]', current: true, status: '', notes: '', created_at: ts(), updated_at: ts() },
   ],
   job_match_events: [
     { id: 1, job_match_id: 1, from_status: null, to_status: 'saved', notes: null, created_at: ts() },
     { id: 2, job_match_id: 1, from_status: 'saved', to_status: 'applied', notes: 'Sent 📨', created_at: ts() },
+  ],
+  tracked_jobs: [
+    { id: 1, user_id: 1, title: 'UX Researcher — Zoë & Co 🎯', company: 'Acme "Design"', url: 'https://example.org/jobs/1?x=ü&y=1', location: 'Zürich\nremote', salary: '£40–45k', deadline: '2026-02-28', contact: 'ana@example.org', notes: LARGE_TEXT.slice(0, 10_000), status: 'interviewing', role_id: 'ux-designer', version: 3, status_changed_at: ts(), created_at: ts(), updated_at: ts() },
+    { id: 3, user_id: 7, title: 'x', company: null, url: null, location: null, salary: null, deadline: null, contact: null, notes: '\\N', status: 'saved', role_id: null, version: 1, status_changed_at: ts(), created_at: ts(), updated_at: ts() },
+  ],
+  tracked_job_events: [
+    { id: 1, tracked_job_id: 1, from_status: null, to_status: 'saved', created_at: ts() },
+    { id: 2, tracked_job_id: 1, from_status: 'saved', to_status: 'interviewing', created_at: ts() },
+    { id: 4, tracked_job_id: 3, from_status: null, to_status: 'saved', created_at: ts() },
   ],
   resumes: [
     { id: 1, user_id: 1, name: 'Base résumé', content: LARGE_TEXT.slice(0, 20_000), file_id: 1, job_match_id: 1, created_at: ts(), updated_at: ts() },

@@ -38,7 +38,7 @@ interface JourneyWork {
 /**
  * Guest → two workbook steps → a chat message and its reply → register (work still there) →
  * upload a résumé PDF with the progress bar → a résumé version from it with feedback → job
- * matches → one set to "applied" with a note. Every screen passes axe and is photographed.
+ * matches → one added to My jobs, moved to Applied with a note. Every screen passes axe and is photographed.
  */
 async function journey(app: AppBrowser): Promise<JourneyWork> {
   const { page } = app;
@@ -142,17 +142,28 @@ async function createResumeFromFile(app: AppBrowser, work: JourneyWork): Promise
 
 const matchCard = (app: AppBrowser, work: JourneyWork) => app.page.getByRole('article', { name: new RegExp(`^(\\d+\\. )?${escapeRegExp(work.matchTitle)}$`) });
 
+/** The match goes on the board (My jobs), moves to Applied and gets a note. */
 async function setMatchApplied(app: AppBrowser, work: JourneyWork): Promise<void> {
-  const card = matchCard(app, work);
-  await card.getByLabel(`Status for ${work.matchTitle}`).selectOption('applied');
-  await card.getByLabel(`Notes for ${work.matchTitle}`).fill(work.note);
-  await card.getByRole('button', { name: 'Save status' }).click();
-  await until('the match to be applied with the note', async () => {
-    const matches = (await (await app.api()).request('GET', '/api/jobs/matches')).body.matches as { title: string; status: string; notes: string }[];
-    const match = matches.find((m) => m.title === work.matchTitle);
-    return match?.status === 'applied' && match.notes === work.note;
+  const { page } = app;
+  await matchCard(app, work).getByRole('button', { name: /^Add to my jobs/ }).click();
+  await matchCard(app, work).getByText('On your board: Saved.').waitFor();
+  await page.getByRole('navigation').getByRole('link', { name: 'My jobs', exact: true }).click();
+  const job = boardCard(app, work, 'Saved');
+  await job.getByLabel(`Move ${work.matchTitle} to`).selectOption('applied');
+  const applied = boardCard(app, work, 'Applied');
+  await applied.getByRole('button', { name: /^Details and edit/ }).click();
+  await applied.getByLabel('Notes').fill(work.note);
+  await applied.getByRole('button', { name: 'Save changes' }).click();
+  await until('the job to be applied with the note', async () => {
+    const jobs = (await (await app.api()).request('GET', '/api/jobs/tracked')).body.jobs as { title: string; status: string; notes: string }[];
+    const found = jobs.find((j) => j.title === work.matchTitle);
+    return found?.status === 'applied' && found.notes === work.note;
   });
+  await app.checkScreen('jobs');
 }
+
+const boardCard = (app: AppBrowser, work: JourneyWork, column: string) =>
+  app.page.getByRole('region', { name: new RegExp(`^${column} \\(\\d+\\)$`) }).getByRole('article', { name: work.matchTitle, exact: true });
 
 /** After a restart or a new login: the same step, every answer, message, file, résumé and match. */
 async function everythingIsThere(app: AppBrowser, work: JourneyWork): Promise<void> {
@@ -176,9 +187,11 @@ async function everythingIsThere(app: AppBrowser, work: JourneyWork): Promise<vo
   await page.getByRole('button', { name: work.resumeName }).click();
   await page.getByRole('region', { name: 'Feedback' }).waitFor();
   await navigate(page, SCREENS.matches);
-  const card = matchCard(app, work);
-  assert.equal(await card.getByLabel(`Status for ${work.matchTitle}`).inputValue(), 'applied');
-  assert.equal(await card.getByLabel(`Notes for ${work.matchTitle}`).inputValue(), work.note);
+  await matchCard(app, work).getByText('On your board: Applied.').waitFor();
+  await page.getByRole('navigation').getByRole('link', { name: 'My jobs', exact: true }).click();
+  const job = boardCard(app, work, 'Applied');
+  await job.getByRole('button', { name: /^Details and edit/ }).click();
+  assert.equal(await job.getByLabel('Notes').inputValue(), work.note);
 }
 
 async function logOutAndIn(app: AppBrowser, work: JourneyWork): Promise<void> {

@@ -7,6 +7,8 @@ import type { HTTPMethods } from 'fastify';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../auth/passwords.js';
 import { MESSAGE_MAX_CHARS } from '../chat/service.js';
 import { MATCH_STATUSES } from '../jobs/service.js';
+import { JOB_STATUSES } from '../jobs/statuses.js';
+import { JOB_FIELD_MAX } from '../jobs/tracked-jobs.js';
 import { ANSWER_MAX_CHARS } from '../ps101/service.js';
 import { useTestApp } from '../testing/app.js';
 import { BACKENDS } from '../testing/databases.js';
@@ -42,6 +44,8 @@ describe('rules the web app shows before submitting', () => {
   it('are the server’s', () => {
     assert.deepEqual(web.PASSWORD_RULES, { minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH });
     assert.deepEqual([...web.MATCH_STATUSES], [...MATCH_STATUSES]);
+    assert.deepEqual([...web.JOB_STATUSES], [...JOB_STATUSES]);
+    assert.deepEqual(web.JOB_FIELD_MAX, JOB_FIELD_MAX);
     assert.equal(web.ANSWER_MAX_CHARS, ANSWER_MAX_CHARS);
     assert.equal(web.MESSAGE_MAX_CHARS, MESSAGE_MAX_CHARS);
   });

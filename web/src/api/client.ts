@@ -9,15 +9,12 @@ import type {
   LegacyPreview,
   LoginResponse,
   MeResponse,
-  MatchStatus,
-  MatchWithHistory,
   NewResume,
   Ps101Flow,
   PublicFile,
   PublicJobMatch,
   PublicResume,
   RecoveryMessage,
-  RefreshReason,
   ResetConfirmed,
   ResumeSummary,
   StoredFeedback,
@@ -234,11 +231,9 @@ export const api = {
   fileContentUrl: (id: number) => pathOf(API.fileContent, { id }),
   deleteFile: (id: number) => call<void>(API.deleteFile, { params: { id } }),
 
-  refreshMatches: () => call<{ matches: PublicJobMatch[]; reason: RefreshReason }>(API.refreshMatches),
+  // The jobs feature's calls live in web/src/matches/data.ts. This one stays only until the
+  // résumés screen uses that file's useMatches(); remove it then.
   matches: () => call<{ matches: PublicJobMatch[] }>(API.matches),
-  match: (id: number) => call<{ match: MatchWithHistory }>(API.match, { params: { id } }),
-  trackMatch: (id: number, body: { status: MatchStatus; notes?: string | null }) =>
-    call<{ match: MatchWithHistory }>(API.trackMatch, { params: { id }, body }),
 
   createResume: (body: NewResume) => call<{ resume: PublicResume }>(API.createResume, { body }),
   resumes: () => call<{ resumes: ResumeSummary[] }>(API.resumes),

@@ -34,6 +34,13 @@ export const API = {
   matches: { method: 'GET', path: '/api/jobs/matches' },
   match: { method: 'GET', path: '/api/jobs/matches/:id' },
   trackMatch: { method: 'PATCH', path: '/api/jobs/matches/:id' },
+  addMatchToJobs: { method: 'POST', path: '/api/jobs/matches/:id/track' },
+  jobs: { method: 'GET', path: '/api/jobs/tracked' },
+  createJob: { method: 'POST', path: '/api/jobs/tracked' },
+  job: { method: 'GET', path: '/api/jobs/tracked/:id' },
+  editJob: { method: 'PATCH', path: '/api/jobs/tracked/:id' },
+  moveJob: { method: 'PUT', path: '/api/jobs/tracked/:id/status' },
+  deleteJob: { method: 'DELETE', path: '/api/jobs/tracked/:id' },
   createResume: { method: 'POST', path: '/api/resumes' },
   resumes: { method: 'GET', path: '/api/resumes' },
   resume: { method: 'GET', path: '/api/resumes/:id' },
@@ -65,5 +72,7 @@ export function pathOf(route: ApiRoute, params: Record<string, string | number> 
 // that define them import server-only code; api-routes.test.ts checks they are equal.
 export const PASSWORD_RULES = { minLength: 8, maxLength: 1024 } as const;
 export const MATCH_STATUSES = ['saved', 'applied', 'interviewing', 'offer', 'rejected', 'archived'] as const;
+export const JOB_STATUSES = ['saved', 'applied', 'interviewing', 'offer', 'closed'] as const;
+export const JOB_FIELD_MAX = { title: 200, company: 200, url: 2_000, location: 200, salary: 100, contact: 500, notes: 10_000 } as const;
 export const ANSWER_MAX_CHARS = 20_000;
 export const MESSAGE_MAX_CHARS = 8_000;

@@ -9,11 +9,21 @@ export type { WorkbookUpdate } from '../../../src/ps101/service.js';
 export type { ChatExchange, ChatMessage, ChatStreamEvent, MessagePage, MetricsHistory, MetricsPoint } from '../../../src/chat/responses.js';
 export type { CoachMetrics } from '../../../src/coach/metrics.js';
 export type { PublicFile } from '../../../src/files/service.js';
-export type { MatchStatus, PublicJobMatch, RefreshReason, StatusChange } from '../../../src/jobs/service.js';
+export type {
+  JobStatus,
+  JobStatusChange,
+  MatchStatus,
+  MatchWithHistory,
+  PublicJobMatch,
+  Refresh,
+  RefreshReason,
+  StatusChange,
+  TrackedJob,
+  TrackedJobDetail,
+  TrackedJobList,
+  TrackedJobWithHistory,
+} from '../../../src/jobs/responses.js';
 export type { NewResume, PublicResume, ResumeSummary, StoredFeedback } from '../../../src/resumes/service.js';
 
-import type { PublicJobMatch, StatusChange } from '../../../src/jobs/service.js';
-
-export type MatchWithHistory = PublicJobMatch & { history: StatusChange[] };
 
 export type { WorkCounts as LegacyWork, LegacyClaim, LegacyPreview } from '../../../src/legacy/responses.js';

@@ -10,6 +10,7 @@ const SCREENS = [
   { to: '/workbook', label: 'Workbook' },
   { to: '/chat', label: 'Coach' },
   { to: '/files', label: 'Files' },
+  { to: '/jobs', label: 'My jobs' },
   { to: '/matches', label: 'Job matches' },
   { to: '/resumes', label: 'Résumés' },
   { to: '/account', label: 'Account' },

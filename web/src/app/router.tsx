@@ -15,6 +15,7 @@ const PastRunScreen = lazy(() => import('../workbook/PastRunScreen'));
 const ChatScreen = lazy(() => import('../chat/ChatScreen'));
 const FilesScreen = lazy(() => import('../files/FilesScreen'));
 const MatchesScreen = lazy(() => import('../matches/MatchesScreen'));
+const JobsScreen = lazy(() => import('../matches/JobsScreen'));
 const ResumesScreen = lazy(() => import('../resumes/ResumesScreen'));
 const AccountScreen = lazy(() => import('../account/AccountScreen'));
 
@@ -44,6 +45,7 @@ export const router = createBrowserRouter([
       { path: '/chat', element: gated(ChatScreen) },
       { path: '/files', element: gated(FilesScreen) },
       { path: '/matches', element: gated(MatchesScreen) },
+      { path: '/jobs', element: gated(JobsScreen) },
       { path: '/resumes', element: gated(ResumesScreen) },
       { path: '/account', element: gated(AccountScreen) },
       { path: '*', element: <NotFoundScreen /> },

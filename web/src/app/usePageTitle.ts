@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 
-/** Names the screen in the browser's tab and history: "Coach · Mosaic". */
+/** Names the screen in the browser's tab and history: "<title> · Mosaic". */
 export function usePageTitle(title: string): void {
   useEffect(() => {
     document.title = `${title} · Mosaic`;

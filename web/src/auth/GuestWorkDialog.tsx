@@ -10,6 +10,7 @@ function describe(work: GuestWork): string[] {
     work.files > 0 ? plural(work.files, 'file', 'files') : '',
     work.jobMatches > 0 ? plural(work.jobMatches, 'job match', 'job matches') : '',
     work.resumes > 0 ? plural(work.resumes, 'résumé', 'résumés') : '',
+    work.trackedJobs > 0 ? plural(work.trackedJobs, 'job on your board', 'jobs on your board') : '',
   ].filter(Boolean);
 }
 

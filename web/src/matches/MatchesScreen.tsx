@@ -1,53 +1,60 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useId, useState, type FormEvent } from 'react';
-import { api } from '../api/client';
-import { MATCH_STATUSES } from '../api/routes';
-import type { MatchStatus, PublicJobMatch } from '../api/types';
-import { formatDate, messageOf } from '../app/format';
+import { useId } from 'react';
+import { Link } from 'react-router';
+import type { PublicJobMatch } from '../api/types';
+import { connectionProblem } from '../app/connection';
+import { messageOf } from '../app/format';
 import { ScreenHeading } from '../app/ScreenHeading';
+import { usePageTitle } from '../app/usePageTitle';
+import { useAddMatchToJobs, useMatches, useRefreshMatches, useTrackedJobs } from './data';
+import { STATUS_LABELS } from './labels';
 
-const MATCHES_KEY = ['matches'] as const;
 const REASONS = {
   no_input: 'Nothing to match yet: answer some workbook prompts, talk with the coach or upload a résumé first.',
   no_match: 'None of the roles matched what you have written so far. Add more about your skills and values.',
 };
 
+const errorText = (error: unknown) => connectionProblem(error) ?? messageOf(error);
+
+/**
+ * Roles from Mosaic's catalogue that fit what the person has written, each explained in their
+ * own words. "Add to my jobs" puts one on the board (My jobs), where it is tracked like any job.
+ */
 export default function MatchesScreen() {
-  const client = useQueryClient();
-  const matches = useQuery({ queryKey: MATCHES_KEY, queryFn: async () => (await api.matches()).matches });
-  const refresh = useMutation({
-    mutationFn: api.refreshMatches,
-    onSuccess: (result) => client.setQueryData(MATCHES_KEY, result.matches),
-  });
-  const [filter, setFilter] = useState<'all' | 'untracked' | MatchStatus>('all');
-  const shown = (matches.data ?? []).filter((m) =>
-    filter === 'all' ? true : filter === 'untracked' ? m.status === null : m.status === filter,
-  );
+  usePageTitle('Job matches');
+  const matches = useMatches();
+  const refresh = useRefreshMatches();
+  const problem = connectionProblem(matches.error);
 
   return (
     <section>
       <ScreenHeading>Job matches</ScreenHeading>
+      <p className="hint">
+        Roles that fit what you have written in the workbook, the chat and your files. Add one to <Link to="/jobs">My jobs</Link> to track it.
+      </p>
       <div className="actions">
         <button type="button" className="primary" onClick={() => refresh.mutate()} disabled={refresh.isPending}>
           {refresh.isPending ? 'Finding matches…' : 'Find matches'}
         </button>
       </div>
       {refresh.data?.reason && <p role="status">{REASONS[refresh.data.reason]}</p>}
-      {refresh.isError && <p role="alert" className="error">{messageOf(refresh.error)}</p>}
-      <label htmlFor="status-filter">Show</label>
-      <select id="status-filter" value={filter} onChange={(event) => setFilter(event.target.value as typeof filter)}>
-        <option value="all">All matches</option>
-        <option value="untracked">Not tracked yet</option>
-        {MATCH_STATUSES.map((status) => (
-          <option key={status} value={status}>
-            {statusLabel(status)}
-          </option>
-        ))}
-      </select>
-      {matches.isError && <p role="alert">{messageOf(matches.error)}</p>}
-      {matches.data && shown.length === 0 && <p>No matches to show.</p>}
+      {refresh.isError && (
+        <p role="alert" className="error">
+          {errorText(refresh.error)}
+        </p>
+      )}
+      {problem && (
+        <p role="status" className="note">
+          {problem}
+        </p>
+      )}
+      {matches.isError && !problem && (
+        <p role="alert" className="error">
+          {messageOf(matches.error)}
+        </p>
+      )}
+      {matches.isSuccess && matches.data.length === 0 && <p>No matches yet: choose Find matches.</p>}
       <ol className="matches">
-        {shown.map((match) => (
+        {(matches.data ?? []).map((match) => (
           <li key={match.id}>
             <MatchCard match={match} />
           </li>
@@ -57,32 +64,11 @@ export default function MatchesScreen() {
   );
 }
 
-function statusLabel(status: MatchStatus): string {
-  return status[0]!.toUpperCase() + status.slice(1);
-}
-
 function MatchCard({ match }: { match: PublicJobMatch }) {
-  const client = useQueryClient();
   const id = useId();
-  const [status, setStatus] = useState<MatchStatus | ''>(match.status ?? '');
-  const [notes, setNotes] = useState(match.notes ?? '');
-  const [showHistory, setShowHistory] = useState(false);
-  const history = useQuery({
-    queryKey: ['matches', match.id],
-    queryFn: async () => (await api.match(match.id)).match.history,
-    enabled: showHistory,
-  });
-  const track = useMutation({
-    mutationFn: (chosen: MatchStatus) => api.trackMatch(match.id, { status: chosen, notes: notes.trim() === '' ? null : notes }),
-    onSuccess: ({ match: updated }) => {
-      client.setQueryData<PublicJobMatch[]>(MATCHES_KEY, (list) => list?.map((m) => (m.id === updated.id ? updated : m)));
-      client.setQueryData(['matches', match.id], updated.history);
-    },
-  });
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    if (status !== '') track.mutate(status);
-  };
+  const add = useAddMatchToJobs();
+  const jobs = useTrackedJobs();
+  const job = jobs.data?.jobs.find((j) => j.roleId === match.roleId);
   const titleId = `${id}-title`;
 
   return (
@@ -92,47 +78,27 @@ function MatchCard({ match }: { match: PublicJobMatch }) {
         {match.title}
       </h2>
       <p className="hint">
-        {match.field} · score {match.score.toFixed(2)}
-        {match.status ? ` · ${statusLabel(match.status)}` : ''}
+        {match.field}
         {!match.current ? ' · no longer in your top matches' : ''}
       </p>
-      {match.matchedSkills.length > 0 && <p>Skills that match: {match.matchedSkills.join(', ')}</p>}
-      {match.matchedValues.length > 0 && <p>Values that match: {match.matchedValues.join(', ')}</p>}
+      {match.explanation && <p>{match.explanation}.</p>}
+      {match.matchedSkills.length > 0 && <p>Skills of the role you wrote about: {match.matchedSkills.join(', ')}</p>}
       {match.entryPaths.length > 0 && <p>Ways in: {match.entryPaths.join('; ')}</p>}
-      <form onSubmit={submit}>
-        <label htmlFor={`${id}-status`}>Status for {match.title}</label>
-        <select id={`${id}-status`} value={status} onChange={(event) => setStatus(event.target.value as MatchStatus | '')}>
-          {match.status === null && <option value="">Not tracked — choose a status</option>}
-          {MATCH_STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {statusLabel(s)}
-            </option>
-          ))}
-        </select>
-        <label htmlFor={`${id}-notes`}>Notes for {match.title}</label>
-        <textarea id={`${id}-notes`} rows={2} maxLength={5000} value={notes} onChange={(event) => setNotes(event.target.value)} />
-        <div className="actions">
-          <button type="submit" disabled={track.isPending || status === ''}>
-            Save status
+      <div className="actions">
+        {job ? (
+          <p>
+            On your board: {STATUS_LABELS[job.status]}. <Link to="/jobs">Open My jobs</Link>
+          </p>
+        ) : (
+          <button type="button" onClick={() => add.mutate(match.id)} disabled={add.isPending}>
+            Add to my jobs<span className="visually-hidden">: {match.title}</span>
           </button>
-          <button type="button" className="link" aria-expanded={showHistory} onClick={() => setShowHistory((v) => !v)}>
-            {showHistory ? 'Hide history' : 'Show history'}
-          </button>
-        </div>
-        {track.isSuccess && <p role="status">Saved.</p>}
-        {track.isError && <p role="alert" className="error">{messageOf(track.error)}</p>}
-      </form>
-      {showHistory && (
-        <ul aria-label={`Status history of ${match.title}`}>
-          {(history.data ?? []).length === 0 && <li>No status changes yet.</li>}
-          {(history.data ?? []).map((change) => (
-            <li key={change.createdAt + change.toStatus}>
-              {formatDate(change.createdAt)}: {change.fromStatus ? `${statusLabel(change.fromStatus)} → ` : ''}
-              {statusLabel(change.toStatus)}
-              {change.notes ? ` — ${change.notes}` : ''}
-            </li>
-          ))}
-        </ul>
+        )}
+      </div>
+      {add.isError && (
+        <p role="alert" className="error">
+          {errorText(add.error)}
+        </p>
       )}
     </article>
   );
