@@ -7,6 +7,8 @@ import { nowIso, readJson } from '../db/values.js';
 import { toPublicFile } from '../files/service.js';
 import { toPublicMatch, toStatusChange } from '../jobs/service.js';
 import { toStoredFeedback } from '../resumes/service.js';
+import { exportedVersion } from '../resumes/editing.js';
+import { listVersionsPage } from '../resumes/store.js';
 import { unauthenticated } from '../errors.js';
 import * as store from './store.js';
 
@@ -160,6 +162,7 @@ async function writeDocument(
       content: row.content,
       fileId: row.file_id,
       jobMatchId: row.job_match_id,
+      revision: row.revision,
       createdAt: row.created_at,
       updatedAt: row.updated_at,
       feedback: (feedback.get(row.id) ?? []).map(toStoredFeedback),
@@ -173,6 +176,9 @@ async function writeDocument(
     (rows) => rows.map((row) => ({ ...toPublicFile(row, row.text_content !== null), textContent: row.text_content })),
     includeFiles ? (file) => writeFileWithContent(db, out, file as { id: number }) : undefined,
   );
+  // Résumé version history (issue 24), a section of its own.
+  await out.write(',');
+  await out.array('resumeVersions', PAGE_ROWS.large, (page) => listVersionsPage(db, userId, page), (rows) => rows.map(exportedVersion));
   await out.write('}');
 }
 

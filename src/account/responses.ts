@@ -3,7 +3,7 @@ import { Exchange } from '../chat/responses.js';
 import { Id, NullableString, NullableTimestamp, Timestamp } from '../http/response-schemas.js';
 import { PublicFile } from '../files/responses.js';
 import { MatchDetail } from '../jobs/responses.js';
-import { Resume } from '../resumes/responses.js';
+import { ExportedResumeVersions, Resume } from '../resumes/responses.js';
 
 /** `GET /api/me/export`: everything the person owns. */
 export const AccountExport = Type.Object({
@@ -57,4 +57,5 @@ export const AccountExport = Type.Object({
       contentBase64: Type.Optional(NullableString({ description: 'with includeFiles only' })),
     }),
   ),
+  resumeVersions: ExportedResumeVersions,
 });

@@ -7,6 +7,7 @@ import * as chatActivityIndex from './0005_chat_activity_index.js';
 import * as legacyImport from './0006_legacy_import.js';
 import * as mailOutbox from './0007_mail_outbox.js';
 import * as loginDevices from './0008_login_devices.js';
+import * as resumeVersions from './0011_resume_versions.js';
 
 /**
  * Every migration, by name. Names sort in the order they apply; a new capability adds its
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '0006_legacy_import': legacyImport,
   '0007_mail_outbox': mailOutbox,
   '0008_login_devices': loginDevices,
+  '0011_resume_versions': resumeVersions,
 };

@@ -7,14 +7,10 @@ import type {
   MatchWithHistory,
   MessagePage,
   MetricsHistory,
-  NewResume,
   Ps101Flow,
   PublicFile,
   PublicJobMatch,
-  PublicResume,
   RefreshReason,
-  ResumeSummary,
-  StoredFeedback,
   User,
   WorkbookRun,
   RunSummary,
@@ -136,13 +132,14 @@ export const offlineError = () =>
     message: 'The server cannot be reached.',
   });
 
-interface CallOptions {
+export interface CallOptions {
   params?: Record<string, string | number>;
   query?: Record<string, string | number | undefined>;
   body?: unknown;
 }
 
-async function call<T>(route: ApiRoute, options: CallOptions = {}): Promise<T> {
+/** The request primitive every feature's data layer builds on: JSON in and out, errors as ApiError. */
+export async function call<T>(route: ApiRoute, options: CallOptions = {}): Promise<T> {
   if (route !== API.logout && !(await finishPendingLogout())) throw offlineError();
   let url = pathOf(route, options.params);
   const query = Object.entries(options.query ?? {}).filter((entry): entry is [string, string | number] => entry[1] !== undefined);
@@ -229,12 +226,6 @@ export const api = {
   match: (id: number) => call<{ match: MatchWithHistory }>(API.match, { params: { id } }),
   trackMatch: (id: number, body: { status: MatchStatus; notes?: string | null }) =>
     call<{ match: MatchWithHistory }>(API.trackMatch, { params: { id }, body }),
-
-  createResume: (body: NewResume) => call<{ resume: PublicResume }>(API.createResume, { body }),
-  resumes: () => call<{ resumes: ResumeSummary[] }>(API.resumes),
-  resume: (id: number) => call<{ resume: PublicResume }>(API.resume, { params: { id } }),
-  deleteResume: (id: number) => call<void>(API.deleteResume, { params: { id } }),
-  resumeFeedback: (id: number) => call<{ feedback: StoredFeedback }>(API.resumeFeedback, { params: { id } }),
 
   exportUrl: () => pathOf(API.exportData),
   deleteAccount: (password: string | undefined) =>

@@ -7,7 +7,17 @@ export type { ChatExchange, ChatMessage, MetricsPoint } from '../../../src/chat/
 export type { CoachMetrics } from '../../../src/coach/metrics.js';
 export type { PublicFile } from '../../../src/files/service.js';
 export type { MatchStatus, PublicJobMatch, RefreshReason, StatusChange } from '../../../src/jobs/service.js';
-export type { NewResume, PublicResume, ResumeSummary, StoredFeedback } from '../../../src/resumes/service.js';
+export type { NewResume } from '../../../src/resumes/service.js';
+export type {
+  Comparison,
+  DiffPart,
+  FeedbackCheck,
+  PublicResume,
+  ResumeSummary,
+  ResumeVersion,
+  ResumeVersionSummary,
+  StoredFeedback,
+} from '../../../src/resumes/responses.js';
 
 import type { RunSummary, Answers } from '../../../src/ps101/service.js';
 import type { PublicJobMatch, StatusChange } from '../../../src/jobs/service.js';
