@@ -169,6 +169,9 @@ async function writeDocument(
     }));
   });
   await out.write(',');
+  // Résumé version history (issue 24), a section of its own; files stay last (their bytes can be large).
+  await out.array('resumeVersions', PAGE_ROWS.large, (page) => listVersionsPage(db, userId, page), (rows) => rows.map(exportedVersion));
+  await out.write(',');
   await out.array(
     'files',
     PAGE_ROWS.large,
@@ -176,9 +179,6 @@ async function writeDocument(
     (rows) => rows.map((row) => ({ ...toPublicFile(row, row.text_content !== null), textContent: row.text_content })),
     includeFiles ? (file) => writeFileWithContent(db, out, file as { id: number }) : undefined,
   );
-  // Résumé version history (issue 24), a section of its own.
-  await out.write(',');
-  await out.array('resumeVersions', PAGE_ROWS.large, (page) => listVersionsPage(db, userId, page), (rows) => rows.map(exportedVersion));
   await out.write('}');
 }
 

@@ -50,6 +50,7 @@ export const AccountExport = Type.Object({
   }),
   jobMatches: Type.Array(MatchDetail.properties.match),
   resumes: Type.Array(Resume),
+  resumeVersions: ExportedResumeVersions,
   files: Type.Array(
     Type.Object({
       ...PublicFile.properties,
@@ -57,5 +58,4 @@ export const AccountExport = Type.Object({
       contentBase64: Type.Optional(NullableString({ description: 'with includeFiles only' })),
     }),
   ),
-  resumeVersions: ExportedResumeVersions,
 });
