@@ -82,3 +82,6 @@ export const ComparisonResponse = Type.Object({ comparison: Comparison });
 
 /** The résumé versions in the account export (kept apart from the export's other sections). */
 export const ExportedResumeVersions = Type.Array(Type.Object({ resumeId: Id, ...ResumeVersion.properties }));
+
+/** A version as a file: PDF, Word (DOCX) or UTF-8 text, sent as an attachment. */
+export const ResumeDownload = Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'the version as PDF, DOCX or plain text' });

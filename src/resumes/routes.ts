@@ -10,7 +10,7 @@ import { NoContent } from '../http/response-schemas.js';
 import { CONTENT_TYPES, renderDocx, renderText, type DocumentFormat } from './documents.js';
 import { PdfPool } from './pdf-pool.js';
 import { compareVersions, duplicateResume, getVersion, listVersions, MAX_RESUME_CHARS, renameResume, saveResumeText } from './editing.js';
-import { ComparisonResponse, FeedbackResponse, ResumeList, ResumeResponse, VersionList, VersionResponse } from './responses.js';
+import { ComparisonResponse, FeedbackResponse, ResumeDownload, ResumeList, ResumeResponse, VersionList, VersionResponse } from './responses.js';
 import { createResume, deleteResume, getResume, listResumes, reviewAndStore } from './service.js';
 
 const Name = Type.String({ minLength: 1, maxLength: 200 });
@@ -87,7 +87,7 @@ export async function resumesRoutes(parent: FastifyInstance): Promise<void> {
     comparison: await compareVersions(db, requireUser(request).userId, request.params.id, request.query.from, request.query.to),
   }));
 
-  app.get('/:id/versions/:revision/download', { schema: { params: VersionParams, querystring: DownloadQuery } }, async (request, reply) => {
+  app.get('/:id/versions/:revision/download', { schema: { params: VersionParams, querystring: DownloadQuery, response: { 200: ResumeDownload } } }, async (request, reply) => {
     const { format } = request.query;
     const version = await getVersion(db, requireUser(request).userId, request.params.id, request.params.revision);
     const body = await render(format, version.name, version.content);
