@@ -210,6 +210,25 @@ for (const backend of BACKENDS) {
       assert.equal((await t.ctx.db.selectFrom('users').select('id').where('id', '=', user.id).executeTakeFirst()), undefined);
     });
 
+    it('a résumé written without a version row (a legacy claim) still lists, downloads and saves its text', async () => {
+      const client = t.client();
+      const { user } = await client.register();
+      const now = new Date().toISOString();
+      const row = await t.ctx.db
+        .insertInto('resumes')
+        .values({ user_id: user.id, name: 'Imported', content: FIRST, file_id: null, job_match_id: null, created_at: now, updated_at: now })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const versions = await client.get(`/api/resumes/${row.id}/versions`);
+      assert.deepEqual(versions.body.versions.map((v: { revision: number }) => v.revision), [1]);
+      const text = await client.get(`/api/resumes/${row.id}/versions/1/download?format=txt`);
+      assert.equal(Buffer.from(text.raw).toString('utf8'), FIRST);
+      assert.equal((await client.put(`/api/resumes/${row.id}`, { revision: 1, content: SECOND })).status, 200);
+      const after = await client.get(`/api/resumes/${row.id}/versions`);
+      assert.deepEqual(after.body.versions.map((v: { revision: number }) => v.revision), [2, 1]);
+      assert.equal((await client.get(`/api/resumes/${row.id}/versions/1`)).body.version.content, FIRST);
+    });
+
     it("another person's résumé is 404 for every operation", async () => {
       const owner = await t.registeredClient();
       const resume = await newResume(owner);

@@ -48,6 +48,8 @@ export async function saveResumeText(db: Kysely<DB>, userId: number, resumeId: n
   const saved = await db.transaction().execute(async (trx) => {
     // The conditional update is the check that counts: two saves of one revision cannot both pass it.
     if (!(await store.updateContentIfRevision(trx, row.id, edit.revision, edit.content, now))) return false;
+    // The text being replaced stays in the history even if it was written without a version row.
+    await store.keepVersion(trx, { resume_id: row.id, revision: row.revision, content: row.content, created_at: row.updated_at });
     await store.insertVersion(trx, { resume_id: row.id, revision: edit.revision + 1, content: edit.content, created_at: now });
     await store.deleteOldestVersions(trx, row.id, VERSIONS_KEPT_PER_RESUME);
     return true;

@@ -92,6 +92,15 @@ export async function insertVersion(db: Kysely<DB>, version: Omit<ResumeVersionR
   await db.insertInto('resume_versions').values(version).execute();
 }
 
+/** Keeps `version` unless that revision is already kept (résumés a legacy claim wrote have no version row). */
+export async function keepVersion(db: Kysely<DB>, version: Omit<ResumeVersionRow, 'id'>): Promise<void> {
+  await db
+    .insertInto('resume_versions')
+    .values(version)
+    .onConflict((oc) => oc.columns(['resume_id', 'revision']).doNothing())
+    .execute();
+}
+
 /** Deletes a résumé's versions beyond the newest `keep`. */
 export async function deleteOldestVersions(db: Kysely<DB>, resumeId: number, keep: number): Promise<void> {
   const oldestKept = db
