@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { Document, Packer, Paragraph, TextRun } from 'docx';
+import { openSync, type Font } from 'fontkit';
 import PDFDocument from 'pdfkit';
 
 // A résumé version as a file to send: PDF (text selectable, in an embedded Unicode font),
@@ -16,13 +17,32 @@ export const CONTENT_TYPES: Record<DocumentFormat, string> = {
 };
 
 // DejaVu Sans covers Latin, Greek, Cyrillic, Armenian, Georgian, Hebrew and many symbols.
-// Characters outside it (e.g. Chinese, Japanese, emoji) cannot be drawn in the PDF and are
-// left out of it; the Word and text downloads keep them.
+// A character outside it (e.g. Chinese, Japanese, emoji) cannot be drawn in the PDF: it is
+// shown there as "�" (U+FFFD), so the gap is visible; the Word and text downloads keep it.
 const require = createRequire(import.meta.url);
 const FONTS = {
   regular: require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf'),
   bold: require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf'),
 };
+
+let bodyFont: Font | undefined;
+const drawable = new Map<number, boolean>();
+/** The line with every character the PDF font lacks replaced by U+FFFD. */
+function drawableText(line: string): string {
+  bodyFont ??= openSync(FONTS.regular) as Font;
+  const font = bodyFont;
+  let out = '';
+  for (const char of line) {
+    const code = char.codePointAt(0)!;
+    let known = drawable.get(code);
+    if (known === undefined) {
+      known = code < 0x80 || font.hasGlyphForCodePoint(code);
+      if (drawable.size < 10_000) drawable.set(code, known);
+    }
+    out += known ? char : '\uFFFD';
+  }
+  return out;
+}
 
 /** Characters no document format may hold (C0 controls other than tab and line breaks, lone surrogates). */
 const UNWRITABLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
@@ -53,7 +73,7 @@ export async function renderPdf(title: string, content: string): Promise<Buffer>
   for (let i = 0; i < lines.length; i += 1) {
     const line = lines[i]!;
     if (i === first) {
-      doc.font('heading').fontSize(16).text(breakLongWords(line.trim()), { paragraphGap: 6 });
+      doc.font('heading').fontSize(16).text(breakLongWords(drawableText(line.trim())), { paragraphGap: 6 });
       continue;
     }
     doc.font('body').fontSize(10.5);
@@ -61,7 +81,7 @@ export async function renderPdf(title: string, content: string): Promise<Buffer>
       doc.moveDown(0.6);
       continue;
     }
-    doc.text(breakLongWords(line), { lineGap: 1.5 });
+    doc.text(breakLongWords(drawableText(line)), { lineGap: 1.5 });
   }
   doc.end();
   await ended;

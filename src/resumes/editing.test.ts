@@ -153,6 +153,10 @@ for (const backend of BACKENDS) {
       for (const expected of ['Zoë Ünal', 'Led a team of 14 engineers.', 'Σύνοψη', 'Привет', '“quotes”']) {
         assert.ok(pdfText.includes(expected), `${expected} in ${JSON.stringify(pdfText)}`);
       }
+      // A character the embedded font lacks is drawn as U+FFFD, never silently dropped.
+      const unsupported = await newResume(client, 'Skills: 漢字 and 🎉 done', 'CJK');
+      const cjk = await client.get(`/api/resumes/${unsupported.id}/versions/1/download?format=pdf`);
+      assert.equal(await extractText('pdf', new Uint8Array(cjk.raw), ARCHIVE), 'Skills: \uFFFD\uFFFD and \uFFFD done');
 
       const docx = await client.get(`/api/resumes/${resume.id}/versions/1/download?format=docx`);
       assert.equal(docx.status, 200);
