@@ -8,6 +8,8 @@ import { toPublicFile } from '../files/service.js';
 import { toPublicMatch, toStatusChange } from '../jobs/service.js';
 import { toJobStatusChange, toTrackedJob } from '../jobs/tracked-jobs.js';
 import { toStoredFeedback } from '../resumes/service.js';
+import { exportedVersion } from '../resumes/editing.js';
+import { listVersionsPage } from '../resumes/store.js';
 import { unauthenticated } from '../errors.js';
 import * as store from './store.js';
 
@@ -167,11 +169,15 @@ async function writeDocument(
       content: row.content,
       fileId: row.file_id,
       jobMatchId: row.job_match_id,
+      revision: row.revision,
       createdAt: row.created_at,
       updatedAt: row.updated_at,
       feedback: (feedback.get(row.id) ?? []).map(toStoredFeedback),
     }));
   });
+  await out.write(',');
+  // Résumé version history (issue 24), a section of its own; files stay last (their bytes can be large).
+  await out.array('resumeVersions', PAGE_ROWS.large, (page) => listVersionsPage(db, userId, page), (rows) => rows.map(exportedVersion));
   await out.write(',');
   await out.array(
     'files',

@@ -3,7 +3,7 @@ import { Exchange } from '../chat/responses.js';
 import { Id, NullableString, NullableTimestamp, Timestamp } from '../http/response-schemas.js';
 import { PublicFile } from '../files/responses.js';
 import { MatchDetail, TrackedJobWithHistory } from '../jobs/responses.js';
-import { Resume } from '../resumes/responses.js';
+import { ExportedResumeVersions, Resume } from '../resumes/responses.js';
 
 /** `GET /api/me/export`: everything the person owns. */
 export const AccountExport = Type.Object({
@@ -52,6 +52,7 @@ export const AccountExport = Type.Object({
   /** The person's own jobs on the board, with their status history. */
   trackedJobs: Type.Array(TrackedJobWithHistory),
   resumes: Type.Array(Resume),
+  resumeVersions: ExportedResumeVersions,
   files: Type.Array(
     Type.Object({
       ...PublicFile.properties,

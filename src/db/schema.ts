@@ -179,6 +179,17 @@ export interface ResumesTable {
   job_match_id: number | null;
   created_at: string;
   updated_at: string;
+  /** The number of the current version (migration 0011). */
+  revision: Generated<number>;
+}
+
+/** One saved text of a résumé; the newest few per résumé are kept (src/resumes/service.ts). */
+export interface ResumeVersionsTable {
+  id: Generated<number>;
+  resume_id: number;
+  revision: number;
+  content: string;
+  created_at: string;
 }
 
 export interface ResumeFeedbackTable {
@@ -275,6 +286,7 @@ export interface DB {
   tracked_job_events: TrackedJobEventsTable;
   resumes: ResumesTable;
   resume_feedback: ResumeFeedbackTable;
+  resume_versions: ResumeVersionsTable;
   legacy_accounts: LegacyAccountsTable;
   legacy_sessions: LegacySessionsTable;
   legacy_items: LegacyItemsTable;

@@ -1,3 +1,6 @@
+import { quantities } from './quantities.js';
+import type { FeedbackCheck } from './responses.js';
+
 // Deterministic résumé feedback: the same text (and job) always gives the same document.
 
 export const LENGTH_LIMITS = { minWords: 150, maxWords: 900 } as const;
@@ -16,10 +19,6 @@ const ACTION_VERBS = new Set(
   ).split(' '),
 );
 
-// A money amount, a percentage, a multiplier, or a number that is not a year.
-const QUANTITY =
-  /[$€£]\s?\d[\d,]*(?:\.\d+)?\s?(?:k|m|bn|b|million|billion)?\b|\b\d[\d,]*(?:\.\d+)?\s?(?:%|percent\b)|\b\d+(?:\.\d+)?x\b|\b\d[\d,]*(?:\.\d+)?\b/gi;
-const YEAR = /^(19|20)\d\d$/;
 // Only spaces and tabs around the words: with `\s` the leading run also swallowed line breaks,
 // so every line of a text of blank lines rescanned all the lines after it (quadratic).
 const SUMMARY_HEADING =
@@ -30,6 +29,10 @@ const SUMMARY_HEADING =
  */
 export const MAX_REVIEW_CHARS = 50_000;
 
+/** How many quantified results and distinct action verbs make those checks pass. */
+export const CHECK_THRESHOLDS = { quantifiedResults: 3, actionVerbs: 5 } as const;
+
+/** The feedback document as stored (JSON): the measurements; the checks are derived from it on every read. */
 export interface ResumeFeedback {
   length: { words: number; verdict: 'too_short' | 'good' | 'too_long'; advice: string };
   quantifiedResults: { count: number; examples: string[] };
@@ -47,10 +50,6 @@ function lengthVerdict(words: number): ResumeFeedback['length'] {
     return { words, verdict: 'too_long', advice: `Over ${LENGTH_LIMITS.maxWords} words: keep what matters for the role, about two pages at most.` };
   }
   return { words, verdict: 'good', advice: 'A good length.' };
-}
-
-function quantities(text: string): string[] {
-  return [...text.matchAll(QUANTITY)].map((m) => m[0].trim()).filter((q) => !YEAR.test(q));
 }
 
 function actionVerbs(text: string): string[] {
@@ -72,20 +71,60 @@ export function reviewResume(
   const numbers = quantities(text);
   const verbs = actionVerbs(text);
   const summary = SUMMARY_HEADING.test(text);
-  const suggestions: string[] = [];
-  if (length.verdict !== 'good') suggestions.push(length.advice);
-  if (numbers.length < 3) suggestions.push('Quantify results: numbers, percentages or amounts show the size of what you did.');
-  if (verbs.length < 5) suggestions.push('Start achievements with action verbs such as led, built, improved or reduced.');
-  if (!summary) suggestions.push('Add a short summary section at the top that says who you are and what you aim for.');
-  if (job && job.missingSkills.length > 0) {
-    suggestions.push(`For ${job.title}, show where you used: ${job.missingSkills.join(', ')}.`);
-  }
-  return {
+  const measured = {
     length,
     quantifiedResults: { count: numbers.length, examples: numbers.slice(0, 5) },
     actionVerbs: { count: verbs.length, found: verbs },
     summarySection: { present: summary },
     jobMatch: job,
-    suggestions,
   };
+  return { ...measured, suggestions: checksOf(measured).flatMap((check) => (check.passed ? [] : [check.advice])) };
+}
+
+/**
+ * The checklist of a feedback document. Each check either passes or gives advice, never both,
+ * and the suggestions are exactly the advice of the checks that did not pass, so the page can
+ * never show "✓ Action verbs" beside "Start achievements with action verbs". Derived on read,
+ * so feedback stored before the checks existed reads the same way.
+ */
+export function checksOf(feedback: Omit<ResumeFeedback, 'suggestions'>): FeedbackCheck[] {
+  const { length, quantifiedResults: numbers, actionVerbs: verbs, summarySection, jobMatch } = feedback;
+  const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  const checks: FeedbackCheck[] = [
+    length.verdict === 'good'
+      ? { key: 'length', passed: true, label: `Length: ${plural(length.words, 'word', 'words')}, a good length`, advice: null }
+      : { key: 'length', passed: false, label: `Length: ${plural(length.words, 'word', 'words')}`, advice: length.advice },
+    numbers.count >= CHECK_THRESHOLDS.quantifiedResults
+      ? { key: 'quantifiedResults', passed: true, label: `Quantified results: ${numbers.count} (${numbers.examples.slice(0, 3).join(', ')})`, advice: null }
+      : {
+          key: 'quantifiedResults',
+          passed: false,
+          label: `Quantified results: ${numbers.count}${numbers.count ? ` (${numbers.examples.slice(0, 3).join(', ')})` : ''}`,
+          advice: `Quantify at least ${CHECK_THRESHOLDS.quantifiedResults} results: amounts, percentages or counts of people and things (for example "cut costs by 15%" or "trained 12 new staff").`,
+        },
+    verbs.count >= CHECK_THRESHOLDS.actionVerbs
+      ? { key: 'actionVerbs', passed: true, label: `Action verbs: ${verbs.found.slice(0, 8).join(', ')}`, advice: null }
+      : {
+          key: 'actionVerbs',
+          passed: false,
+          label: `Action verbs: ${verbs.count ? verbs.found.join(', ') : 'none found'}`,
+          advice: `Start more achievements with action verbs such as led, built, improved or reduced (${verbs.count} of ${CHECK_THRESHOLDS.actionVerbs} so far).`,
+        },
+    summarySection.present
+      ? { key: 'summary', passed: true, label: 'A summary section at the top', advice: null }
+      : { key: 'summary', passed: false, label: 'No summary section', advice: 'Add a short summary section at the top that says who you are and what you aim for.' },
+  ];
+  if (jobMatch) {
+    checks.push(
+      jobMatch.missingSkills.length === 0
+        ? { key: 'jobSkills', passed: true, label: `Skills for ${jobMatch.title}: all present`, advice: null }
+        : {
+            key: 'jobSkills',
+            passed: false,
+            label: `Skills for ${jobMatch.title}: ${jobMatch.missingSkills.length} missing`,
+            advice: `For ${jobMatch.title}, show where you used: ${jobMatch.missingSkills.join(', ')}.`,
+          },
+    );
+  }
+  return checks;
 }

@@ -20,7 +20,7 @@ describe('résumé feedback', () => {
     const feedback = reviewResume(STRONG, { id: 1, title: 'Registered Nurse', missingSkills: ['communication'] });
     assert.equal(feedback.length.verdict, 'too_short');
     assert.equal(feedback.length.words, 41);
-    assert.deepEqual(feedback.quantifiedResults.examples, ['12', '30%', '$50,000', '2x', '40']);
+    assert.deepEqual(feedback.quantifiedResults.examples, ['12 nurses', '30%', '$50,000', '2x', '40 new staff']);
     assert.equal(feedback.quantifiedResults.count, 5);
     assert.deepEqual(feedback.actionVerbs.found, ['led', 'reduced', 'managed', 'improved', 'trained', 'built']);
     assert.equal(feedback.summarySection.present, true);
@@ -60,7 +60,7 @@ for (const backend of BACKENDS) {
       assert.deepEqual(resume.feedback, []);
       const list = await client.get('/api/resumes');
       assert.deepEqual(list.body.resumes, [
-        { id: resume.id, name: 'Nursing CV', fileId: null, jobMatchId: null, createdAt: resume.createdAt, updatedAt: resume.updatedAt },
+        { id: resume.id, name: 'Nursing CV', fileId: null, jobMatchId: null, revision: 1, createdAt: resume.createdAt, updatedAt: resume.updatedAt },
       ]);
       assert.equal((await client.get(`/api/resumes/${resume.id}`)).body.resume.content, STRONG);
       assert.equal((await client.delete(`/api/resumes/${resume.id}`)).status, 204);

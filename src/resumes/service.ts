@@ -7,29 +7,9 @@ import { getFileText } from '../files/service.js';
 import { findRole } from '../jobs/catalogue.js';
 import { missingSkills } from '../jobs/matching.js';
 import { requireMatch } from '../jobs/service.js';
-import { MAX_REVIEW_CHARS, reviewResume, type ResumeFeedback } from './feedback.js';
+import { checksOf, MAX_REVIEW_CHARS, reviewResume, type ResumeFeedback } from './feedback.js';
+import type { PublicResume, ResumeSummary, ResumeVersion, ResumeVersionSummary, StoredFeedback } from './responses.js';
 import * as store from './store.js';
-
-export interface ResumeSummary {
-  id: number;
-  name: string;
-  fileId: number | null;
-  jobMatchId: number | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface StoredFeedback extends ResumeFeedback {
-  id: number;
-  resumeId: number;
-  createdAt: string;
-}
-
-export interface PublicResume extends ResumeSummary {
-  content: string;
-  /** Newest first. */
-  feedback: StoredFeedback[];
-}
 
 export interface NewResume {
   name: string;
@@ -44,13 +24,18 @@ function toSummary(row: Omit<store.ResumeRow, 'user_id' | 'content'>): ResumeSum
     name: row.name,
     fileId: row.file_id,
     jobMatchId: row.job_match_id,
+    revision: row.revision,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
 }
 
 export function toStoredFeedback(row: store.ResumeFeedbackRow): StoredFeedback {
-  return { id: row.id, resumeId: row.resume_id, createdAt: row.created_at, ...readJson<ResumeFeedback>(row.feedback) };
+  const document = readJson<ResumeFeedback>(row.feedback);
+  // Suggestions are re-derived from the checks: feedback stored before the checks existed could contradict them.
+  const checks = checksOf(document);
+  const suggestions = checks.flatMap((check) => (check.passed ? [] : [check.advice]));
+  return { id: row.id, resumeId: row.resume_id, createdAt: row.created_at, ...document, suggestions, checks };
 }
 
 /**
@@ -65,7 +50,7 @@ export const MAX_RESUMES_PER_USER = 100;
 /** Reviews kept per résumé; a new one beyond it deletes the oldest (each is a few KB). */
 export const FEEDBACK_KEPT_PER_RESUME = 20;
 
-const tooManyResumes = () =>
+export const tooManyResumes = () =>
   new AppError(413, 'too_many_resumes', `You keep ${MAX_RESUMES_PER_USER} résumés, the most allowed; delete one to add another.`, {
     limit: MAX_RESUMES_PER_USER,
   });
@@ -90,15 +75,18 @@ export async function createResume(db: Kysely<DB>, userId: number, input: NewRes
   // The file, the match or the account may be deleted between the checks above and the write.
   const inserted = db.transaction().execute(async (trx) => {
     if ((await store.lockResumeCount(trx, userId)) >= MAX_RESUMES_PER_USER) throw tooManyResumes();
-    return store.insertResume(trx, {
+    const row = await store.insertResume(trx, {
       user_id: userId,
       name,
       content,
       file_id: input.fileId ?? null,
       job_match_id: input.jobMatchId ?? null,
+      revision: 1,
       created_at: now,
       updated_at: now,
     });
+    await store.insertVersion(trx, { resume_id: row.id, revision: 1, content, created_at: now });
+    return row;
   });
   const row = await onMissingReference(inserted, () => notFound('file or job match'));
   return { ...toSummary(row), content: row.content, feedback: [] };

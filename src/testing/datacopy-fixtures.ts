@@ -91,12 +91,18 @@ export const FIXTURES: { [T in keyof DB]: Record<string, unknown>[] } = {
     { id: 4, tracked_job_id: 3, from_status: null, to_status: 'saved', created_at: ts() },
   ],
   resumes: [
-    { id: 1, user_id: 1, name: 'Base résumé', content: LARGE_TEXT.slice(0, 20_000), file_id: 1, job_match_id: 1, created_at: ts(), updated_at: ts() },
-    { id: 2, user_id: 7, name: '', content: '', file_id: null, job_match_id: null, created_at: ts(), updated_at: ts() },
+    { id: 1, user_id: 1, name: 'Base résumé', content: LARGE_TEXT.slice(0, 20_000), file_id: 1, job_match_id: 1, created_at: ts(), updated_at: ts(), revision: 3 },
+    { id: 2, user_id: 7, name: '', content: '', file_id: null, job_match_id: null, created_at: ts(), updated_at: ts(), revision: 1 },
   ],
   resume_feedback: [
     { id: 1, resume_id: 1, feedback: SPACED_JSON, created_at: ts() },
     { id: 2, resume_id: 2, feedback: '{"deep":{"a":{"b":{"c":[[[]]]}}}}', created_at: ts() },
+  ],
+  resume_versions: [
+    // Version 1 was pruned: the kept history has a gap at the start.
+    { id: 4, resume_id: 1, revision: 2, content: LARGE_TEXT.slice(0, 9_000), created_at: ts() },
+    { id: 5, resume_id: 1, revision: 3, content: LARGE_TEXT.slice(0, 20_000), created_at: ts() },
+    { id: 6, resume_id: 2, revision: 1, content: '', created_at: ts() },
   ],
   legacy_accounts: [
     { legacy_id: '6f1c2a3e-8b1d-4c6e-9f00-0123456789ab', user_id: 1, email: 'zoë+😀@example.org', imported_at: ts() },

@@ -130,10 +130,10 @@ async function serverHasAnswers(app: AppBrowser, answers: Record<string, string>
 
 async function createResumeFromFile(app: AppBrowser, work: JourneyWork): Promise<void> {
   const { page } = app;
-  await page.getByLabel('Name of this version').fill(work.resumeName);
+  await page.getByLabel('Name', { exact: true }).fill(work.resumeName);
   await page.getByRole('radio', { name: 'An uploaded file' }).check();
   await page.getByRole('combobox', { name: 'File', exact: true }).selectOption({ label: work.fileName });
-  await page.getByRole('button', { name: 'Create version and get feedback' }).click();
+  await page.getByRole('button', { name: 'Create and get feedback' }).click();
   const feedback = page.getByRole('region', { name: 'Feedback' });
   await feedback.waitFor();
   await feedback.getByText(/Quantified results/).waitFor();

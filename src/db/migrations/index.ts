@@ -8,6 +8,7 @@ import * as legacyImport from './0006_legacy_import.js';
 import * as mailOutbox from './0007_mail_outbox.js';
 import * as loginDevices from './0008_login_devices.js';
 import * as trackedJobs from './0010_tracked_jobs.js';
+import * as resumeVersions from './0011_resume_versions.js';
 
 /**
  * Every migration, by name. Names sort in the order they apply; a new capability adds its
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '0007_mail_outbox': mailOutbox,
   '0008_login_devices': loginDevices,
   '0010_tracked_jobs': trackedJobs,
+  '0011_resume_versions': resumeVersions,
 };

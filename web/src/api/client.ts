@@ -9,15 +9,11 @@ import type {
   LegacyPreview,
   LoginResponse,
   MeResponse,
-  NewResume,
   Ps101Flow,
   PublicFile,
   PublicJobMatch,
-  PublicResume,
   RecoveryMessage,
   ResetConfirmed,
-  ResumeSummary,
-  StoredFeedback,
   RunDetail,
   RunList,
   User,
@@ -234,12 +230,6 @@ export const api = {
   // The jobs feature's calls live in web/src/matches/data.ts. This one stays only until the
   // résumés screen uses that file's useMatches(); remove it then.
   matches: () => call<{ matches: PublicJobMatch[] }>(API.matches),
-
-  createResume: (body: NewResume) => call<{ resume: PublicResume }>(API.createResume, { body }),
-  resumes: () => call<{ resumes: ResumeSummary[] }>(API.resumes),
-  resume: (id: number) => call<{ resume: PublicResume }>(API.resume, { params: { id } }),
-  deleteResume: (id: number) => call<void>(API.deleteResume, { params: { id } }),
-  resumeFeedback: (id: number) => call<{ feedback: StoredFeedback }>(API.resumeFeedback, { params: { id } }),
 
   exportUrl: () => pathOf(API.exportData),
   deleteAccount: (password: string | undefined) =>

@@ -23,7 +23,17 @@ export type {
   TrackedJobList,
   TrackedJobWithHistory,
 } from '../../../src/jobs/responses.js';
-export type { NewResume, PublicResume, ResumeSummary, StoredFeedback } from '../../../src/resumes/service.js';
+export type { NewResume } from '../../../src/resumes/service.js';
+export type {
+  Comparison,
+  DiffPart,
+  FeedbackCheck,
+  PublicResume,
+  ResumeSummary,
+  ResumeVersion,
+  ResumeVersionSummary,
+  StoredFeedback,
+} from '../../../src/resumes/responses.js';
 
 
 export type { WorkCounts as LegacyWork, LegacyClaim, LegacyPreview } from '../../../src/legacy/responses.js';
