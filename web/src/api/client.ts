@@ -9,7 +9,6 @@ import type {
   MetricsHistory,
   NewResume,
   Ps101Flow,
-  PublicFile,
   PublicJobMatch,
   PublicResume,
   RefreshReason,
@@ -142,7 +141,8 @@ interface CallOptions {
   body?: unknown;
 }
 
-async function call<T>(route: ApiRoute, options: CallOptions = {}): Promise<T> {
+/** One JSON request to a route of API (routes.ts): the primitive every feature's data.ts builds on. */
+export async function call<T>(route: ApiRoute, options: CallOptions = {}): Promise<T> {
   if (route !== API.logout && !(await finishPendingLogout())) throw offlineError();
   let url = pathOf(route, options.params);
   const query = Object.entries(options.query ?? {}).filter((entry): entry is [string, string | number] => entry[1] !== undefined);
@@ -220,10 +220,6 @@ export const api = {
   messages: (before?: string, limit?: number) => call<MessagePage>(API.messages, { query: { before, limit } }),
   metrics: () => call<MetricsHistory>(API.metrics),
 
-  files: () => call<{ files: PublicFile[] }>(API.files),
-  fileContentUrl: (id: number) => pathOf(API.fileContent, { id }),
-  deleteFile: (id: number) => call<void>(API.deleteFile, { params: { id } }),
-
   refreshMatches: () => call<{ matches: PublicJobMatch[]; reason: RefreshReason }>(API.refreshMatches),
   matches: () => call<{ matches: PublicJobMatch[] }>(API.matches),
   match: (id: number) => call<{ match: MatchWithHistory }>(API.match, { params: { id } }),
@@ -236,9 +232,6 @@ export const api = {
   deleteResume: (id: number) => call<void>(API.deleteResume, { params: { id } }),
   resumeFeedback: (id: number) => call<{ feedback: StoredFeedback }>(API.resumeFeedback, { params: { id } }),
 
-  exportUrl: () => pathOf(API.exportData),
-  deleteAccount: (password: string | undefined) =>
-    call<void>(API.deleteAccount, { body: password === undefined ? {} : { password } }),
 
   legacyPreview: (sessionId: string) => call<{ found: LegacyWork }>(API.legacyPreview, { body: { sessionId } }),
   legacyClaim: (sessionId: string) => call<{ claimed: LegacyWork }>(API.legacyClaim, { body: { sessionId } }),

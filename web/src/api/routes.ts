@@ -39,6 +39,7 @@ export const API = {
   deleteResume: { method: 'DELETE', path: '/api/resumes/:id' },
   resumeFeedback: { method: 'POST', path: '/api/resumes/:id/feedback' },
   exportData: { method: 'GET', path: '/api/me/export' },
+  exportArchive: { method: 'GET', path: '/api/me/export.zip' },
   deleteAccount: { method: 'DELETE', path: '/api/me' },
   legacyPreview: { method: 'POST', path: '/api/legacy/preview' },
   legacyClaim: { method: 'POST', path: '/api/legacy/claim' },

@@ -5,7 +5,8 @@ export type { Ps101Flow, Ps101Step, Ps101Prompt } from '../../../src/ps101/flow.
 export type { Answers, RunSummary, WorkbookState, WorkbookUpdate } from '../../../src/ps101/service.js';
 export type { ChatExchange, ChatMessage, MetricsPoint } from '../../../src/chat/service.js';
 export type { CoachMetrics } from '../../../src/coach/metrics.js';
-export type { PublicFile } from '../../../src/files/service.js';
+export type { FileList, PublicFile, UploadLimits } from '../../../src/files/responses.js';
+export type { AccountExport } from '../../../src/account/responses.js';
 export type { MatchStatus, PublicJobMatch, RefreshReason, StatusChange } from '../../../src/jobs/service.js';
 export type { NewResume, PublicResume, ResumeSummary, StoredFeedback } from '../../../src/resumes/service.js';
 
