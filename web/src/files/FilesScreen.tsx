@@ -129,8 +129,13 @@ function UploadList({ items, onClear }: { items: UploadItem[]; onClear(): void }
               <span className="upload-state">
                 {STATE_TEXT[item.state]}
                 {item.state === 'uploading' ? `: ${percent}%` : ''}
-                {item.state === 'failed' && item.error ? ` — ${item.error}` : ''}
               </span>
+              {item.state === 'failed' && item.error && (
+                <span role="alert" className="error upload-error">
+                  {' '}
+                  {item.error}
+                </span>
+              )}
               {item.state === 'uploading' && (
                 <progress max={100} value={percent} aria-label={`Uploading ${item.name}`}>
                   {percent}%

@@ -13,10 +13,11 @@ export function uploadErrorText(error: unknown): string {
   if (!(error instanceof ApiError)) return 'The upload failed.';
   if (error.code === 'file_too_large') {
     const max = typeof error.details.maxBytes === 'number' ? formatBytes(error.details.maxBytes) : 'the limit';
-    return `Too large: files can be at most ${max}.`;
+    return `This file is too large: files can be at most ${max}.`;
   }
   if (error.code === 'quota_exceeded') return error.message;
-  if (error.code === 'unsupported_type') return `This kind of file is not accepted. Accepted: ${ACCEPTED_TEXT}.`;
+  // The server's message names the accepted types; the list here is the fallback.
+  if (error.code === 'unsupported_type') return `This kind of file is not accepted. ${error.message || `Accepted: ${ACCEPTED_TEXT}.`}`;
   if (error.code === 'empty_file') return 'This file is empty.';
   if (error.offline) return actionConnectionProblem(error) ?? 'The upload did not reach Mosaic.';
   return error.message;
@@ -65,7 +66,7 @@ export function useUploads(maxFileBytes: number | undefined) {
           size: file.size,
           state: tooLarge ? 'failed' : 'waiting',
           progress: 0,
-          ...(tooLarge ? { error: `Too large: files can be at most ${formatBytes(maxFileBytes)}.` } : {}),
+          ...(tooLarge ? { error: `This file is too large: files can be at most ${formatBytes(maxFileBytes)}.` } : {}),
         });
       }
       setItems((list) => [...list, ...added]);
