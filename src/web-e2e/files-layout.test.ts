@@ -18,7 +18,7 @@ describeInBrowser('the web app in Chromium: files at 375 px', {}, (suite) => {
         await page.goto(app.baseUrl + '/');
         await startAsGuest(page);
         await navigate(page, SCREENS.files);
-        assert.equal(await page.title(), 'Files · Mosaic');
+        await until('the Files title', async () => (await page.title()) === 'Files · Mosaic');
         // The limit is stated before anyone tries (from the server's config: 10 MB by default).
         await see(page, /Up to 10\.0 MB per file/);
 

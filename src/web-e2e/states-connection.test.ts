@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { SCREENS, navigate, see, startAsGuest, until } from '../testing/browser/mosaic-ui.js';
 import { describeInBrowser } from '../testing/browser/suite.js';
+import { multipartBody } from '../testing/fixtures.js';
 
 const UNREACHABLE = "Mosaic can't be reached right now";
 const OFFLINE = 'This browser is offline';
@@ -44,31 +45,39 @@ describeInBrowser('the web app in Chromium: honest states and page titles', {}, 
       assert.equal((await api.request('GET', '/api/files')).status, 200);
     }));
 
-  it('says this browser is offline when it is, and catches up when it is back', (t) =>
+  it('says this browser is offline when it is, keeps the list, and catches up when it is back', (t) =>
     suite.withApp(t, async (app) => {
       const { page } = app;
       await page.goto(app.baseUrl + '/');
       await startAsGuest(page);
+      const api = await app.api();
+      const upload = (name: string) =>
+        page.request.post(app.baseUrl + '/api/files', { multipart: { file: { name, mimeType: 'text/plain', buffer: Buffer.from(`Notes in ${name}.`) } } });
+      assert.equal((await upload('before-offline.txt')).status(), 201);
       await navigate(page, SCREENS.account);
       await navigate(page, SCREENS.files);
-      await see(page, 'No files yet.');
+      await see(page, 'before-offline.txt');
       await app.context.setOffline(true);
       await see(page, OFFLINE);
       await navigate(page, SCREENS.account);
       await navigate(page, SCREENS.files);
-      await see(page, /This browser is offline\. What you see is what was last loaded/, 30_000);
+      await see(page, 'before-offline.txt');
       assert.equal(await page.getByText(UNREACHABLE).count(), 0, "not Mosaic's fault");
       await app.checkScreen('files-browser-offline');
+      // Uploaded from elsewhere meanwhile (another device): this page shows it once back online.
+      const body = multipartBody(Buffer.from('Notes from another device.'), 'while-offline.txt');
+      const elsewhere = await fetch(app.baseUrl + '/api/files', { method: 'POST', headers: { ...body.headers, cookie: api.cookie }, body: body.payload });
+      assert.equal(elsewhere.status, 201);
       await app.context.setOffline(false);
-      await until('the offline states to go', async () => (await page.getByText(OFFLINE).count()) === 0, 30_000);
-      await see(page, 'No files yet.');
+      await until('the offline line to go', async () => (await page.getByText(OFFLINE).count()) === 0, 30_000);
+      await see(page, 'while-offline.txt', 30_000);
     }));
 
-  it('names each screen in the page title and counts in the right form', (t) =>
+  it('names each screen in the page title', (t) =>
     suite.withApp(t, async (app) => {
       const { page } = app;
       await page.goto(app.baseUrl + '/');
-      assert.equal(await page.title(), 'Welcome · Mosaic');
+      await until('the welcome title', async () => (await page.title()) === 'Welcome · Mosaic');
       await page.goto(app.baseUrl + '/login');
       await until('the login title', async () => (await page.title()) === 'Log in · Mosaic');
       await page.goto(app.baseUrl + '/no-such-page');
