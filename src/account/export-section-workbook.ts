@@ -3,20 +3,12 @@ import type { Ps101RunsTable } from '../db/schema.js';
 import { readJson } from '../db/values.js';
 import { PS101_FLOW } from '../ps101/flow.js';
 import { PagedList } from './export-json.js';
+import type { ExportedAnswer } from './responses.js';
 import { readableTime } from './export-readable.js';
 import { eachRow, PAGE_ROWS, type ExportSection } from './export-section.js';
 import * as store from './store.js';
 
 type Run = Selectable<Ps101RunsTable>;
-
-/** An answer with the question it answers; the question is null for runs of an earlier flow, whose wording was not kept. */
-export interface ExportedAnswer {
-  key: string;
-  step: number;
-  stepTitle: string | null;
-  question: string | null;
-  answer: string;
-}
 
 const keyOrder = (key: string) => key.split('.').map(Number);
 const byKey = (a: string, b: string) => {

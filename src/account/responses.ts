@@ -5,6 +5,16 @@ import { PublicFile } from '../files/responses.js';
 import { MatchDetail } from '../jobs/responses.js';
 import { Resume } from '../resumes/responses.js';
 
+/** A workbook answer with the question it answers. */
+export const ExportedAnswer = Type.Object({
+  key: Type.String({ description: '"<step>.<prompt>", 1-based' }),
+  step: Type.Integer(),
+  stepTitle: NullableString(),
+  question: NullableString({ description: 'null for runs of an earlier workbook, whose wording was not kept' }),
+  answer: Type.String(),
+});
+export type ExportedAnswer = Static<typeof ExportedAnswer>;
+
 /** `GET /api/me/export`: everything the person owns, pretty-printed. */
 export const AccountExport = Type.Object({
   formatVersion: Type.Integer(),
@@ -34,16 +44,7 @@ export const AccountExport = Type.Object({
         flowVersion: Type.Integer(),
         currentStep: Type.Integer(),
         revision: Type.Integer(),
-        answers: Type.Array(
-          Type.Object({
-            key: Type.String({ description: '"<step>.<prompt>", 1-based' }),
-            step: Type.Integer(),
-            stepTitle: NullableString(),
-            question: NullableString({ description: 'null for runs of an earlier workbook, whose wording was not kept' }),
-            answer: Type.String(),
-          }),
-          { description: 'the non-empty answers in the workbook order' },
-        ),
+        answers: Type.Array(ExportedAnswer, { description: 'the non-empty answers in the workbook order' }),
         startedAt: Timestamp,
         updatedAt: Timestamp,
         completedAt: NullableTimestamp,

@@ -69,7 +69,8 @@ export function useUploads(maxFileBytes: number | undefined) {
           ...(tooLarge ? { error: `This file is too large: files can be at most ${formatBytes(maxFileBytes)}.` } : {}),
         });
       }
-      setItems((list) => [...list, ...added]);
+      // A new choice starts a new list: outcomes of earlier ones (already announced) make way.
+      setItems((list) => [...list.filter((item) => item.state === 'waiting' || item.state === 'uploading'), ...added]);
     },
     [maxFileBytes],
   );
