@@ -43,14 +43,23 @@ for (const backend of BACKENDS) {
       const response = await client.get('/api/me/export');
       assert.equal(response.status, 200);
       const data = response.body;
-      assert.equal(data.formatVersion, 1);
+      assert.equal(data.formatVersion, 2);
+      assert.ok(response.raw.toString().startsWith('{\n  "formatVersion": 2,\n'), 'pretty-printed');
       assert.deepEqual(Object.keys(data.account).sort(), ['createdAt', 'email', 'guest', 'id', 'lastActiveAt', 'updatedAt']);
       assert.equal(data.account.email, email);
       assert.ok(!response.raw.toString().includes('password_hash') && !response.raw.toString().includes('$argon2'));
       assert.ok(!response.raw.toString().includes('token'));
       assert.equal(data.sessions.length, 1);
       assert.equal(data.workbook.runs.length, 2);
-      assert.deepEqual(data.workbook.runs[0].answers, { '1.1': 'patient care, teamwork' });
+      assert.deepEqual(data.workbook.runs[0].answers, [
+        {
+          key: '1.1',
+          step: 1,
+          stepTitle: 'Name the problem and the gap',
+          question: 'In a sentence or two, what is the problem you want to work on?',
+          answer: 'patient care, teamwork',
+        },
+      ]);
       assert.deepEqual(data.chat.messages.map((m: { role: string }) => m.role), ['user', 'coach']);
       assert.equal(data.chat.metrics.length, 1);
       assert.equal(data.chat.metrics[0].messageId, data.chat.messages[1].id);

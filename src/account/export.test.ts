@@ -10,7 +10,9 @@ import { HttpClient, startServerProcess, type ServerProcess } from '../testing/s
 
 const MiB = 1024 * 1024;
 const FILES = 16;
-const MARK = '"contentBase64":"';
+const MARK = '"contentBase64": "';
+/** The zip's end-of-central-directory record: signature, then the entry count 10 bytes in. */
+const END_OF_CENTRAL_DIRECTORY = 0x06054b50;
 
 for (const backend of BACKENDS) {
   describe(`export of a heavy account from a server process on ${backend}`, () => {
@@ -64,11 +66,35 @@ for (const backend of BACKENDS) {
       assert.match(run.result.type ?? '', /^application\/json/);
       assert.equal(run.result.contents, FILES);
       assert.ok(run.result.size > (FILES * 10 * MiB * 4) / 3, `only ${run.result.size} bytes`);
-      assert.ok(run.result.tail.endsWith('}]}'), run.result.tail);
+      assert.ok(run.result.tail.endsWith('}\n  ]\n}\n'), run.result.tail);
       // The old export built the whole document in memory: several times the files' size.
       assert.ok(peak - Math.max(rssBefore, peakBefore) < 150, `server peak grew to ${peak.toFixed(0)} MB from ${rssBefore.toFixed(0)} MB`);
       assert.ok(run.healthChecks >= 5, `only ${run.healthChecks} /health checks ran during the export`);
       assert.ok(run.maxHealthMs < 2 * HEALTH_BOUND_MS, `/health took ${run.maxHealthMs.toFixed(0)} ms`);
+    });
+
+    it('streams the same account as a zip with flat server memory', async (tc) => {
+      const client = new HttpClient(server.url);
+      await client.request('POST', '/api/auth/login', { email: 'heavy@example.org', password: 'correct horse battery' });
+      const pid = server.child.pid!;
+      const rssBefore = processMemoryMb(pid, 'VmRSS');
+      const peakBefore = processMemoryMb(pid, 'VmHWM');
+      const response = await fetch(`${server.url}/api/me/export.zip`, { headers: { cookie: client.cookie } });
+      let size = 0;
+      let tail = Buffer.alloc(0);
+      for await (const chunk of response.body!) {
+        size += chunk.length;
+        tail = Buffer.concat([tail, chunk]).subarray(-22);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      const peak = processMemoryMb(pid, 'VmHWM');
+      tc.diagnostic(`zip of ${(size / MiB).toFixed(0)} MB: server RSS ${rssBefore.toFixed(0)} MB before, peak ${peak.toFixed(0)} MB`);
+      assert.equal(response.status, 200);
+      assert.equal(response.headers.get('content-type'), 'application/zip');
+      assert.ok(size > FILES * 10 * MiB, `only ${size} bytes`);
+      assert.equal(tail.readUInt32LE(0), END_OF_CENTRAL_DIRECTORY, 'the zip is complete');
+      assert.equal(tail.readUInt16LE(10), FILES + 2, 'the JSON, the readable document and every file');
+      assert.ok(peak - Math.max(rssBefore, peakBefore) < 150, `server peak grew to ${peak.toFixed(0)} MB from ${rssBefore.toFixed(0)} MB`);
     });
   });
 }

@@ -7,8 +7,9 @@ import { PASSWORD_MAX_LENGTH } from '../auth/passwords.js';
 import { clientAddress } from '../http/client-address.js';
 import { leaveUncompressed } from '../http/compression.js';
 import { NoContent } from '../http/response-schemas.js';
-import { exportAccount } from './export.js';
-import { AccountExport } from './responses.js';
+import contentDisposition from 'content-disposition';
+import { exportAccount, exportAccountArchive } from './export.js';
+import { AccountArchive, AccountExport } from './responses.js';
 import { deleteAccount } from './service.js';
 
 const ExportQuery = Type.Object(
@@ -20,6 +21,9 @@ const Deletion = Type.Object(
   { additionalProperties: false },
 );
 
+/** `mosaic-export-2026-12-06.zip`: the day it was made, so several downloads sort and differ. */
+const exportFileName = (extension: string) => `mosaic-export-${new Date().toISOString().slice(0, 10)}.${extension}`;
+
 export async function accountRoutes(parent: FastifyInstance): Promise<void> {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
   const { db, config } = app.ctx;
@@ -30,7 +34,21 @@ export async function accountRoutes(parent: FastifyInstance): Promise<void> {
     if (includeFiles) leaveUncompressed(request);
     const document = await exportAccount(db, request.log, requireUser(request).userId, { includeFiles });
     // A stream bypasses the response serializer: the schema documents the streamed document.
-    return reply.header('cache-control', 'private, no-store').type('application/json; charset=utf-8').send(document as never);
+    return reply
+      .header('cache-control', 'private, no-store')
+      .header('content-disposition', contentDisposition(exportFileName('json'), { type: 'attachment' }))
+      .type('application/json; charset=utf-8')
+      .send(document as never);
+  });
+
+  // A route of its own (not `?format=zip`): another type, another document, no options.
+  app.get('/export.zip', { compress: false, schema: { response: { 200: AccountArchive } } }, async (request, reply) => {
+    const archive = await exportAccountArchive(db, request.log, requireUser(request).userId);
+    return reply
+      .header('cache-control', 'private, no-store')
+      .header('content-disposition', contentDisposition(exportFileName('zip'), { type: 'attachment' }))
+      .type('application/zip')
+      .send(archive as never);
   });
 
   app.delete('/', { schema: { body: Deletion, response: { 204: NoContent } } }, async (request, reply) => {

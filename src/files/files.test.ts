@@ -5,7 +5,7 @@ import { useTestApp } from '../testing/app.js';
 import { BACKENDS } from '../testing/databases.js';
 import { countRows, uploadFile } from '../testing/person-data.js';
 import { docxDocument, elfExecutable, multipartBody, odtDocument, pdfDocument, rtfDocument, windowsExecutable } from '../testing/fixtures.js';
-import { displayName } from './names.js';
+import { archiveEntryName, displayName } from './names.js';
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
@@ -15,6 +15,20 @@ describe('file names', () => {
     assert.equal(displayName('cv\u0000\r\n\u202Efdp.exe'), 'cvfdp.exe');
     assert.equal(displayName(''), 'upload');
     assert.equal([...displayName('é'.repeat(400))].length, 255);
+  });
+
+  it('makes a name safe to unpack from a zip anywhere', () => {
+    assert.equal(archiveEntryName('../../etc/passwd'), '_.._etc_passwd');
+    assert.equal(archiveEntryName('..\\..\\boot.ini'), '_.._boot.ini');
+    assert.equal(archiveEntryName('C:\\x.txt'), 'C__x.txt');
+    assert.equal(archiveEntryName('what? "really" <x>|y*.md'), 'what_ _really_ _x__y_.md');
+    assert.equal(archiveEntryName('NUL.txt'), '_NUL.txt');
+    assert.equal(archiveEntryName('  ...hidden. . '), 'hidden');
+    assert.equal(archiveEntryName('..'), 'file');
+    assert.equal(archiveEntryName('cv\u202Efdp.exe'), 'cvfdp.exe');
+    const long = archiveEntryName(`${'é'.repeat(200)}.docx`);
+    assert.equal([...long].length, 120);
+    assert.ok(long.endsWith('é.docx'));
   });
 });
 
@@ -35,6 +49,14 @@ for (const backend of BACKENDS) {
       { name: 'notes.txt', bytes: Buffer.from('Plain text: données, 50% faster\n'), type: 'text/plain; charset=utf-8', text: 'Plain text: données, 50% faster' },
       { name: 'cv.md', bytes: Buffer.from('# Summary\n\nBuilt things.\n'), type: 'text/markdown; charset=utf-8', text: '# Summary\n\nBuilt things.' },
     ];
+
+    it('states the upload limits with the list, before anyone tries', async () => {
+      const client = t.client();
+      await client.register();
+      const list = await client.get('/api/files');
+      assert.equal(list.status, 200);
+      assert.deepEqual(list.body.limits, { maxFileBytes: 1024 * 1024, maxStorageBytes: 200 * 1024 * 1024 });
+    });
 
     for (const sample of accepted) {
       it(`accepts ${sample.name} by its content, stores exact bytes and ${sample.text ? 'its text' : 'no text'}`, async () => {

@@ -19,3 +19,27 @@ export function displayName(raw: string | undefined): string {
 export function asciiFallbackName(name: string): string {
   return name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[^\x20-\x7e]/g, '_');
 }
+
+/** Characters no file system accepts in a name (Windows' set, the strictest), and path separators. */
+const PATH_UNSAFE = /[/\\:*?"<>|]/g;
+/** Names Windows reserves for devices, whatever the extension. */
+const DEVICE_NAMES = /^(con|prn|aux|nul|com\d|lpt\d)(\.|$)/i;
+const ARCHIVE_NAME_MAX = 120;
+
+/**
+ * A name safe to write inside a zip a person unpacks anywhere: the display name with path
+ * separators and characters file systems refuse replaced, no leading dots (no `..`, no hidden
+ * file), no device names, no trailing dots or spaces (Windows drops them), capped with its
+ * extension kept. Callers prefix it with the file's id, so two files never share a name.
+ */
+export function archiveEntryName(raw: string): string {
+  let name = displayName(raw).normalize('NFC').replace(PATH_UNSAFE, '_').replace(/^[.\s]+/, '').replace(/[.\s]+$/, '');
+  if (DEVICE_NAMES.test(name)) name = `_${name}`;
+  const chars = [...name];
+  if (chars.length > ARCHIVE_NAME_MAX) {
+    const dot = name.lastIndexOf('.');
+    const extension = dot > 0 && name.length - dot <= 10 ? [...name.slice(dot)] : [];
+    name = [...chars.slice(0, ARCHIVE_NAME_MAX - extension.length), ...extension].join('');
+  }
+  return name || 'file';
+}

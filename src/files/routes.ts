@@ -139,7 +139,9 @@ export async function filesRoutes(parent: FastifyInstance, { extraction }: { ext
     },
   );
 
-  app.get('/', { schema: { response: { 200: FileList } } }, async (request) => ({ files: await listFiles(db, requireUser(request).userId) }));
+  const limits = { maxFileBytes: maxBytes, maxStorageBytes: uploads.maxStorageBytes };
+  // The limits ride along with the list the Files screen loads anyway: no request of their own.
+  app.get('/', { schema: { response: { 200: FileList } } }, async (request) => ({ files: await listFiles(db, requireUser(request).userId), limits }));
 
   // Never compressed on the way out: the bytes go as stored (their ETag is their SHA-256, and
   // most documents, PDF, DOCX, ODT, are compressed already).

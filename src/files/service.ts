@@ -10,18 +10,10 @@ import { checkArchive, type ArchiveLimits } from './archive.js';
 import type { ExtractionPool } from './extract-pool.js';
 import type { Gate } from './gate.js';
 import { displayName } from './names.js';
+import type { PublicFile } from './responses.js';
 import * as store from './store.js';
 
-export interface PublicFile {
-  id: number;
-  name: string;
-  contentType: string;
-  size: number;
-  sha256: string;
-  createdAt: string;
-  /** Whether text was extracted (a résumé can be made from the file). */
-  hasText: boolean;
-}
+export type { PublicFile };
 
 export function toPublicFile(row: store.FileMetadata, hasText: boolean): PublicFile {
   return {

@@ -76,7 +76,7 @@ describeInBrowser(
     it('an upload over 10 MB is refused in words with the limit', (t) => keepingFailures(app, t, async () => {
       const { page } = app;
       await navigate(page, SCREENS.files);
-      await page.getByLabel('Choose a file to upload').setInputFiles({ name: 'huge-portfolio.pdf', mimeType: 'application/pdf', buffer: resumePdf(10.5 * 1024 * 1024) });
+      await page.getByLabel('Choose files to upload').setInputFiles({ name: 'huge-portfolio.pdf', mimeType: 'application/pdf', buffer: resumePdf(10.5 * 1024 * 1024) });
       const alert = page.getByRole('alert');
       await alert.waitFor();
       assert.match((await alert.textContent()) ?? '', /too large.*10(\.0)? MB/);
@@ -87,7 +87,7 @@ describeInBrowser(
     it('an executable renamed .pdf is refused with the accepted types', (t) => keepingFailures(app, t, async () => {
       const { page } = app;
       await navigate(page, SCREENS.files);
-      await page.getByLabel('Choose a file to upload').setInputFiles({ name: 'resume.pdf', mimeType: 'application/pdf', buffer: windowsExecutable() });
+      await page.getByLabel('Choose files to upload').setInputFiles({ name: 'resume.pdf', mimeType: 'application/pdf', buffer: windowsExecutable() });
       const alert = page.getByRole('alert');
       await alert.filter({ hasText: 'not accepted' }).waitFor();
       assert.match((await alert.textContent()) ?? '', /PDF, DOCX, ODT, RTF/);

@@ -100,7 +100,7 @@ describeInBrowser('the web app in Chromium: guest work is never thrown away sile
       await see(page, email);
       await navigate(page, SCREENS.workbook);
       assert.equal(await promptBox(page, '1.1').inputValue(), 'The account’s own answer.');
-      await page.getByRole('link', { name: /Started .*, 1 answers/ }).click();
+      await page.getByRole('link', { name: /Started .*, 1 answer(?!s)/ }).click();
       await see(page, 'Written as a guest first.');
       const runs = (await accountApi.request('GET', '/api/ps101/runs')).body.runs as { archivedAt: string | null }[];
       assert.equal(runs.filter((run) => run.archivedAt !== null).length, 1);

@@ -95,8 +95,8 @@ async function journey(app: AppBrowser): Promise<JourneyWork> {
   await app.checkScreen('files');
   const unthrottle = await throttleUploads(page, 256 * 1024);
   const progress = await recordProgress(page);
-  await page.getByLabel('Choose a file to upload').setInputFiles({ name: work.fileName, mimeType: 'application/pdf', buffer: resumePdf(512 * 1024) });
-  await page.getByRole('row').filter({ hasText: work.fileName }).waitFor();
+  await page.getByLabel('Choose files to upload').setInputFiles({ name: work.fileName, mimeType: 'application/pdf', buffer: resumePdf(512 * 1024) });
+  await page.getByRole('list', { name: 'Your files' }).getByRole('listitem').filter({ hasText: work.fileName }).waitFor();
   const seen = await progress();
   await unthrottle();
   assert.ok(seen.some((value) => value > 0 && value < 100), `the progress bar moved between 0 and 100 %: saw ${seen.join(', ')}`);

@@ -7,7 +7,10 @@ import { createRoot } from 'react-dom/client';
 import { RouterProvider } from 'react-router/dom';
 import { ApiError } from './api/client';
 import { CACHE_KEY } from './app/forget';
+import { retryWhileUnreachable } from './app/recovery';
 import { router } from './app/router';
+import { sessionKeys } from './app/session';
+import { workbookKeys } from './workbook/keys';
 import './styles.css';
 
 const queryClient = new QueryClient({
@@ -16,6 +19,11 @@ const queryClient = new QueryClient({
       // 4xx answers are final; only a lost connection or a 5xx is worth another try.
       retry: (count, error) => count < 2 && !(error instanceof ApiError && error.status >= 400 && error.status < 500),
       refetchOnWindowFocus: false,
+      // Lists keep what they showed while Mosaic is away and come back by themselves when it
+      // returns: asked again with backoff while failing, and at once when the browser is back
+      // online (TanStack's reconnect refetch; the 'online' event drives its onlineManager).
+      refetchInterval: retryWhileUnreachable,
+      refetchOnReconnect: true,
       // Ask even when the browser says it is offline: the answer (or the failure) decides, and
       // the last known data stays on screen meanwhile.
       networkMode: 'offlineFirst',
@@ -23,9 +31,15 @@ const queryClient = new QueryClient({
   },
 });
 
+// Back online: every failed query asks at once, whatever its staleness (its data may be fresh
+// by the clock yet the last try failed).
+window.addEventListener('online', () => {
+  void queryClient.refetchQueries({ predicate: (query) => query.state.status === 'error' });
+});
+
 // What a reload without a connection needs to open the workbook: who is signed in, the flow and
 // the last acknowledged workbook state. Unsent edits are kept apart, by the autosave queue.
-const PERSISTED = new Set(['me', 'flow', 'workbook']);
+const PERSISTED = new Set([sessionKeys.me(), workbookKeys.flow(), workbookKeys.live()].map((key) => JSON.stringify(key)));
 const persister = createSyncStoragePersister({ storage: window.localStorage, key: CACHE_KEY });
 const persistOptions = {
   persister,
@@ -33,7 +47,7 @@ const persistOptions = {
   buster: 'v1',
   dehydrateOptions: {
     shouldDehydrateQuery: (query: { queryKey: readonly unknown[]; state: { status: string } }) =>
-      query.state.status === 'success' && PERSISTED.has(String(query.queryKey[0])) && query.queryKey.length === 1,
+      query.state.status === 'success' && PERSISTED.has(JSON.stringify(query.queryKey)),
   },
 };
 

@@ -7,8 +7,10 @@ import { ConfirmDialog } from '../app/ConfirmDialog';
 import { forgetPerson } from '../app/forget';
 import { messageOf } from '../app/format';
 import { ScreenHeading } from '../app/ScreenHeading';
+import { usePageTitle } from '../app/usePageTitle';
 import { useMe, useSessionChanged } from '../app/session';
 import { EmailForm } from '../recovery/EmailForm';
+import { deleteAccount, exportArchiveUrl, exportJsonUrl } from './data';
 import { LogoutControls } from './LogoutControls';
 
 const wrongPassword = (error: unknown) =>
@@ -21,6 +23,7 @@ export default function AccountScreen() {
   const navigate = useNavigate();
   const sessionChanged = useSessionChanged();
   const client = useQueryClient();
+  usePageTitle('Account');
   const guest = me.data?.guest === true;
   // The account is gone: everything of it on this browser goes too, unsent edits included.
   const leave = async () => {
@@ -38,10 +41,25 @@ export default function AccountScreen() {
       {me.data && <LogoutControls user={me.data} />}
       <section className="card" aria-labelledby="export-title">
         <h2 id="export-title">Your data</h2>
-        <p>Everything Mosaic keeps about you, as one JSON file.</p>
-        <a className="button" href={api.exportUrl()} download="mosaic-export.json">
-          Export my data
-        </a>
+        <p>Download everything Mosaic keeps about you: your workbook, your conversation with the coach, résumés, job matches and files.</p>
+        <ul className="downloads">
+          <li>
+            <a className="button" href={exportArchiveUrl()} download aria-describedby="export-zip-hint">
+              Download everything (.zip)
+            </a>
+            <p id="export-zip-hint" className="hint">
+              A page you can open and read in any browser, even offline, the files you uploaded as they were, and the data file below.
+            </p>
+          </li>
+          <li>
+            <a className="button" href={exportJsonUrl()} download aria-describedby="export-json-hint">
+              Download the data file (.json)
+            </a>
+            <p id="export-json-hint" className="hint">
+              For moving your data to another program: every answer with its question, every message and list. Files are described, not included.
+            </p>
+          </li>
+        </ul>
       </section>
       <DeleteAccount guest={guest} email={me.data?.email ?? ''} onDeleted={leave} />
     </section>
@@ -100,7 +118,7 @@ function DeleteAccount({ guest, email, onDeleted }: { guest: boolean; email: str
   const [password, setPassword] = useState('');
   const [confirming, setConfirming] = useState(false);
   const remove = useMutation({
-    mutationFn: () => api.deleteAccount(guest ? undefined : password),
+    mutationFn: () => deleteAccount(guest ? undefined : password),
     onSuccess: onDeleted,
     onSettled: () => setConfirming(false),
   });

@@ -3,6 +3,8 @@ import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { api } from '../api/client';
 import type { User } from '../api/types';
+import { plural } from '../app/format';
+import { deleteAccount } from './data';
 import { ConfirmDialog } from '../app/ConfirmDialog';
 import { forgetPerson, unsentEditCount } from '../app/forget';
 import { messageOf } from '../app/format';
@@ -44,7 +46,7 @@ export function LogoutControls({ user }: { user: User }) {
   // A guest's discarded work is deleted now rather than left for the purge; offline, the
   // session ends when the connection returns and the purge deletes the idle guest later.
   const discardGuest = useMutation({
-    mutationFn: () => api.deleteAccount(undefined),
+    mutationFn: () => deleteAccount(undefined),
     onSettled: async () => logOut(false),
   });
 
@@ -55,7 +57,7 @@ export function LogoutControls({ user }: { user: User }) {
     if (everywhere) logoutAll.mutate(false);
     else void logOut(false);
   };
-  const answers = (n: number) => (n === 1 ? '1 answer' : `${n} answers`);
+  const answers = (n: number) => plural(n, 'answer', 'answers');
 
   return (
     <section className="card" aria-labelledby="sessions-title">

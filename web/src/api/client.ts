@@ -10,7 +10,6 @@ import type {
   LoginResponse,
   MeResponse,
   Ps101Flow,
-  PublicFile,
   PublicJobMatch,
   RecoveryMessage,
   ResetConfirmed,
@@ -223,17 +222,9 @@ export const api = {
   workbookRuns: () => call<RunList>(API.workbookRuns),
   workbookRun: (id: number) => call<RunDetail>(API.workbookRun, { params: { id } }),
 
-  files: () => call<{ files: PublicFile[] }>(API.files),
-  fileContentUrl: (id: number) => pathOf(API.fileContent, { id }),
-  deleteFile: (id: number) => call<void>(API.deleteFile, { params: { id } }),
-
   // The jobs feature's calls live in web/src/matches/data.ts. This one stays only until the
   // résumés screen uses that file's useMatches(); remove it then.
   matches: () => call<{ matches: PublicJobMatch[] }>(API.matches),
-
-  exportUrl: () => pathOf(API.exportData),
-  deleteAccount: (password: string | undefined) =>
-    call<void>(API.deleteAccount, { body: password === undefined ? {} : { password } }),
 
   legacyPreview: (sessionId: string) => call<LegacyPreview>(API.legacyPreview, { body: { sessionId } }),
   legacyClaim: (sessionId: string) => call<LegacyClaim>(API.legacyClaim, { body: { sessionId } }),

@@ -1,6 +1,3 @@
-import { useQuery } from '@tanstack/react-query';
-import { api } from './client';
-
-// The person's files, shared by the screens that list them (Files) or pick one (Résumés).
-export const FILES_KEY = ['files'] as const;
-export const useFiles = () => useQuery({ queryKey: FILES_KEY, queryFn: async () => (await api.files()).files });
+// The person's files for the screens outside Files that pick one (Résumés): the query itself is
+// declared once, in files/data.ts.
+export { fileKeys, useFiles } from '../files/data';

@@ -54,6 +54,7 @@ export const API = {
   compareResumeVersions: { method: 'GET', path: '/api/resumes/:id/compare' },
   downloadResume: { method: 'GET', path: '/api/resumes/:id/versions/:revision/download' },
   exportData: { method: 'GET', path: '/api/me/export' },
+  exportArchive: { method: 'GET', path: '/api/me/export.zip' },
   deleteAccount: { method: 'DELETE', path: '/api/me' },
   legacyPreview: { method: 'POST', path: '/api/legacy/preview' },
   legacyClaim: { method: 'POST', path: '/api/legacy/claim' },

@@ -8,7 +8,8 @@ export type { Answers, RunDetail, RunList, RunSummary, WorkbookRun, WorkbookStat
 export type { WorkbookUpdate } from '../../../src/ps101/service.js';
 export type { ChatExchange, ChatMessage, ChatStreamEvent, MessagePage, MetricsHistory, MetricsPoint } from '../../../src/chat/responses.js';
 export type { CoachMetrics } from '../../../src/coach/metrics.js';
-export type { PublicFile } from '../../../src/files/service.js';
+export type { FileList, PublicFile, UploadLimits } from '../../../src/files/responses.js';
+export type { AccountExport } from '../../../src/account/responses.js';
 export type {
   JobStatus,
   JobStatusChange,
@@ -34,6 +35,5 @@ export type {
   ResumeVersionSummary,
   StoredFeedback,
 } from '../../../src/resumes/responses.js';
-
 
 export type { WorkCounts as LegacyWork, LegacyClaim, LegacyPreview } from '../../../src/legacy/responses.js';

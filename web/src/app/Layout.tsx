@@ -3,7 +3,9 @@ import { useEffect, useState } from 'react';
 import { Link, NavLink, Outlet, useLocation } from 'react-router';
 import { LegacyOffer } from '../legacy/LegacyOffer';
 import { VerifyBanner } from '../recovery/VerifyBanner';
+import { ConnectionBanner } from './ConnectionBanner';
 import { discardUnsentEdits } from './forget';
+import { plural } from './format';
 import { finishLogoutWhenOnline, useMe, useSessionEnded, watchSessionEnd, type EndedSession } from './session';
 
 const SCREENS = [
@@ -60,6 +62,7 @@ export function Layout() {
             </ul>
           </nav>
         )}
+        {user !== null && <ConnectionBanner />}
       </header>
       {ended && <SessionEndedBanner ended={ended} next={here} />}
       {!ended && <VerifyBanner user={user} />}
@@ -78,7 +81,7 @@ export function Layout() {
  */
 function SessionEndedBanner({ ended, next }: { ended: EndedSession; next: string }) {
   const [choice, setChoice] = useState<'kept' | 'discarded' | null>(null);
-  const answers = ended.unsent === 1 ? '1 answer' : `${ended.unsent} answers`;
+  const answers = plural(ended.unsent, 'answer', 'answers');
   return (
     <div className="banner" role="alert">
       <p>

@@ -1,7 +1,9 @@
 import { Link } from 'react-router';
 import { ScreenHeading } from './ScreenHeading';
+import { usePageTitle } from './usePageTitle';
 
 export function NotFoundScreen() {
+  usePageTitle('Page not found');
   return (
     <section>
       <ScreenHeading>Page not found</ScreenHeading>

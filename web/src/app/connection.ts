@@ -50,3 +50,15 @@ function subscribe(onChange: () => void): () => void {
 export function useBrowserOnline(): boolean {
   return useSyncExternalStore(subscribe, browserOnline, () => true);
 }
+
+/** For a failed action (a form, a button): what happened and what to do, or null for an answer Mosaic gave. */
+export function actionConnectionProblem(error: unknown): string | null {
+  switch (reachabilityOf(error)) {
+    case 'browser-offline':
+      return 'This browser is offline: connect to the internet and try again.';
+    case 'mosaic-unreachable':
+      return "Mosaic can't be reached right now. Try again in a moment.";
+    default:
+      return null;
+  }
+}

@@ -16,6 +16,9 @@ import { ME_KEY, forgetPerson, unsentEditCount } from './forget';
 
 export { ME_KEY };
 
+/** The session's query keys (who is signed in). */
+export const sessionKeys = { me: () => ME_KEY };
+
 /** A value React components can subscribe to. */
 function createStore<T>(initial: T) {
   let value = initial;

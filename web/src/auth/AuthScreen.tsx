@@ -7,6 +7,7 @@ import { forgetPerson } from '../app/forget';
 import { GuestWorkDialog } from './GuestWorkDialog';
 import { PASSWORD_RULES } from '../api/routes';
 import { ScreenHeading } from '../app/ScreenHeading';
+import { usePageTitle } from '../app/usePageTitle';
 import { useMe, useSessionChanged } from '../app/session';
 import { authErrorText } from './errors';
 
@@ -27,6 +28,7 @@ export function AuthScreen({ mode }: { mode: 'login' | 'register' }) {
   const errorId = useId();
   const guest = me.data?.guest === true;
   const client = useQueryClient();
+  usePageTitle(mode === 'login' ? 'Log in' : 'Create an account');
   // Set when the server asks a guest what becomes of the guest's work (409).
   const [guestWork, setGuestWork] = useState<GuestWork | null>(null);
 

@@ -1,7 +1,6 @@
 import type { GuestWork, GuestWorkChoice } from '../api/client';
 import { useDialog } from '../app/ConfirmDialog';
-
-const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+import { plural } from '../app/format';
 
 function describe(work: GuestWork): string[] {
   return [

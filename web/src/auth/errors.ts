@@ -1,4 +1,5 @@
 import { ApiError } from '../api/client';
+import { actionConnectionProblem } from '../app/connection';
 
 /** The API's refusal of a login or registration, in words a person can act on. */
 export function authErrorText(error: unknown, mode: 'login' | 'register'): string {
@@ -15,7 +16,7 @@ export function authErrorText(error: unknown, mode: 'login' | 'register'): strin
     case 'invalid_input':
       return mode === 'register' ? `Check your email and password: ${error.message}` : error.message;
     case 'offline':
-      return 'The server cannot be reached: check your connection and try again.';
+      return actionConnectionProblem(error) ?? error.message;
     default:
       return error.message;
   }

@@ -1,29 +1,30 @@
 import { useState, type DragEvent } from 'react';
-import { api } from '../api/client';
 import type { PublicFile } from '../api/types';
 import { ConfirmDialog } from '../app/ConfirmDialog';
+import { connectionProblem } from '../app/connection';
 import { formatBytes, formatDate, messageOf } from '../app/format';
 import { ScreenHeading } from '../app/ScreenHeading';
-import { useFiles } from '../api/files';
-import { uploadErrorText, useDeleteFile, useUpload } from './useFiles';
+import { usePageTitle } from '../app/usePageTitle';
+import { fileContentUrl, useDeleteFile, useFileList } from './data';
+import { ACCEPT_ATTRIBUTE, ACCEPTED_TEXT, typeName } from './typeNames';
+import { useUploads, type UploadItem } from './useUploads';
 
 export default function FilesScreen() {
-  const files = useFiles();
-  const upload = useUpload();
+  usePageTitle('Files');
+  const list = useFileList();
+  const limits = list.data?.limits;
+  const uploads = useUploads(limits?.maxFileBytes);
   const remove = useDeleteFile();
   const [dragging, setDragging] = useState(false);
   const [toDelete, setToDelete] = useState<PublicFile | null>(null);
+  const files = list.data?.files;
+  const used = files?.reduce((sum, file) => sum + file.size, 0) ?? 0;
 
-  const start = (list: FileList | null) => {
-    const file = list?.[0];
-    if (file && !upload.isPending) upload.mutate(file);
-  };
   const onDrop = (event: DragEvent) => {
     event.preventDefault();
     setDragging(false);
-    start(event.dataTransfer.files);
+    uploads.add(event.dataTransfer.files);
   };
-  const percent = upload.progress === null ? null : Math.round(upload.progress * 100);
 
   return (
     <section>
@@ -37,69 +38,60 @@ export default function FilesScreen() {
         onDragLeave={() => setDragging(false)}
         onDrop={onDrop}
       >
-        <p>Drop a résumé or document here, or pick one.</p>
-        <label htmlFor="file-input">Choose a file to upload</label>
+        <p>Drop résumés or documents here, or choose them. Several at once are uploaded one after another.</p>
+        <label htmlFor="file-input">Choose files to upload</label>
         <input
           id="file-input"
           type="file"
-          accept=".pdf,.docx,.odt,.rtf,.txt,.md,application/pdf,text/plain,text/markdown"
-          disabled={upload.isPending}
+          multiple
+          accept={ACCEPT_ATTRIBUTE}
+          aria-describedby="upload-rules"
           onChange={(event) => {
-            start(event.target.files);
+            uploads.add(Array.from(event.target.files ?? []));
             event.target.value = '';
           }}
         />
-        <p className="hint">PDF, DOCX, ODT, RTF, text or Markdown.</p>
-        {percent !== null && (
-          <div className="upload-progress">
-            <label htmlFor="upload-progress">Uploading: {percent}%</label>
-            <progress id="upload-progress" max={100} value={percent}>
-              {percent}%
-            </progress>
-          </div>
-        )}
-        {upload.isError && (
-          <p role="alert" className="error">
-            {uploadErrorText(upload.error)}
-          </p>
-        )}
-        {upload.isSuccess && <p role="status">Uploaded {upload.data.name}.</p>}
+        <p id="upload-rules" className="hint" data-testid="upload-rules">
+          {ACCEPTED_TEXT}.
+          {limits && (
+            <>
+              {' '}
+              Up to {formatBytes(limits.maxFileBytes)} per file; {formatBytes(used)} of your {formatBytes(limits.maxStorageBytes)} used.
+            </>
+          )}
+        </p>
+        <UploadList items={uploads.items} onClear={uploads.clearFinished} />
       </div>
-      {files.isError && <p role="alert">{messageOf(files.error)}</p>}
-      {files.data && files.data.length === 0 && <p>No files yet.</p>}
-      {files.data && files.data.length > 0 && (
-        <div className="table-wrap">
-          <table>
-            <caption className="visually-hidden">Your files</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Type</th>
-                <th scope="col">Size</th>
-                <th scope="col">Uploaded</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {files.data.map((file) => (
-                <tr key={file.id}>
-                  <td>{file.name}</td>
-                  <td>{file.contentType.split(';')[0]}</td>
-                  <td>{formatBytes(file.size)}</td>
-                  <td>{formatDate(file.createdAt)}</td>
-                  <td className="row-actions">
-                    <a href={api.fileContentUrl(file.id)} download={file.name} aria-label={`Download ${file.name}`}>
-                      Download
-                    </a>{' '}
-                    <button type="button" className="link" aria-label={`Delete ${file.name}`} onClick={() => setToDelete(file)}>
-                      Delete
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+      {list.isError && (
+        <p role="alert" className={files ? 'notice' : 'error'}>
+          {connectionProblem(list.error) ?? `Your files could not be loaded: ${messageOf(list.error)}`}
+        </p>
+      )}
+      {list.isPending && <p role="status">Loading your files…</p>}
+      {files && files.length === 0 && <p>No files yet.</p>}
+      {files && files.length > 0 && (
+        <ul className="file-cards" aria-label="Your files">
+          {files.map((file) => (
+            <li key={file.id} className="file-card">
+              <p className="file-name">{file.name}</p>
+              <p className="file-meta">
+                <span>{typeName(file.contentType)}</span>
+                <span>{formatBytes(file.size)}</span>
+                <span>
+                  Uploaded <time dateTime={file.createdAt}>{formatDate(file.createdAt)}</time>
+                </span>
+              </p>
+              <p className="file-actions">
+                <a href={fileContentUrl(file.id)} download={file.name} aria-label={`Download ${file.name}`}>
+                  Download
+                </a>
+                <button type="button" className="link" aria-label={`Delete ${file.name}`} onClick={() => setToDelete(file)}>
+                  Delete
+                </button>
+              </p>
+            </li>
+          ))}
+        </ul>
       )}
       {remove.isError && <p role="alert" className="error">{messageOf(remove.error)}</p>}
       <ConfirmDialog
@@ -116,5 +108,48 @@ export default function FilesScreen() {
         <p>{toDelete?.name} will be deleted. Résumé versions made from it keep their text.</p>
       </ConfirmDialog>
     </section>
+  );
+}
+
+const STATE_TEXT = { waiting: 'Waiting', uploading: 'Uploading', done: 'Uploaded', failed: 'Not uploaded' } as const;
+
+/** Each chosen file with its own outcome, announced as it changes. */
+function UploadList({ items, onClear }: { items: UploadItem[]; onClear(): void }) {
+  if (items.length === 0) return null;
+  const finished = items.some((item) => item.state === 'done' || item.state === 'failed');
+  return (
+    <div className="uploads">
+      <h2 className="visually-hidden">Uploads</h2>
+      <ul aria-live="polite" aria-label="Uploads">
+        {items.map((item) => {
+          const percent = Math.round(item.progress * 100);
+          return (
+            <li key={item.key} className={`upload upload-${item.state}`} data-testid="upload">
+              <span className="file-name">{item.name}</span>{' '}
+              <span className="upload-state">
+                {STATE_TEXT[item.state]}
+                {item.state === 'uploading' ? `: ${percent}%` : ''}
+              </span>
+              {item.state === 'failed' && item.error && (
+                <span role="alert" className="error upload-error">
+                  {' '}
+                  {item.error}
+                </span>
+              )}
+              {item.state === 'uploading' && (
+                <progress max={100} value={percent} aria-label={`Uploading ${item.name}`}>
+                  {percent}%
+                </progress>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+      {finished && (
+        <button type="button" className="link" onClick={onClear}>
+          Clear finished uploads
+        </button>
+      )}
+    </div>
   );
 }

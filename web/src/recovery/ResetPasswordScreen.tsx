@@ -4,6 +4,7 @@ import { Link, useNavigate } from 'react-router';
 import { api } from '../api/client';
 import { PASSWORD_RULES } from '../api/routes';
 import { ScreenHeading } from '../app/ScreenHeading';
+import { usePageTitle } from '../app/usePageTitle';
 import { useSessionChanged } from '../app/session';
 import { recoveryErrorText } from './errors';
 import { useLinkToken } from './linkToken';
@@ -11,6 +12,7 @@ import { useLinkToken } from './linkToken';
 /** The page a reset mail links to: a new password, then logged in (or sent to log in). */
 export function ResetPasswordScreen() {
   const token = useLinkToken();
+  usePageTitle('Set a new password');
   const navigate = useNavigate();
   const sessionChanged = useSessionChanged();
   const [password, setPassword] = useState('');

@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { api } from '../api/client';
 import { ScreenHeading } from '../app/ScreenHeading';
+import { usePageTitle } from '../app/usePageTitle';
 import { ME_KEY } from '../app/session';
 import { recoveryErrorText } from './errors';
 import { useLinkToken } from './linkToken';
@@ -29,6 +30,7 @@ const PAGES = {
  */
 export function TokenLinkScreen({ kind }: { kind: keyof typeof PAGES }) {
   const page = PAGES[kind];
+  usePageTitle(page.title);
   const token = useLinkToken();
   const queryClient = useQueryClient();
   const confirm = useMutation({

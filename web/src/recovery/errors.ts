@@ -1,4 +1,5 @@
 import { ApiError } from '../api/client';
+import { actionConnectionProblem } from '../app/connection';
 
 /** A refused link or form of the recovery screens, in words a person can act on. */
 export function recoveryErrorText(error: unknown, what: 'reset' | 'verify' | 'change'): string {
@@ -20,7 +21,7 @@ export function recoveryErrorText(error: unknown, what: 'reset' | 'verify' | 'ch
     case 'invalid_credentials':
       return 'The password is wrong.';
     case 'offline':
-      return 'The server cannot be reached: check your connection and try again.';
+      return actionConnectionProblem(error) ?? error.message;
     default:
       return error.message;
   }

@@ -2,11 +2,13 @@ import { useMutation } from '@tanstack/react-query';
 import { Link, useNavigate } from 'react-router';
 import { api } from '../api/client';
 import { ScreenHeading } from '../app/ScreenHeading';
+import { usePageTitle } from '../app/usePageTitle';
 import { messageOf } from '../app/format';
 import { useMe, useSessionChanged } from '../app/session';
 
 export function WelcomeScreen() {
   const me = useMe();
+  usePageTitle('Welcome');
   const navigate = useNavigate();
   const sessionChanged = useSessionChanged();
   const guest = useMutation({

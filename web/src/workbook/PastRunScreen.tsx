@@ -3,7 +3,8 @@ import { Link, useParams } from 'react-router';
 import { api } from '../api/client';
 import { formatDate, messageOf } from '../app/format';
 import { ScreenHeading } from '../app/ScreenHeading';
-import { useFlow } from './queries';
+import { usePageTitle } from '../app/usePageTitle';
+import { useFlow, workbookKeys } from './queries';
 
 /** A run imported from the earlier version (src/legacy): its prompts were not Mosaic's. */
 const LEGACY_FLOW_VERSION = 0;
@@ -46,8 +47,9 @@ function LegacyRun({ answers }: { answers: Record<string, string> }) {
 export default function PastRunScreen() {
   const id = Number(useParams().id);
   const flow = useFlow();
+  usePageTitle('Past workbook run');
   const run = useQuery({
-    queryKey: ['workbook', 'run', id],
+    queryKey: workbookKeys.run(id),
     queryFn: async () => (await api.workbookRun(id)).run,
     enabled: Number.isSafeInteger(id) && id > 0,
   });

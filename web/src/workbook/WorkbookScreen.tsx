@@ -4,12 +4,13 @@ import { Link } from 'react-router';
 import { api } from '../api/client';
 import type { Ps101Flow, User, WorkbookState } from '../api/types';
 import { ConfirmDialog } from '../app/ConfirmDialog';
-import { formatDate, messageOf } from '../app/format';
+import { formatDate, messageOf, plural } from '../app/format';
 import { ScreenHeading } from '../app/ScreenHeading';
+import { usePageTitle } from '../app/usePageTitle';
 import { useMe } from '../app/session';
 import { unsentEditsKey } from '../autosave/queue';
 import { ConflictDialog } from './ConflictDialog';
-import { useFlow, useWorkbookRuns, useWorkbookState } from './queries';
+import { useFlow, useWorkbookRuns, useWorkbookState, workbookKeys } from './queries';
 import { SaveStatus } from './SaveStatus';
 import { useAutosave, WORKBOOK_KEY } from './useAutosave';
 
@@ -18,6 +19,7 @@ export default function WorkbookScreen() {
   const flow = useFlow();
   const workbook = useWorkbookState();
   const [run, setRun] = useState(0);
+  usePageTitle('Workbook');
   if ((flow.isError && !flow.data) || (workbook.isError && !workbook.data)) {
     return (
       <section>
@@ -73,7 +75,7 @@ function WorkbookEditor({ user, flow, initial, onRestarted }: EditorProps) {
     onSuccess: (state) => {
       window.localStorage.removeItem(unsentEditsKey(user.id));
       client.setQueryData(WORKBOOK_KEY, state);
-      void client.invalidateQueries({ queryKey: ['workbook', 'runs'] });
+      void client.invalidateQueries({ queryKey: workbookKeys.runs() });
       setConfirmRestart(false);
       onRestarted();
     },
@@ -182,7 +184,7 @@ function PastRuns() {
         {past.map((run) => (
           <li key={run.id}>
             <Link to={`/workbook/runs/${run.id}`}>
-              {run.flowVersion === 0 ? 'From the earlier version: started' : 'Started'} {formatDate(run.startedAt)}, {run.answeredCount} answers
+              {run.flowVersion === 0 ? 'From the earlier version: started' : 'Started'} {formatDate(run.startedAt)}, {plural(run.answeredCount, 'answer', 'answers')}
             </Link>
           </li>
         ))}

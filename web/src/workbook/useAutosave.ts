@@ -2,9 +2,10 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { ApiError, api, signedInUserId } from '../api/client';
 import type { WorkbookState } from '../api/types';
+import { workbookKeys } from './keys';
 import { AutosaveQueue, unsentEditsKey, type SaveOutcome, type SaveRequest } from '../autosave/queue';
 
-export const WORKBOOK_KEY = ['workbook'] as const;
+export const WORKBOOK_KEY = workbookKeys.live();
 
 function isWorkbookState(value: unknown): value is WorkbookState {
   return typeof value === 'object' && value !== null && 'revision' in value && 'answers' in value;
