@@ -48,12 +48,16 @@ export function listMessages(
 
 /**
  * The user's message, locked until the transaction ends on PostgreSQL, so two replies to it at
- * once are stored one after the other (each sees the other's). SQLite needs no lock: a write
- * transaction there already excludes every other writer.
+ * once are stored one after the other (each sees the other's). The user's row is locked first
+ * (key share, as the reply's foreign key would): an account deletion takes the user, then its
+ * messages, and taking them in the other order deadlocked with it. SQLite needs no lock: a
+ * write transaction there already excludes every other writer.
  */
-export function findMessage(db: Kysely<DB>, userId: number, id: number, options: { lock?: boolean } = {}): Promise<MessageRow | undefined> {
+export async function findMessage(db: Kysely<DB>, userId: number, id: number, options: { lock?: boolean } = {}): Promise<MessageRow | undefined> {
+  const lock = options.lock === true && isPostgres(db);
+  if (lock) await db.selectFrom('users').select('id').where('id', '=', userId).forKeyShare().execute();
   let query = db.selectFrom('chat_messages').selectAll().where('user_id', '=', userId).where('id', '=', id);
-  if (options.lock && isPostgres(db)) query = query.forUpdate();
+  if (lock) query = query.forUpdate();
   return query.executeTakeFirst();
 }
 
