@@ -142,11 +142,29 @@ export async function createJob(
   userId: number,
   input: Partial<JobFields> & { title: string; status?: JobStatus | undefined; roleId?: string | null },
 ): Promise<TrackedJobWithHistory> {
+  return (await insertJob(db, userId, input)).job;
+}
+
+/**
+ * Inserts the job unless it comes from a catalogue role the person already has a job for
+ * (then that job, `created` false). The check runs after the user's lock, so two clicks on
+ * "Add to my jobs" at once still make one job.
+ */
+async function insertJob(
+  db: Kysely<DB>,
+  userId: number,
+  input: Partial<JobFields> & { title: string; status?: JobStatus | undefined; roleId?: string | null },
+): Promise<{ job: TrackedJobWithHistory; created: boolean }> {
   const fields = cleanFields(input);
   const status = input.status ?? 'saved';
   const now = nowIso();
   const created = db.transaction().execute(async (trx) => {
-    if ((await store.lockJobCount(trx, userId)) >= JOBS_MAX_PER_USER) throw tooManyJobs();
+    const count = await store.lockJobCount(trx, userId);
+    if (input.roleId) {
+      const existing = await store.findJobFromRole(trx, userId, input.roleId);
+      if (existing) return { row: existing, created: false };
+    }
+    if (count >= JOBS_MAX_PER_USER) throw tooManyJobs();
     if ((await store.countEvents(trx, userId)) >= JOB_HISTORY_MAX_PER_USER) throw historyFull();
     const row = await store.insertJob(trx, {
       user_id: userId,
@@ -166,10 +184,10 @@ export async function createJob(
       updated_at: now,
     });
     await store.insertEvent(trx, { tracked_job_id: row.id, from_status: null, to_status: status, created_at: now });
-    return row;
+    return { row, created: true };
   });
-  const row = await onMissingReference(created, unauthenticated);
-  return getJob(db, userId, row.id);
+  const result = await onMissingReference(created, unauthenticated);
+  return { job: await getJob(db, userId, result.row.id), created: result.created };
 }
 
 /**
@@ -227,9 +245,6 @@ export async function jobFromMatch(
   userId: number,
   match: { roleId: string; title: string; status: MatchStatus | null; notes: string | null },
 ): Promise<{ job: TrackedJobWithHistory; created: boolean }> {
-  const existing = await store.findJobFromRole(db, userId, match.roleId);
-  if (existing) return { job: await getJob(db, userId, existing.id), created: false };
   const notes = match.notes?.slice(0, JOB_FIELD_MAX.notes) ?? null;
-  const job = await createJob(db, userId, { title: match.title.slice(0, JOB_FIELD_MAX.title), notes, status: boardStatusOf(match.status), roleId: match.roleId });
-  return { job, created: true };
+  return insertJob(db, userId, { title: match.title.slice(0, JOB_FIELD_MAX.title), notes, status: boardStatusOf(match.status), roleId: match.roleId });
 }

@@ -63,7 +63,8 @@ describeInBrowser('the job board in Chromium', {}, (suite) => {
       assert.equal(await link.getAttribute('rel'), 'noopener noreferrer');
       await app.checkScreen('jobs-board');
 
-      await card(saved, 'Service Designer').dragTo(column(page, 'Interviewing'));
+      // Grabbed by its title, as a person would (a press on the card's select opens the select).
+      await card(saved, 'Service Designer').getByRole('heading', { name: 'Service Designer' }).dragTo(column(page, 'Interviewing'));
       await card(column(page, 'Interviewing'), 'Service Designer').waitFor();
       await until('the move on the server', async () => (await serverStatus(api, id)) === 'interviewing');
       await page.reload();

@@ -61,7 +61,9 @@ export function JobCard({
           </a>
         </p>
       )}
-      <label htmlFor={`${id}-move`}>Move {job.title} to</label>
+      <label htmlFor={`${id}-move`} className="move-label">
+        Move<span className="visually-hidden"> {job.title}</span> to
+      </label>
       <select id={`${id}-move`} value={job.status} onChange={(event) => onMove(job, event.target.value as JobStatus)}>
         {JOB_STATUSES.map((status) => (
           <option key={status} value={status}>
