@@ -34,7 +34,10 @@ export default function ResumesScreen() {
               className="link"
               aria-expanded={openId === resume.id}
               aria-controls={openId === resume.id ? 'resume-editor' : undefined}
-              onClick={() => setOpenId(openId === resume.id ? null : resume.id)}
+              onClick={() => {
+                setCreatedId(null);
+                setOpenId(openId === resume.id ? null : resume.id);
+              }}
             >
               {resume.name}
             </button>{' '}
