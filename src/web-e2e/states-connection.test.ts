@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { SCREENS, navigate, see, startAsGuest, until } from '../testing/browser/mosaic-ui.js';
+import { SAVED, SCREENS, navigate, promptBox, see, seeSaveState, startAsGuest, until } from '../testing/browser/mosaic-ui.js';
 import { describeInBrowser } from '../testing/browser/suite.js';
 import { multipartBody } from '../testing/fixtures.js';
 
@@ -71,6 +71,23 @@ describeInBrowser('the web app in Chromium: honest states and page titles', {}, 
       await app.context.setOffline(false);
       await until('the offline line to go', async () => (await page.getByText(OFFLINE).count()) === 0, 30_000);
       await see(page, 'while-offline.txt', 30_000);
+    }));
+
+  it("the workbook's save status says Mosaic can't be reached, keeps the answer and saves it once Mosaic is back", (t) =>
+    suite.withApp(t, async (app) => {
+      const { page } = app;
+      await page.goto(app.baseUrl + '/');
+      await startAsGuest(page);
+      await promptBox(page, '1.1').fill('Saved before.');
+      await seeSaveState(page, SAVED);
+      await suite.withServerDown(async () => {
+        await promptBox(page, '1.1').fill('Typed while Mosaic was away.');
+        await see(page, "Mosaic can't be reached — your changes are kept on this device", 30_000);
+        assert.equal(await page.getByText(OFFLINE).count(), 0, 'the browser is online');
+      });
+      const api = await app.api();
+      await until('the answer to reach the server', async () => (await api.request('GET', '/api/ps101')).body.answers?.['1.1'] === 'Typed while Mosaic was away.', 45_000);
+      await seeSaveState(page, SAVED, 30_000);
     }));
 
   it('names each screen in the page title', (t) =>
