@@ -1,5 +1,5 @@
 // Builds the web app (web/) with Vite into web/dist, writes a brotli (.br) and a gzip (.gz) copy
-// of each text asset beside it (served by content negotiation, src/web/static.ts), and prints
+// of each text asset beside it (served by content negotiation, src/web-hosting/static.ts), and prints
 // the size budget: the JavaScript the first page loads, gzipped, must stay within
 // FIRST_LOAD_BUDGET or the build fails.
 // `npm run build:web` runs it; `mosaic serve` in a checkout runs it when web/dist is missing.

@@ -25,7 +25,7 @@ let files = findTests('src')
 
 // The browser tests need Chromium and the built web app. Without Chromium they are left out
 // with one line (CI sets MOSAIC_REQUIRE_BROWSER=1, so there they run and fail instead).
-const isBrowserTest = (file: string) => file.split(path.sep).includes('web-e2e');
+const isBrowserTest = (file: string) => file.split(path.sep).includes('browser-tests');
 if (files.some(isBrowserTest)) {
   if (!findChromium() && !browserRequired()) {
     console.log(`test: ${BROWSER_SKIP_MESSAGE}`);

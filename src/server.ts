@@ -32,7 +32,7 @@ import { registerMetrics } from './metrics/metrics.js';
 import { metricsRoutes } from './metrics/routes.js';
 import { ps101Routes } from './ps101/routes.js';
 import { recoveryRoutes } from './recovery/routes.js';
-import { appPageForClientRoutes, registerWebApp, WEB_ROOT } from './web/static.js';
+import { appPageForClientRoutes, registerWebApp, WEB_ROOT } from './web-hosting/static.js';
 
 export interface ServerOptions {
   logger?: FastifyServerOptions['logger'];

@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { activityDays } from '../../src/coach/metrics.js';
+import { activityDays } from '../../src/coach/scores.js';
 import { addSeconds, nowIso } from '../../src/db/values.js';
 import { inPgTransaction, type BenchBackend } from '../backends.js';
 import { loadRoute, writeCeilings } from '../load.js';

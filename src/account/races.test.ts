@@ -4,7 +4,7 @@ import pino from 'pino';
 import { sendMessage } from '../chat/service.js';
 import { AppError } from '../errors.js';
 import { ExtractionPool } from '../files/extract-pool.js';
-import { Gate } from '../files/gate.js';
+import { UploadSlots } from '../files/upload-slots.js';
 import { saveUpload } from '../files/service.js';
 import { restartWorkbook, updateWorkbook } from '../ps101/service.js';
 import { createResume } from '../resumes/service.js';
@@ -55,7 +55,7 @@ for (const backend of BACKENDS) {
       await rejectsWith(sendMessage(t.ctx.db, t.ctx.coach, user.id, 'Hello?'), 401, 'unauthenticated');
       const archive = { maxUncompressedBytes: 1024 * 1024, maxRatio: 100 };
       const extraction = new ExtractionPool({ ...t.ctx.config.extraction, archive });
-      const uploads = { db: t.ctx.db, log, extraction, archive, maxStorageBytes: 1024 * 1024, gate: new Gate(1) };
+      const uploads = { db: t.ctx.db, log, extraction, archive, maxStorageBytes: 1024 * 1024, slots: new UploadSlots(1) };
       await rejectsWith(saveUpload(uploads, user.id, { name: 'notes.txt', bytes: Buffer.from('Some notes') }), 401, 'unauthenticated');
       await extraction.close();
       await rejectsWith(updateWorkbook(t.ctx.db, user.id, { revision: 0, answers: { '1.1': 'Teaching' } }), 401, 'unauthenticated');

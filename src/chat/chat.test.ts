@@ -8,7 +8,7 @@ import { startFakeChatCompletions, type FakeChatCompletions } from '../testing/f
 import { encodeCursor } from './cursor.js';
 import { sendMessage } from './service.js';
 import { countActiveDays, insertMessage } from './store.js';
-import { activityDays } from '../coach/metrics.js';
+import { activityDays } from '../coach/scores.js';
 
 /** A coach that fails while `down` is true, and otherwise echoes. */
 class FlakyCoach implements CoachProvider {

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { activityDays, computeMetrics } from '../coach/metrics.js';
+import { activityDays, computeMetrics } from '../coach/scores.js';
 import type { ChatExchange, ChatMessage, MetricsPoint, MessagePage, MetricsHistory } from './responses.js';
 import type { CoachProvider } from '../coach/provider.js';
 import type { DB } from '../db/schema.js';

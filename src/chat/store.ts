@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { ActivityDay } from '../coach/metrics.js';
+import type { ActivityDay } from '../coach/scores.js';
 import type { ChatMessagesTable, CoachMetricsTable, DB } from '../db/schema.js';
 import { compiledOnce } from '../db/prepared.js';
 import { readBool } from '../db/values.js';

@@ -11,7 +11,7 @@ import { excerpt } from '../http/text.js';
 import { assertValidText } from '../http/validation.js';
 import { limitPerUser } from '../limits/hooks.js';
 import type { ExtractionPool } from './extract-pool.js';
-import { Gate } from './gate.js';
+import { UploadSlots } from './upload-slots.js';
 import { asciiFallbackName } from './names.js';
 import { ReceiveBuffers, receiveFile } from './receive.js';
 import { NoContent } from '../http/response-schemas.js';
@@ -96,7 +96,7 @@ export async function filesRoutes(parent: FastifyInstance, { extraction }: { ext
     limits: { fileSize: maxBytes, files: 1, fields: 10, fieldSize: 1024, parts: 11, headerPairs: 100 },
   });
   const { archive } = extraction.limits;
-  const uploads = { db, extraction, archive, maxStorageBytes: config.maxStorageMbPerUser * 1024 * 1024, gate: new Gate(UPLOADS_AT_ONCE) };
+  const uploads = { db, extraction, archive, maxStorageBytes: config.maxStorageMbPerUser * 1024 * 1024, slots: new UploadSlots(UPLOADS_AT_ONCE) };
   // One buffer per upload admitted at once, each up to RECEIVE_BUFFER_POOLED_MAX_BYTES.
   const buffers = new ReceiveBuffers(config.maxUploadsAtOnce, RECEIVE_BUFFER_POOLED_MAX_BYTES);
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();

@@ -8,7 +8,7 @@ import { AppError, notFound, unauthenticated } from '../errors.js';
 import { detectDocumentType } from './detect.js';
 import { checkArchive, type ArchiveLimits } from './archive.js';
 import type { ExtractionPool } from './extract-pool.js';
-import type { Gate } from './gate.js';
+import type { UploadSlots } from './upload-slots.js';
 import { displayName } from './names.js';
 import type { PublicFile } from './responses.js';
 import * as store from './store.js';
@@ -38,7 +38,7 @@ export interface UploadContext {
   archive: ArchiveLimits;
   maxStorageBytes: number;
   /** Uploads doing their checks or their write (not their extraction) at once. */
-  gate: Gate;
+  slots: UploadSlots;
   /** Called once the upload is checked, before it waits for extraction (which has its own bounds). */
   checked?: () => void;
 }
@@ -62,10 +62,10 @@ export async function saveUpload(
   /** `sha256` (hex) as computed while the bytes were received; hashed here when absent. */
   upload: { name: string | undefined; bytes: Buffer; sha256?: string },
 ): Promise<PublicFile> {
-  const { db, log, gate } = ctx;
+  const { db, log, slots } = ctx;
   if (upload.bytes.length === 0) throw new AppError(400, 'empty_file', 'The file is empty.');
   const name = displayName(upload.name);
-  const type = await gate.run(async () => {
+  const type = await slots.run(async () => {
     // Cheap early answer before any parsing; the transaction below is what holds under races.
     const used = await store.storedBytes(db, userId);
     if (used + upload.bytes.length > ctx.maxStorageBytes) throw quotaExceeded(ctx.maxStorageBytes, used);
@@ -74,7 +74,7 @@ export async function saveUpload(
   });
   if (!type) throw unsupportedType();
   ctx.checked?.();
-  // Outside the gate: documents wait for a thread in the extraction pool's own fair queue.
+  // Outside the upload slots: documents wait for a thread in the extraction pool's own fair queue.
   let text: string | null = null;
   try {
     text = await ctx.extraction.extract(userId, type.kind, upload.bytes);
@@ -83,7 +83,7 @@ export async function saveUpload(
     log.warn({ err: error, kind: type.kind }, 'text extraction failed; the file is kept without text');
   }
   const sha256 = upload.sha256 ?? createHash('sha256').update(upload.bytes).digest('hex');
-  const stored = gate.run(() =>
+  const stored = slots.run(() =>
     db.transaction().execute(async (trx) => {
       const usedNow = await store.lockStoredBytes(trx, userId);
       if (usedNow + upload.bytes.length > ctx.maxStorageBytes) throw quotaExceeded(ctx.maxStorageBytes, usedNow);

@@ -13,7 +13,7 @@ export const COMPRESSION_THRESHOLD_BYTES = 1400;
  * Only compressible types (mime-db) are touched, and routes that send stored files opt out,
  * so an upload's bytes go out exactly as stored. Request bodies are never inflated: a small
  * compressed body could otherwise expand past every size limit.
- * Registered before the web app, whose files come pre-compressed (`src/web/static.ts`).
+ * Registered before the web app, whose files come pre-compressed (`src/web-hosting/static.ts`).
  */
 /**
  * Sends this request's answer uncompressed, through the opt-out @fastify/compress documents

@@ -10,7 +10,6 @@ import type {
   LoginResponse,
   MeResponse,
   Ps101Flow,
-  PublicJobMatch,
   RecoveryMessage,
   ResetConfirmed,
   RunDetail,
@@ -221,10 +220,6 @@ export const api = {
   restartWorkbook: () => call<WorkbookState>(API.restartWorkbook),
   workbookRuns: () => call<RunList>(API.workbookRuns),
   workbookRun: (id: number) => call<RunDetail>(API.workbookRun, { params: { id } }),
-
-  // The jobs feature's calls live in web/src/matches/data.ts. This one stays only until the
-  // résumés screen uses that file's useMatches(); remove it then.
-  matches: () => call<{ matches: PublicJobMatch[] }>(API.matches),
 
   legacyPreview: (sessionId: string) => call<LegacyPreview>(API.legacyPreview, { body: { sessionId } }),
   legacyClaim: (sessionId: string) => call<LegacyClaim>(API.legacyClaim, { body: { sessionId } }),

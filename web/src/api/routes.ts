@@ -1,5 +1,5 @@
 /**
- * Every API route the web app calls, in one table. `src/web/api-routes.test.ts` checks each
+ * Every API route the web app calls, in one table. `src/web-hosting/api-routes.test.ts` checks each
  * entry against the server's route table, so a renamed or removed route fails `npm test`.
  */
 export const API = {

@@ -7,7 +7,7 @@ export type { Ps101Flow, Ps101Step, Ps101Prompt } from '../../../src/ps101/respo
 export type { Answers, RunDetail, RunList, RunSummary, WorkbookRun, WorkbookState } from '../../../src/ps101/responses.js';
 export type { WorkbookUpdate } from '../../../src/ps101/service.js';
 export type { ChatExchange, ChatMessage, ChatStreamEvent, MessagePage, MetricsHistory, MetricsPoint } from '../../../src/chat/responses.js';
-export type { CoachMetrics } from '../../../src/coach/metrics.js';
+export type { CoachMetrics } from '../../../src/coach/scores.js';
 export type { FileList, PublicFile, UploadLimits } from '../../../src/files/responses.js';
 export type { AccountExport } from '../../../src/account/responses.js';
 export type {

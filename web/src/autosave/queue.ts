@@ -1,6 +1,6 @@
 /**
  * The workbook's autosave queue, free of any UI framework and of the DOM, so node's test runner
- * drives it directly (src/web/autosave-queue.test.ts).
+ * drives it directly (src/web-hosting/autosave-queue.test.ts).
  *
  * Edits wait `debounceMs` after the last keystroke, then go to the server in one save. Until the
  * server acknowledges them they are kept in `storage` (localStorage in the browser) under a key

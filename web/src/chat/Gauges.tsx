@@ -4,7 +4,7 @@ const NAMES = ['clarity', 'action', 'momentum'] as const;
 type Name = (typeof NAMES)[number];
 
 const LABELS: Record<Name, string> = { clarity: 'Clarity', action: 'Action', momentum: 'Momentum' };
-/** What each score measures (src/coach/metrics.ts), in a sentence a person can use. */
+/** What each score measures (src/coach/scores.ts), in a sentence a person can use. */
 const MEANINGS: Record<Name, string> = {
   clarity: 'How plainly your last message says what you want and what is in the way.',
   action: 'How concrete your next step is: a verb, a day, a promise to yourself.',

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useFiles } from '../api/files';
-import { useMatchChoices } from '../api/matchChoices';
+import { useMatches } from '../api/matches';
 import { connectionProblem } from '../app/connection';
 import { formatDate, messageOf } from '../app/format';
 import { ScreenHeading } from '../app/ScreenHeading';
@@ -68,7 +68,7 @@ export default function ResumesScreen() {
 
 function NewResumeForm({ onCreated }: { onCreated(id: number): void }) {
   const files = useFiles();
-  const matches = useMatchChoices();
+  const matches = useMatches();
   const create = useCreateResume();
   const [name, setName] = useState('');
   const [source, setSource] = useState<'text' | 'file'>('text');

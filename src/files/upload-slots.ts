@@ -4,7 +4,7 @@
  * requests already hold, instead of in the database pool (or SQLite's one connection), where
  * `/health` and every other request would wait behind them.
  */
-export class Gate {
+export class UploadSlots {
   private free: number;
   private readonly waiting: (() => void)[] = [];
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { actionScore, activityDays, clarityScore, computeMetrics, momentumScore } from './metrics.js';
+import { actionScore, activityDays, clarityScore, computeMetrics, momentumScore } from './scores.js';
 
 const now = new Date('2026-03-10T12:00:00.000Z');
 const idle = { currentStep: 1, answeredCount: 0, completed: false };
