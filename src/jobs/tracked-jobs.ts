@@ -29,16 +29,8 @@ export const JOB_FIELD_MAX = {
   notes: 10_000,
 } as const;
 
-export type JobFields = {
-  title: string;
-  company: string | null;
-  url: string | null;
-  location: string | null;
-  salary: string | null;
-  deadline: string | null;
-  contact: string | null;
-  notes: string | null;
-};
+/** The fields a person writes (a new job, an edit), as the API shows them. */
+export type JobFields = Pick<TrackedJob, 'title' | 'company' | 'url' | 'location' | 'salary' | 'deadline' | 'contact' | 'notes'>;
 
 export function toTrackedJob(row: store.TrackedJobRow): TrackedJob {
   return {

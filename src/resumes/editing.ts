@@ -5,7 +5,7 @@ import { onMissingReference } from '../db/errors.js';
 import { AppError, invalidInput, notFound } from '../errors.js';
 import { compareTexts } from './compare.js';
 import type { Comparison, PublicResume, ResumeVersion, ResumeVersionSummary } from './responses.js';
-import { getResume, MAX_RESUMES_PER_USER, tooManyResumes } from './service.js';
+import { getResume, insertNewResume } from './service.js';
 import * as store from './store.js';
 
 /**
@@ -71,22 +71,7 @@ export async function duplicateResume(db: Kysely<DB>, userId: number, resumeId: 
   const source = await store.findResume(db, userId, resumeId);
   if (!source) throw notFound('résumé');
   const name = (rawName?.trim() || `${source.name} (copy)`).slice(0, 200);
-  const now = nowIso();
-  const inserted = db.transaction().execute(async (trx) => {
-    if ((await store.lockResumeCount(trx, userId)) >= MAX_RESUMES_PER_USER) throw tooManyResumes();
-    const row = await store.insertResume(trx, {
-      user_id: userId,
-      name,
-      content: source.content,
-      file_id: source.file_id,
-      job_match_id: source.job_match_id,
-      revision: 1,
-      created_at: now,
-      updated_at: now,
-    });
-    await store.insertVersion(trx, { resume_id: row.id, revision: 1, content: row.content, created_at: now });
-    return row;
-  });
+  const inserted = insertNewResume(db, userId, { name, content: source.content, fileId: source.file_id, jobMatchId: source.job_match_id });
   const row = await onMissingReference(inserted, () => notFound('résumé'));
   return getResume(db, userId, row.id);
 }

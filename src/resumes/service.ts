@@ -8,7 +8,7 @@ import { findRole } from '../jobs/catalogue.js';
 import { missingSkills } from '../jobs/matching.js';
 import { requireMatch } from '../jobs/service.js';
 import { checksOf, MAX_REVIEW_CHARS, reviewResume, type ResumeFeedback } from './feedback.js';
-import type { PublicResume, ResumeSummary, ResumeVersion, ResumeVersionSummary, StoredFeedback } from './responses.js';
+import type { PublicResume, ResumeSummary, StoredFeedback } from './responses.js';
 import * as store from './store.js';
 
 export interface NewResume {
@@ -71,25 +71,37 @@ export async function createResume(db: Kysely<DB>, userId: number, input: NewRes
   }
   if (!content.trim()) throw invalidInput('content must not be blank');
   if (input.jobMatchId != null) await requireMatch(db, userId, input.jobMatchId);
-  const now = nowIso();
   // The file, the match or the account may be deleted between the checks above and the write.
-  const inserted = db.transaction().execute(async (trx) => {
+  const inserted = insertNewResume(db, userId, { name, content, fileId: input.fileId ?? null, jobMatchId: input.jobMatchId ?? null });
+  const row = await onMissingReference(inserted, () => notFound('file or job match'));
+  return { ...toSummary(row), content: row.content, feedback: [] };
+}
+
+/**
+ * A new résumé and its first version, in one transaction that counts the person's résumés under
+ * a lock, so two at once never pass the cap together.
+ */
+export function insertNewResume(
+  db: Kysely<DB>,
+  userId: number,
+  fields: { name: string; content: string; fileId: number | null; jobMatchId: number | null },
+): Promise<store.ResumeRow> {
+  const now = nowIso();
+  return db.transaction().execute(async (trx) => {
     if ((await store.lockResumeCount(trx, userId)) >= MAX_RESUMES_PER_USER) throw tooManyResumes();
     const row = await store.insertResume(trx, {
       user_id: userId,
-      name,
-      content,
-      file_id: input.fileId ?? null,
-      job_match_id: input.jobMatchId ?? null,
+      name: fields.name,
+      content: fields.content,
+      file_id: fields.fileId,
+      job_match_id: fields.jobMatchId,
       revision: 1,
       created_at: now,
       updated_at: now,
     });
-    await store.insertVersion(trx, { resume_id: row.id, revision: 1, content, created_at: now });
+    await store.insertVersion(trx, { resume_id: row.id, revision: 1, content: row.content, created_at: now });
     return row;
   });
-  const row = await onMissingReference(inserted, () => notFound('file or job match'));
-  return { ...toSummary(row), content: row.content, feedback: [] };
 }
 
 export async function listResumes(db: Kysely<DB>, userId: number): Promise<ResumeSummary[]> {

@@ -25,6 +25,7 @@ export type {
   TrackedJobWithHistory,
 } from '../../../src/jobs/responses.js';
 export type { NewResume } from '../../../src/resumes/service.js';
+export type { JobFields } from '../../../src/jobs/tracked-jobs.js';
 export type {
   Comparison,
   DiffPart,

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { call } from '../api/client';
 import { API } from '../api/routes';
-import type { JobStatus, MatchWithHistory, PublicJobMatch, Refresh, TrackedJob, TrackedJobDetail, TrackedJobList } from '../api/types';
+import type { JobFields, JobStatus, MatchWithHistory, PublicJobMatch, Refresh, TrackedJob, TrackedJobDetail, TrackedJobList } from '../api/types';
 import { reachabilityOf } from '../app/connection';
 
 // The jobs feature's data: its fetchers, its query keys and its hooks. Screens use only these.
@@ -15,16 +15,7 @@ export const jobKeys = {
 };
 
 /** What a new job or an edit may send; blank text clears a field. */
-export interface JobInput {
-  title: string;
-  company: string | null;
-  url: string | null;
-  location: string | null;
-  salary: string | null;
-  deadline: string | null;
-  contact: string | null;
-  notes: string | null;
-}
+export type JobInput = JobFields;
 
 export const fetchers = {
   matches: () => call<{ matches: PublicJobMatch[] }>(API.matches),
