@@ -3,9 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../testing/databases.js';
 import { openDatabase } from '../db/connection.js';
 import { ProxyClient, startHaproxy, type Haproxy } from '../testing/haproxy.js';
-import { assertNothingFailedOrLost, registerPeople, runMixedLoad } from '../testing/mixed-load.js';
+import { assertNothingFailedOrLost, MIXED_LOAD_SERVER_ENV, registerPeople, runMixedLoad } from '../testing/mixed-load.js';
 import { freePort } from '../testing/ports.js';
-import { RATE_LIMITS_RAISED } from '../testing/rate-limits.js';
 import { HttpClient, startServerProcess, type ServerProcess } from '../testing/server-process.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -133,7 +132,7 @@ if (BACKENDS.includes('postgres')) {
     it('answers every request and loses no acknowledged write while both instances are replaced with SIGTERM', async (t) => {
       // The default drain: the test does not set SHUTDOWN_DRAIN_SECONDS (startServerProcess's 0 is undone).
       // Enough upload slots that one instance can take everyone's while the other restarts.
-      const env = { ...RATE_LIMITS_RAISED, TRUST_PROXY: '1', MAX_UPLOADS_AT_ONCE: '32', SHUTDOWN_DRAIN_SECONDS: undefined };
+      const env = { ...MIXED_LOAD_SERVER_ENV, TRUST_PROXY: '1', MAX_UPLOADS_AT_ONCE: '32', SHUTDOWN_DRAIN_SECONDS: undefined };
       const ports = { a: await freePort(), b: await freePort() };
       running.set('a', await startServerProcess(database, env, ports.a));
       running.set('b', await startServerProcess(database, env, ports.b));

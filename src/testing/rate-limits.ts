@@ -11,8 +11,4 @@ export const RATE_LIMITS_RAISED = {
   RATE_LIMIT_FEEDBACK_PER_HOUR: '1000000',
   RATE_LIMIT_WORKBOOK_RESTARTS_PER_HOUR: '1000000',
   RATE_LIMIT_PASSWORD_RESETS_PER_HOUR: '1000000',
-  // Password checks are reserved before they run (auth/login-throttle.ts), so a dozen people
-  // logging in at once from the tests' one address, each waiting for Argon2, can hold the
-  // address's budget of 10 with right passwords; the load tests are not about that budget.
-  LOGIN_MAX_FAILURES: '1000',
 };

@@ -6,10 +6,9 @@ import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { loadConfig } from '../../config.js';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../../testing/databases.js';
-import { assertNothingFailedOrLost, registerPeople, runMixedLoad } from '../../testing/mixed-load.js';
+import { assertNothingFailedOrLost, MIXED_LOAD_SERVER_ENV, registerPeople, runMixedLoad } from '../../testing/mixed-load.js';
 import { runMosaic } from '../../testing/mosaic-cli.js';
 import { startPgBouncer, type PgBouncer } from '../../testing/pgbouncer.js';
-import { RATE_LIMITS_RAISED } from '../../testing/rate-limits.js';
 import { HttpClient, startServerProcess, type ServerProcess } from '../../testing/server-process.js';
 import { openDatabase, usesNamedStatements } from '../connection.js';
 import { migrations } from '../migrations/index.js';
@@ -80,7 +79,7 @@ if (BACKENDS.includes('postgres')) {
     });
 
     it('serves a mixed load with 0 errors and loses no acknowledged write', async () => {
-      const server = await startServerProcess(database, { DATABASE_URL: viaBouncer, ...POOLER, ...RATE_LIMITS_RAISED, DATABASE_POOL_MAX: '8', MAX_UPLOADS_AT_ONCE: '32' });
+      const server = await startServerProcess(database, { DATABASE_URL: viaBouncer, ...POOLER, ...MIXED_LOAD_SERVER_ENV, DATABASE_POOL_MAX: '8', MAX_UPLOADS_AT_ONCE: '32' });
       try {
         const people = await registerPeople(12, () => new HttpClient(server.url), 'bouncer');
         const deadline = Date.now() + LOAD_MS;

@@ -1,23 +1,11 @@
 import { API, pathOf, type ApiRoute } from './routes';
 import type {
   Answers,
-  EmailChangePending,
-  EmailResult,
   GuestWork,
   GuestWorkChoice,
-  LegacyClaim,
-  LegacyPreview,
   LoginResponse,
   MeResponse,
-  Ps101Flow,
-  RecoveryMessage,
-  ResetConfirmed,
-  RunDetail,
-  RunList,
-  User,
   UserResponse,
-  WorkbookState,
-  WorkbookUpdate,
 } from './types';
 
 /** The server's error body: `{"error":{"code","message",...details}}`. */
@@ -198,7 +186,10 @@ export interface Credentials {
   password: string;
 }
 
-/** The typed API: one function per route in API (routes.ts). */
+/**
+ * The session's calls, which the app shell and several features share (signing up, in and
+ * out, who is signed in). Each feature's own calls live in its `data.ts`, built on `call`.
+ */
 export const api = {
   register: (credentials: Credentials) => call<UserResponse>(API.register, { body: credentials }),
   guest: () => call<UserResponse>(API.guest),
@@ -207,22 +198,6 @@ export const api = {
   logoutAll: () => call<void>(API.logoutAll),
   me: () => call<MeResponse>(API.me),
   changePassword: (body: { currentPassword: string; newPassword: string }) => call<void>(API.changePassword, { body }),
-  requestPasswordReset: (email: string) => call<RecoveryMessage>(API.requestPasswordReset, { body: { email } }),
-  confirmPasswordReset: (body: { token: string; newPassword: string }) => call<ResetConfirmed>(API.confirmPasswordReset, { body }),
-  verifyEmail: (token: string) => call<EmailResult>(API.verifyEmail, { body: { token } }),
-  resendVerification: () => call<RecoveryMessage>(API.resendVerification),
-  changeEmail: (body: { newEmail: string; currentPassword: string }) => call<EmailChangePending>(API.changeEmail, { body }),
-  confirmEmailChange: (token: string) => call<EmailResult>(API.confirmEmailChange, { body: { token } }),
-
-  flow: () => call<Ps101Flow>(API.flow),
-  workbook: () => call<WorkbookState>(API.workbook),
-  saveWorkbook: (update: WorkbookUpdate) => call<WorkbookState>(API.saveWorkbook, { body: update }),
-  restartWorkbook: () => call<WorkbookState>(API.restartWorkbook),
-  workbookRuns: () => call<RunList>(API.workbookRuns),
-  workbookRun: (id: number) => call<RunDetail>(API.workbookRun, { params: { id } }),
-
-  legacyPreview: (sessionId: string) => call<LegacyPreview>(API.legacyPreview, { body: { sessionId } }),
-  legacyClaim: (sessionId: string) => call<LegacyClaim>(API.legacyClaim, { body: { sessionId } }),
 };
 
 export type { Answers };

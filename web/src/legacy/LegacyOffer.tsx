@@ -1,8 +1,9 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
-import { ApiError, api } from '../api/client';
+import { ApiError } from '../api/client';
 import type { LegacyWork } from '../api/types';
 import { messageOf } from '../app/format';
+import { legacyApi } from './data';
 
 /**
  * The earlier version kept its session id here, on this same origin. It is a bearer secret: it
@@ -63,7 +64,7 @@ export function LegacyOffer() {
       return setState({ step: 'none' });
     }
     let current = true;
-    api.legacyPreview(id).then(
+    legacyApi.preview(id).then(
       ({ found }) => current && setState({ step: 'offer', found, claiming: false, error: null }),
       (error: unknown) => {
         if (!current) return;
@@ -87,7 +88,7 @@ export function LegacyOffer() {
     if (state.step !== 'offer' || id === null) return;
     setState({ ...state, claiming: true, error: null });
     try {
-      const { claimed } = await api.legacyClaim(id);
+      const { claimed } = await legacyApi.claim(id);
       forgetLegacyId();
       setState({ step: 'done', claimed });
       // Everything the screens show may have grown: chat, workbook runs, files, matches, résumés.

@@ -1,8 +1,8 @@
 import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { api } from '../api/client';
 import { useMailEnabled } from './mailEnabled';
 import { recoveryErrorText } from './errors';
+import { recoveryApi } from './data';
 
 /** The Account screen's change of address: nothing changes until the new address confirms. */
 export function EmailForm({ email, verified }: { email: string; verified: boolean }) {
@@ -10,7 +10,7 @@ export function EmailForm({ email, verified }: { email: string; verified: boolea
   const [newEmail, setNewEmail] = useState('');
   const [currentPassword, setCurrentPassword] = useState('');
   const change = useMutation({
-    mutationFn: () => api.changeEmail({ newEmail: newEmail.trim(), currentPassword }),
+    mutationFn: () => recoveryApi.changeEmail({ newEmail: newEmail.trim(), currentPassword }),
     onSuccess: () => setCurrentPassword(''),
   });
   const submit = (event: FormEvent) => {

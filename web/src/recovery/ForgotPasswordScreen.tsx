@@ -1,16 +1,16 @@
 import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
-import { api } from '../api/client';
 import { ScreenHeading } from '../app/ScreenHeading';
 import { usePageTitle } from '../app/usePageTitle';
 import { recoveryErrorText } from './errors';
+import { recoveryApi } from './data';
 
 /** Asks for a reset link. The answer reads the same whether or not the address has an account. */
 export function ForgotPasswordScreen() {
   const [email, setEmail] = useState('');
   usePageTitle('Forgot your password');
-  const request = useMutation({ mutationFn: () => api.requestPasswordReset(email.trim()) });
+  const request = useMutation({ mutationFn: () => recoveryApi.requestPasswordReset(email.trim()) });
   const submit = (event: FormEvent) => {
     event.preventDefault();
     request.mutate();

@@ -8,6 +8,7 @@ import { usePageTitle } from '../app/usePageTitle';
 import { useSessionChanged } from '../app/session';
 import { recoveryErrorText } from './errors';
 import { useLinkToken } from './linkToken';
+import { recoveryApi } from './data';
 
 /** The page a reset mail links to: a new password, then logged in (or sent to log in). */
 export function ResetPasswordScreen() {
@@ -19,7 +20,7 @@ export function ResetPasswordScreen() {
   const [tooShort, setTooShort] = useState(false);
   const rulesId = useId();
   const reset = useMutation({
-    mutationFn: () => api.confirmPasswordReset({ token: token ?? '', newPassword: password }),
+    mutationFn: () => recoveryApi.confirmPasswordReset({ token: token ?? '', newPassword: password }),
     onSuccess: async (done) => {
       if (!done.loggedIn) return;
       sessionChanged((await api.me()).user);

@@ -1,11 +1,11 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
-import { api } from '../api/client';
 import { ScreenHeading } from '../app/ScreenHeading';
 import { usePageTitle } from '../app/usePageTitle';
 import { ME_KEY } from '../app/session';
 import { recoveryErrorText } from './errors';
 import { useLinkToken } from './linkToken';
+import { recoveryApi } from './data';
 
 const PAGES = {
   verify: {
@@ -13,14 +13,14 @@ const PAGES = {
     intro: 'Confirm that this address is yours, so you can always get back into your account.',
     button: 'Confirm my address',
     done: (email: string) => `Thank you: ${email} is confirmed.`,
-    send: (token: string) => api.verifyEmail(token),
+    send: (token: string) => recoveryApi.verifyEmail(token),
   },
   change: {
     title: 'Confirm your new address',
     intro: 'Your account moves to this new address once you confirm. The old address gets a notice.',
     button: 'Use this address',
     done: (email: string) => `Done: your account now uses ${email}. Log in with it from now on.`,
-    send: (token: string) => api.confirmEmailChange(token),
+    send: (token: string) => recoveryApi.confirmEmailChange(token),
   },
 } as const;
 

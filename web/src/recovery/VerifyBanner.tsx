@@ -1,14 +1,14 @@
 import { useMutation } from '@tanstack/react-query';
-import { api } from '../api/client';
 import type { User } from '../api/types';
 import { useMailEnabled } from './mailEnabled';
 import { recoveryErrorText } from './errors';
+import { recoveryApi } from './data';
 
 /** A quiet reminder for a registered person whose address is not confirmed yet (only where Mosaic sends mail). */
 export function VerifyBanner({ user }: { user: User | null }) {
   const unverified = user !== null && !user.guest && !user.emailVerified;
   const mailEnabled = useMailEnabled(unverified);
-  const resend = useMutation({ mutationFn: api.resendVerification });
+  const resend = useMutation({ mutationFn: recoveryApi.resendVerification });
   if (!mailEnabled || !unverified) return null;
   return (
     <aside className="banner quiet" aria-label="Address not confirmed">

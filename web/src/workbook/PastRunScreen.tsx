@@ -1,10 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
-import { api } from '../api/client';
 import { formatDate, messageOf } from '../app/format';
 import { ScreenHeading } from '../app/ScreenHeading';
 import { usePageTitle } from '../app/usePageTitle';
-import { useFlow, workbookKeys } from './queries';
+import { useFlow, workbookApi, workbookKeys } from './data';
 
 /** A run imported from the earlier version (src/legacy): its prompts were not Mosaic's. */
 const LEGACY_FLOW_VERSION = 0;
@@ -50,7 +49,7 @@ export default function PastRunScreen() {
   usePageTitle('Past workbook run');
   const run = useQuery({
     queryKey: workbookKeys.run(id),
-    queryFn: async () => (await api.workbookRun(id)).run,
+    queryFn: async () => (await workbookApi.run(id)).run,
     enabled: Number.isSafeInteger(id) && id > 0,
   });
   return (

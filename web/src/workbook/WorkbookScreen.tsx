@@ -1,7 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router';
-import { api } from '../api/client';
 import type { Ps101Flow, User, WorkbookState } from '../api/types';
 import { ConfirmDialog } from '../app/ConfirmDialog';
 import { formatDate, messageOf, plural } from '../app/format';
@@ -10,7 +9,7 @@ import { usePageTitle } from '../app/usePageTitle';
 import { useMe } from '../app/session';
 import { unsentEditsKey } from '../autosave/queue';
 import { ConflictDialog } from './ConflictDialog';
-import { useFlow, useWorkbookRuns, useWorkbookState, workbookKeys } from './queries';
+import { useFlow, useWorkbookRuns, useWorkbookState, workbookApi, workbookKeys } from './data';
 import { SaveStatus } from './SaveStatus';
 import { useAutosave, WORKBOOK_KEY } from './useAutosave';
 
@@ -70,7 +69,7 @@ function WorkbookEditor({ user, flow, initial, onRestarted }: EditorProps) {
   const restart = useMutation({
     mutationFn: async () => {
       await queue.flush();
-      return api.restartWorkbook();
+      return workbookApi.restart();
     },
     onSuccess: (state) => {
       window.localStorage.removeItem(unsentEditsKey(user.id));

@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, useSyncExternalStore } from 'react';
-import { ApiError, api, signedInUserId } from '../api/client';
+import { ApiError, signedInUserId } from '../api/client';
+import { workbookApi } from './data';
 import type { WorkbookState } from '../api/types';
 import { workbookKeys } from './keys';
 import { AutosaveQueue, unsentEditsKey, type SaveOutcome, type SaveRequest } from '../autosave/queue';
@@ -14,7 +15,7 @@ function isWorkbookState(value: unknown): value is WorkbookState {
 /** One save through the API, as the queue understands the result. */
 export async function saveThroughApi(request: SaveRequest): Promise<SaveOutcome> {
   try {
-    return { kind: 'saved', state: await api.saveWorkbook(request) };
+    return { kind: 'saved', state: await workbookApi.save(request) };
   } catch (error) {
     if (!(error instanceof ApiError)) return { kind: 'failed' };
     if (error.offline) return { kind: 'offline' };
