@@ -4,6 +4,7 @@ import type { ChatMessagesTable, CoachMetricsTable, DB } from '../db/schema.js';
 import { compiledOnce } from '../db/prepared.js';
 import { readBool } from '../db/values.js';
 import { isPostgres } from '../db/migrations/columns.js';
+import { lockUserFirst } from '../db/user-lock.js';
 
 export type MessageRow = Selectable<ChatMessagesTable>;
 export type MetricsRow = Selectable<CoachMetricsTable>;
@@ -55,7 +56,7 @@ export function listMessages(
  */
 export async function findMessage(db: Kysely<DB>, userId: number, id: number, options: { lock?: boolean } = {}): Promise<MessageRow | undefined> {
   const lock = options.lock === true && isPostgres(db);
-  if (lock) await db.selectFrom('users').select('id').where('id', '=', userId).forKeyShare().execute();
+  if (lock) await lockUserFirst(db, userId);
   let query = db.selectFrom('chat_messages').selectAll().where('user_id', '=', userId).where('id', '=', id);
   if (lock) query = query.forUpdate();
   return query.executeTakeFirst();

@@ -11,6 +11,7 @@ import type { MatchWithHistory, PublicJobMatch, Refresh, RefreshReason, StatusCh
 import type { MatchStatus } from './statuses.js';
 import { addToProfile, emptyProfile } from './text.js';
 import * as store from './store.js';
+import { lockUserFirst } from '../db/user-lock.js';
 
 export { MATCH_STATUSES, type MatchStatus } from './statuses.js';
 
@@ -102,6 +103,7 @@ export async function refreshMatches(
   const ranked = rankRoles(profile);
   const now = nowIso();
   const stored = db.transaction().execute(async (trx) => {
+    await lockUserFirst(trx, userId);
     for (const entry of ranked) {
       await store.upsertRankedMatch(
         trx,
@@ -167,6 +169,7 @@ export async function trackMatch(
   change: { status: MatchStatus; notes?: string | null | undefined },
 ): Promise<MatchWithHistory> {
   await db.transaction().execute(async (trx) => {
+    await lockUserFirst(trx, userId);
     const row = await store.findMatchForUpdate(trx, userId, matchId);
     if (!row) throw notFound('job match');
     const now = nowIso();

@@ -6,6 +6,7 @@ import { AppError, invalidInput, notFound, unauthenticated } from '../errors.js'
 import type { JobStatusChange, TrackedJob, TrackedJobWithHistory } from './responses.js';
 import { boardStatusOf, type JobStatus, type MatchStatus } from './statuses.js';
 import * as store from './tracked-store.js';
+import { lockUserFirst } from '../db/user-lock.js';
 
 /**
  * Jobs one person may keep on the board. A spreadsheet of applications rarely passes a few
@@ -195,6 +196,7 @@ export async function editJob(
 ): Promise<TrackedJobWithHistory> {
   const fields = cleanFields(input);
   await db.transaction().execute(async (trx) => {
+    await lockUserFirst(trx, userId);
     const row = await store.findJobForUpdate(trx, userId, jobId);
     if (!row) throw notFound('job');
     if (row.version !== input.version) throw staleEdit(toTrackedJob(row));
@@ -212,6 +214,7 @@ export async function editJob(
  */
 export async function moveJob(db: Kysely<DB>, userId: number, jobId: number, status: JobStatus): Promise<TrackedJobWithHistory> {
   await db.transaction().execute(async (trx) => {
+    await lockUserFirst(trx, userId);
     const row = await store.findJobForUpdate(trx, userId, jobId);
     if (!row) throw notFound('job');
     if (row.status === status) return;

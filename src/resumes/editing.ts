@@ -7,6 +7,7 @@ import { compareTexts } from './compare.js';
 import type { Comparison, PublicResume, ResumeVersion, ResumeVersionSummary } from './responses.js';
 import { getResume, insertNewResume } from './service.js';
 import * as store from './store.js';
+import { lockUserFirst } from '../db/user-lock.js';
 
 /**
  * Versions kept per résumé: each save adds one and the oldest beyond this go. With the
@@ -46,6 +47,7 @@ export async function saveResumeText(db: Kysely<DB>, userId: number, resumeId: n
   if (row.content === edit.content) return getResume(db, userId, resumeId);
   const now = nowIso();
   const saved = await db.transaction().execute(async (trx) => {
+    await lockUserFirst(trx, userId);
     // The conditional update is the check that counts: two saves of one revision cannot both pass it.
     if (!(await store.updateContentIfRevision(trx, row.id, edit.revision, edit.content, now))) return false;
     // The text being replaced stays in the history even if it was written without a version row.

@@ -10,6 +10,7 @@ import { requireMatch } from '../jobs/service.js';
 import { checksOf, MAX_REVIEW_CHARS, reviewResume, type ResumeFeedback } from './feedback.js';
 import type { PublicResume, ResumeSummary, StoredFeedback } from './responses.js';
 import * as store from './store.js';
+import { lockUserFirst } from '../db/user-lock.js';
 
 export interface NewResume {
   name: string;
@@ -131,6 +132,7 @@ export async function reviewAndStore(db: Kysely<DB>, userId: number, resumeId: n
   }
   const feedback = reviewResume(resume.content, job);
   const stored = db.transaction().execute(async (trx) => {
+    await lockUserFirst(trx, userId);
     const row = await store.insertFeedback(trx, { resume_id: resume.id, feedback: JSON.stringify(feedback), created_at: nowIso() });
     await store.deleteOldestFeedback(trx, resume.id, FEEDBACK_KEPT_PER_RESUME);
     return row;
