@@ -113,6 +113,8 @@ describeInBrowser(
       fake.answers.push({ reply: 'A calmer second answer.' });
       await last.getByRole('button', { name: 'Regenerate' }).click();
       await see(page, 'A calmer second answer.');
+      // The page shows the reply as it streams; it is stored once complete, just after.
+      await until('the new reply is stored', async () => (await stored()).at(-1)?.content === 'A calmer second answer.');
       const after = await stored();
       assert.equal(after.length, before.length, 'the reply replaced, nothing added');
       assert.deepEqual([after.at(-1)?.role, after.at(-1)?.content], ['coach', 'A calmer second answer.']);

@@ -7,7 +7,11 @@ function useMosaicUnreachable(): boolean {
   const cache = useQueryClient().getQueryCache();
   const subscribe = useCallback((onChange: () => void) => cache.subscribe(onChange), [cache]);
   const read = useCallback(
-    () => cache.getAll().some((query) => query.state.status === 'error' && reachabilityOf(query.state.error) === 'mosaic-unreachable'),
+    () =>
+      cache
+        .getAll()
+        // Only what is on screen: a query no screen shows is not asked again, so its old failure stays.
+        .some((query) => query.getObserversCount() > 0 && query.state.status === 'error' && reachabilityOf(query.state.error) === 'mosaic-unreachable'),
     [cache],
   );
   return useSyncExternalStore(subscribe, read, () => false);
