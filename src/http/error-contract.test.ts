@@ -75,7 +75,7 @@ for (const backend of BACKENDS) {
         ['PUT', '/api/files', 'GET, HEAD, POST'],
         ['POST', '/api/auth/me', 'GET, HEAD'],
         ['GET', '/api/auth/login', 'POST'],
-        ['PUT', '/api/resumes/12', 'DELETE, GET, HEAD'],
+        ['POST', '/api/resumes/12', 'DELETE, GET, HEAD, PATCH, PUT'],
         // The router's truth: `refresh` also fits `/matches/:id` (where it is then no id: 404).
         ['DELETE', '/api/jobs/matches/refresh', 'GET, HEAD, PATCH, POST'],
         ['OPTIONS', '/api/ps101', 'GET, HEAD, PUT'],
