@@ -178,7 +178,10 @@ const STACK_TRACE = /\n\s+at .+:\d+:\d+|\bat (async )?[\w.<>]+ \(.+:\d+:\d+\)/;
 /** Why a response breaks the contract, or null when it keeps it. */
 export function contractViolation(response: TestResponse, method: string): string | null {
   const text = response.raw.toString('utf8');
-  if (response.status >= 500) return `status ${response.status}`;
+  const code = (response.body as { error?: { code?: unknown } } | undefined)?.error?.code;
+  // The one deliberate 5xx a valid request can get: this Mosaic sends no mail (no SMTP_URL),
+  // documented for the routes that need it. Anything else of 500 and above breaks the contract.
+  if (response.status >= 500 && !(response.status === 503 && code === 'mail_not_configured')) return `status ${response.status}`;
   if (STACK_TRACE.test(text)) return 'a stack trace in the body';
   if (response.status < 400 || method === 'HEAD') return null;
   if (!String(response.headers['content-type'] ?? '').startsWith('application/json')) return `error with content type ${String(response.headers['content-type'])}`;
