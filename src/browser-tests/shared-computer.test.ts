@@ -262,6 +262,8 @@ describeInBrowser('the web app in Chromium: a shared computer is left clean', {}
       await tabA.goto(app.baseUrl + '/');
       await registerInBrowser(tabA, emailA);
       await navigate(tabA, SCREENS.workbook);
+      // The workbook is loaded before the connection goes (a first visit has nothing kept).
+      await promptBox(tabA, '1.1').waitFor();
       await app.context.setOffline(true);
       await promptBox(tabA, '1.1').fill("A's edit, typed offline");
       await seeSaveState(tabA, OFFLINE_MESSAGE);
